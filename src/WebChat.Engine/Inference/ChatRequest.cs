@@ -1,0 +1,37 @@
+namespace WebChat.Engine.Inference;
+
+/// <summary>Who said a turn of a conversation.</summary>
+public enum ChatRole
+{
+    System,
+    User,
+    Assistant,
+}
+
+/// <summary>One turn of a conversation as the engine sees it.</summary>
+public sealed record ChatTurn(ChatRole Role, string Content);
+
+/// <summary>Sampling settings of one request; defaults follow llama.cpp's server.</summary>
+public sealed record SamplingOptions
+{
+    public float Temperature { get; init; } = 0.8f;
+    public float TopP { get; init; } = 0.95f;
+    public int TopK { get; init; } = 40;
+    public float MinP { get; init; } = 0.05f;
+    public float RepeatPenalty { get; init; } = 1.1f;
+
+    /// <summary>Fixed seed for reproducible output; null picks a random one.</summary>
+    public uint? Seed { get; init; }
+}
+
+/// <summary>A chat completion request: the whole conversation so far plus how to answer it.</summary>
+public sealed record ChatRequest
+{
+    public required IReadOnlyList<ChatTurn> Messages { get; init; }
+    public SamplingOptions Sampling { get; init; } = new();
+    public int MaxTokens { get; init; } = 1024;
+    public IReadOnlyList<string> StopStrings { get; init; } = [];
+
+    /// <summary>Identifies a conversation across turns so its KV cache prefix can be reused; null means no reuse.</summary>
+    public string? ConversationKey { get; init; }
+}

@@ -1,0 +1,23 @@
+namespace WebChat.Engine.Inference;
+
+/// <summary>Life cycle of the engine's one loaded model.</summary>
+public enum EngineState
+{
+    Empty,
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// <summary>A snapshot of the engine for the UI and /healthz.</summary>
+public sealed record EngineStatus(
+    EngineState State,
+    string? ModelPath = null,
+    string? ModelName = null,
+    double LoadProgress = 0,
+    string? Error = null,
+    int ActiveSequences = 0,
+    int QueuedRequests = 0)
+{
+    public static EngineStatus Empty { get; } = new(EngineState.Empty);
+}

@@ -1,0 +1,25 @@
+namespace WebChat.Engine.Inference;
+
+/// <summary>KV cache element type; smaller types trade quality for memory.</summary>
+public enum KvCacheType
+{
+    F16,
+    Q8_0,
+    Q4_0,
+}
+
+/// <summary>How to load a model into the engine.</summary>
+public sealed record ModelLoadOptions
+{
+    public required string ModelPath { get; init; }
+    public int ContextPerSequence { get; init; } = 4096;
+    public int ParallelSequences { get; init; } = 4;
+
+    /// <summary>Layers to offload to the GPU; null means "auto" from the memory estimate.</summary>
+    public int? GpuLayers { get; init; }
+
+    /// <summary>Decode threads; null means the number of physical cores.</summary>
+    public int? Threads { get; init; }
+    public KvCacheType KvCacheType { get; init; } = KvCacheType.F16;
+    public bool FlashAttention { get; init; }
+}
