@@ -1,10 +1,15 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using WebChat.Cli;
 using WebChat.Components;
 using WebChat.Components.Account;
 using WebChat.Data;
 
+return await WebChatCli.RunAsync(args, ServeAsync);
+
+static async Task<int> ServeAsync(string[] args)
+{
 var builder = WebApplication.CreateBuilder(args);
 
 // Add services to the container.
@@ -63,4 +68,8 @@ app.MapRazorComponents<App>()
 // Add additional endpoints required by the Identity /Account Razor components.
 app.MapAdditionalIdentityEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;
+}
+
+public partial class Program;

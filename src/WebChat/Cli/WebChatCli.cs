@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace WebChat.Cli;
+
+/// <summary>The command line: with no subcommand the executable serves the web app.</summary>
+internal static class WebChatCli
+{
+    public static Task<int> RunAsync(string[] args, Func<string[], Task<int>> serve)
+    {
+        var root = new RootCommand("WebChat: a self-hosted LLM chat portal for teams. With no command it serves the web app.")
+        {
+            // ASP.NET Core's own switches (--urls, --environment, Section:Key=value) pass through to the host.
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction((result, _) => serve(result.UnmatchedTokens.ToArray()));
+
+        // Each command lives in its own file in this folder and adds itself here.
+        return root.Parse(args).InvokeAsync();
+    }
+}
