@@ -1,0 +1,130 @@
+using System.Text;
+
+namespace WebChat.Services.Chat;
+
+/// <summary>
+/// An answer being written. It runs detached from any browser tab: tabs subscribe to it and read the text
+/// from the offset they have shown; closing or reloading a tab neither stops nor loses it.
+/// </summary>
+public sealed class ActiveGeneration
+{
+    private readonly Lock _gate = new();
+    private readonly StringBuilder _text = new();
+    private readonly List<Action> _subscribers = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ActiveGeneration(string userId, Guid conversationId, Guid messageId)
+    {
+        UserId = userId;
+        ConversationId = conversationId;
+        MessageId = messageId;
+    }
+
+    public string UserId { get; }
+    public Guid ConversationId { get; }
+    public Guid MessageId { get; }
+
+    /// <summary>Place in the engine's queue while waiting; null once generating.</summary>
+    public int? QueuePosition { get; private set; }
+
+    public bool IsStopRequested => _stop.IsCancellationRequested;
+
+    /// <summary>Completes after the final state is in the database.</summary>
+    public Task Finished => _finished.Task;
+
+    internal CancellationToken StopToken => _stop.Token;
+
+    public int Length
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _text.Length;
+            }
+        }
+    }
+
+    /// <summary>The text from <paramref name="offset"/> to the current end.</summary>
+    public string ReadFrom(int offset)
+    {
+        lock (_gate)
+        {
+            return offset >= _text.Length ? "" : _text.ToString(offset, _text.Length - offset);
+        }
+    }
+
+    /// <summary>Asks the engine to stop; the partial answer is kept and marked stopped.</summary>
+    public void Stop()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished: nothing to stop.
+        }
+    }
+
+    /// <summary>Calls <paramref name="onChange"/> (on the generation's thread) after new text, a queue move, or the end.</summary>
+    public IDisposable Subscribe(Action onChange)
+    {
+        lock (_gate)
+        {
+            _subscribers.Add(onChange);
+        }
+
+        return new Subscription(this, onChange);
+    }
+
+    internal void Append(string delta)
+    {
+        lock (_gate)
+        {
+            _text.Append(delta);
+            QueuePosition = null;
+        }
+
+        Notify();
+    }
+
+    internal void SetQueuePosition(int position)
+    {
+        QueuePosition = position;
+        Notify();
+    }
+
+    internal void MarkFinished()
+    {
+        _finished.TrySetResult();
+        Notify();
+        _stop.Dispose();
+    }
+
+    private void Notify()
+    {
+        Action[] subscribers;
+        lock (_gate)
+        {
+            subscribers = [.. _subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber();
+        }
+    }
+
+    private sealed class Subscription(ActiveGeneration owner, Action onChange) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (owner._gate)
+            {
+                owner._subscribers.Remove(onChange);
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebChat.Services.Chat;
+
+/// <summary>Chat behaviour (section "WebChat:Chat").</summary>
+public sealed class ChatOptions
+{
+    public const string SectionName = "WebChat:Chat";
+
+    /// <summary>How often a streaming answer is written to the database, so a crash loses at most this much.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The shortest time between two renders of a streaming answer in one browser tab.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Longest title taken from the first message.</summary>
+    [Range(10, 200)]
+    public int TitleLength { get; set; } = 60;
+
+    /// <summary>Sampling defaults when neither the user nor the conversation sets them.</summary>
+    [Range(0.0, 2.0)]
+    public float DefaultTemperature { get; set; } = 0.8f;
+
+    [Range(0.0, 1.0)]
+    public float DefaultTopP { get; set; } = 0.95f;
+
+    [Range(1, 32768)]
+    public int DefaultMaxTokens { get; set; } = 1024;
+
+    /// <summary>Largest conversation file accepted by import.</summary>
+    [Range(1024, 100_000_000)]
+    public int MaxImportBytes { get; set; } = 10_000_000;
+}

@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using WebChat.Data;
+using WebChat.Data.Entities;
+
+namespace WebChat.Services.Chat;
+
+/// <summary>
+/// Reads and edits one user's conversations. Every query filters by the owner, so another user's
+/// conversation id is indistinguishable from one that does not exist.
+/// </summary>
+public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFactory, GenerationRegistry generations)
+{
+    public async Task<IReadOnlyList<ConversationSummary>> ListAsync(string userId, string? search, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Conversations.AsNoTracking().Where(c => c.UserId == userId);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = "%" + EscapeLike(search.Trim()) + "%";
+            query = query.Where(c => EF.Functions.Like(c.Title, pattern, "\\")
+                || c.Messages.Any(m => EF.Functions.Like(m.Content, pattern, "\\")));
+        }
+
+        return await query
+            .OrderByDescending(c => c.UpdatedAt)
+            .Select(c => new ConversationSummary(c.Id, c.Title, c.UpdatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<ConversationDetail> GetAsync(string userId, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var conversation = await db.Conversations
+            .Include(c => c.Messages)
+            .SingleOrDefaultAsync(c => c.Id == id && c.UserId == userId, cancellationToken)
+            ?? throw new ConversationNotFoundException(id);
+
+        await MarkInterruptedAnswersAsync(db, conversation, cancellationToken);
+        return new ConversationDetail(
+            conversation.Id,
+            conversation.Title,
+            conversation.ModelId,
+            new ConversationOverrides(conversation.SystemPrompt, conversation.Temperature, conversation.TopP, conversation.MaxTokens),
+            conversation.Messages.OrderBy(m => m.Sequence).Select(MessageView.From).ToList());
+    }
+
+    public async Task RenameAsync(string userId, Guid id, string title, CancellationToken cancellationToken = default)
+    {
+        var trimmed = title.Trim();
+        if (trimmed.Length is 0 or > 200)
+        {
+            throw new InvalidChatOperationException("A title needs 1 to 200 characters.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var changed = await db.Conversations
+            .Where(c => c.Id == id && c.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Title, trimmed), cancellationToken);
+        EnsureFound(changed, id);
+    }
+
+    public async Task DeleteAsync(string userId, Guid id, CancellationToken cancellationToken = default)
+    {
+        generations.Find(id)?.Stop();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id && c.UserId == userId, cancellationToken)
+            ?? throw new ConversationNotFoundException(id);
+        await db.Messages.Where(m => m.ConversationId == id).ExecuteDeleteAsync(cancellationToken);
+        db.Conversations.Remove(conversation);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task SaveOverridesAsync(string userId, Guid id, ConversationOverrides overrides, CancellationToken cancellationToken = default)
+    {
+        SamplingRules.Validate(overrides.Temperature, overrides.TopP, overrides.MaxTokens);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var changed = await db.Conversations
+            .Where(c => c.Id == id && c.UserId == userId)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(c => c.SystemPrompt, string.IsNullOrWhiteSpace(overrides.SystemPrompt) ? null : overrides.SystemPrompt)
+                    .SetProperty(c => c.Temperature, overrides.Temperature)
+                    .SetProperty(c => c.TopP, overrides.TopP)
+                    .SetProperty(c => c.MaxTokens, overrides.MaxTokens),
+                cancellationToken);
+        EnsureFound(changed, id);
+    }
+
+    /// <summary>An answer left "streaming" by a process that died is shown, and stored, as stopped.</summary>
+    private async Task MarkInterruptedAnswersAsync(WebChatDbContext db, Conversation conversation, CancellationToken cancellationToken)
+    {
+        if (generations.Find(conversation.Id) is not null)
+        {
+            return;
+        }
+
+        var orphans = conversation.Messages.Where(m => m.Status == MessageStatus.Streaming).ToList();
+        foreach (var message in orphans)
+        {
+            message.Status = MessageStatus.Stopped;
+            message.Notice = "Interrupted: the server stopped while this answer was being written.";
+        }
+
+        if (orphans.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static void EnsureFound(int changed, Guid id)
+    {
+        if (changed == 0)
+        {
+            throw new ConversationNotFoundException(id);
+        }
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+}

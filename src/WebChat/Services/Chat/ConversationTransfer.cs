@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WebChat.Data;
+using WebChat.Data.Entities;
+
+namespace WebChat.Services.Chat;
+
+/// <summary>Exports a conversation as Markdown or JSON and imports the JSON back as a new conversation.</summary>
+public sealed class ConversationTransfer(
+    IDbContextFactory<WebChatDbContext> dbFactory,
+    ConversationService conversations,
+    IOptions<ChatOptions> options,
+    TimeProvider time)
+{
+    public const string Format = "webchat.conversation";
+    public const int Version = 1;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public async Task<string> ExportMarkdownAsync(string userId, Guid id, CancellationToken cancellationToken = default)
+    {
+        var conversation = await conversations.GetAsync(userId, id, cancellationToken);
+        var text = new StringBuilder().Append("# ").AppendLine(conversation.Title).AppendLine();
+        foreach (var message in conversation.Messages)
+        {
+            var who = message.Role == MessageRole.User ? "You" : $"Assistant{(message.Model is null ? "" : $" ({message.Model})")}";
+            text.Append("## ").AppendLine(who).AppendLine().AppendLine(message.Content).AppendLine();
+            if (message.Status is MessageStatus.Stopped or MessageStatus.Failed)
+            {
+                text.Append("> ").AppendLine(message.Status == MessageStatus.Stopped ? "(stopped)" : $"(failed: {message.Error})").AppendLine();
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public async Task<string> ExportJsonAsync(string userId, Guid id, CancellationToken cancellationToken = default)
+    {
+        var conversation = await conversations.GetAsync(userId, id, cancellationToken);
+        var file = new ConversationFile(
+            Format,
+            Version,
+            conversation.Title,
+            conversation.Overrides,
+            conversation.Messages
+                .Select(m => new MessageFile(m.Role, m.Content, m.Status, m.Error, m.Model, m.CreatedAt))
+                .ToList());
+        return JsonSerializer.Serialize(file, Json);
+    }
+
+    /// <summary>Creates a new conversation of <paramref name="userId"/> from an exported JSON file; returns its id.</summary>
+    public async Task<Guid> ImportJsonAsync(string userId, Stream json, CancellationToken cancellationToken = default)
+    {
+        var file = await ReadAsync(json, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var conversation = new Conversation
+        {
+            UserId = userId,
+            Title = string.IsNullOrWhiteSpace(file.Title) ? TitleMaker.Fallback : file.Title.Trim()[..Math.Min(200, file.Title.Trim().Length)],
+            SystemPrompt = file.Overrides?.SystemPrompt,
+            Temperature = file.Overrides?.Temperature,
+            TopP = file.Overrides?.TopP,
+            MaxTokens = file.Overrides?.MaxTokens,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Conversations.Add(conversation);
+        var sequence = 0;
+        foreach (var message in file.Messages)
+        {
+            db.Messages.Add(new Message
+            {
+                ConversationId = conversation.Id,
+                Sequence = sequence++,
+                Role = message.Role,
+                Content = message.Content,
+                // An answer that was streaming when exported is, in the copy, simply stopped.
+                Status = message.Status == MessageStatus.Streaming ? MessageStatus.Stopped : message.Status,
+                Error = message.Error,
+                Model = message.Model,
+                CreatedAt = message.CreatedAt ?? now,
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return conversation.Id;
+    }
+
+    private async Task<ConversationFile> ReadAsync(Stream json, CancellationToken cancellationToken)
+    {
+        using var limited = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await json.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (limited.Length + read > options.Value.MaxImportBytes)
+            {
+                throw new ConversationImportException($"The file is larger than {options.Value.MaxImportBytes / 1_000_000.0:0.#} MB.");
+            }
+
+            limited.Write(buffer, 0, read);
+        }
+
+        ConversationFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<ConversationFile>(limited.ToArray(), Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConversationImportException($"The file is not valid conversation JSON ({ex.Message}).");
+        }
+
+        Validate(file);
+        return file!;
+    }
+
+    private static void Validate(ConversationFile? file)
+    {
+        if (file is null || file.Format != Format)
+        {
+            throw new ConversationImportException($"The file is not a WebChat conversation export (expected \"format\": \"{Format}\").");
+        }
+
+        if (file.Version != Version)
+        {
+            throw new ConversationImportException($"The file has version {file.Version}; this app reads version {Version}.");
+        }
+
+        if (file.Messages is null || file.Messages.Count == 0)
+        {
+            throw new ConversationImportException("The file has no messages.");
+        }
+
+        if (file.Messages.Any(m => m is null || m.Content is null || m.Role == MessageRole.System || !Enum.IsDefined(m.Role) || !Enum.IsDefined(m.Status)))
+        {
+            throw new ConversationImportException("Every message needs a role (User or Assistant), a status and content.");
+        }
+
+        if (file.Messages.Any(m => m.Content.Length > GenerationService.MaxMessageLength * 10))
+        {
+            throw new ConversationImportException("A message in the file is too long.");
+        }
+    }
+
+    private sealed record ConversationFile(
+        string Format,
+        int Version,
+        string Title,
+        ConversationOverrides? Overrides,
+        List<MessageFile> Messages);
+
+    private sealed record MessageFile(
+        MessageRole Role,
+        string Content,
+        MessageStatus Status,
+        string? Error,
+        string? Model,
+        DateTime? CreatedAt);
+}

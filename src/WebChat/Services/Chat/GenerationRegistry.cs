@@ -1,0 +1,19 @@
+using System.Collections.Concurrent;
+
+namespace WebChat.Services.Chat;
+
+/// <summary>The answers being written right now, one at most per conversation.</summary>
+public sealed class GenerationRegistry
+{
+    private readonly ConcurrentDictionary<Guid, ActiveGeneration> _active = new();
+
+    public ActiveGeneration? Find(Guid conversationId) => _active.GetValueOrDefault(conversationId);
+
+    /// <summary>Claims the conversation; false when an answer is already being written there.</summary>
+    internal bool TryAdd(ActiveGeneration generation) => _active.TryAdd(generation.ConversationId, generation);
+
+    internal void Remove(ActiveGeneration generation) =>
+        _active.TryRemove(new KeyValuePair<Guid, ActiveGeneration>(generation.ConversationId, generation));
+
+    public int Count => _active.Count;
+}

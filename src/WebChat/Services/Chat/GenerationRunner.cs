@@ -1,0 +1,168 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebChat.Data;
+using WebChat.Data.Entities;
+using WebChat.Engine.Inference;
+
+namespace WebChat.Services.Chat;
+
+/// <summary>
+/// Runs one answer on its own task: streams from the engine into the <see cref="ActiveGeneration"/>, writes
+/// the text to the database every <see cref="ChatOptions.FlushInterval"/>, then stores the final state
+/// (complete, stopped or failed with words for a person) and one usage record.
+/// </summary>
+public sealed class GenerationRunner(
+    IDbContextFactory<WebChatDbContext> dbFactory,
+    IInferenceEngine engine,
+    GenerationRegistry registry,
+    UsageWriter usage,
+    IOptions<ChatOptions> options,
+    TimeProvider time,
+    ILogger<GenerationRunner> logger)
+{
+    public void Start(ActiveGeneration generation, ChatRequest request, string? model) =>
+        _ = Task.Run(() => RunAsync(generation, request, model));
+
+    private async Task RunAsync(ActiveGeneration generation, ChatRequest request, string? model)
+    {
+        var outcome = await StreamAsync(generation, request);
+        try
+        {
+            await FinishAsync(generation, outcome, outcome.Summary?.Model ?? model ?? "unknown");
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not store the end of answer {MessageId}", generation.MessageId);
+        }
+        finally
+        {
+            registry.Remove(generation);
+            generation.MarkFinished();
+        }
+    }
+
+    private async Task<StreamOutcome> StreamAsync(ActiveGeneration generation, ChatRequest request)
+    {
+        ChatSummary? summary = null;
+        var lastFlush = time.GetTimestamp();
+        var flushedLength = 0;
+        try
+        {
+            await foreach (var update in engine.StreamChatAsync(request, generation.StopToken))
+            {
+                switch (update)
+                {
+                    case TextDelta delta:
+                        generation.Append(delta.Text);
+                        break;
+                    case QueuePosition queue:
+                        generation.SetQueuePosition(queue.Position);
+                        break;
+                    case ChatSummary end:
+                        summary = end;
+                        break;
+                }
+
+                if (generation.Length > flushedLength && time.GetElapsedTime(lastFlush) >= options.Value.FlushInterval)
+                {
+                    flushedLength = await FlushAsync(generation);
+                    lastFlush = time.GetTimestamp();
+                }
+            }
+
+            return new StreamOutcome(summary, null, Stopped: generation.IsStopRequested);
+        }
+        catch (OperationCanceledException) when (generation.IsStopRequested)
+        {
+            return new StreamOutcome(summary, null, Stopped: true);
+        }
+        catch (EngineException ex)
+        {
+            return new StreamOutcome(summary, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "The engine failed while answering {MessageId}", generation.MessageId);
+            return new StreamOutcome(summary, "The engine stopped unexpectedly. Try again; if it keeps happening, ask an admin to reload the model.");
+        }
+    }
+
+    private async Task<int> FlushAsync(ActiveGeneration generation)
+    {
+        var text = generation.ReadFrom(0);
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Messages.Where(m => m.Id == generation.MessageId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, text));
+        return text.Length;
+    }
+
+    private async Task FinishAsync(ActiveGeneration generation, StreamOutcome outcome, string model)
+    {
+        var (status, reason, error) = Classify(outcome);
+        var summary = outcome.Summary;
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            var message = await db.Messages.SingleOrDefaultAsync(m => m.Id == generation.MessageId);
+            if (message is null)
+            {
+                return; // The conversation was deleted while the answer was being written.
+            }
+
+            message.Content = generation.ReadFrom(0);
+            message.Status = status;
+            message.Error = error;
+            message.Model = model;
+            message.Notice = NoticeFor(summary);
+            message.PromptTokens = summary?.PromptTokens;
+            message.ReusedPromptTokens = summary?.ReusedPromptTokens;
+            message.CompletionTokens = summary?.CompletionTokens;
+            message.TimeToFirstTokenMs = summary?.TimeToFirstToken.TotalMilliseconds;
+            message.TokensPerSecond = summary?.TokensPerSecond;
+            await db.Conversations.Where(c => c.Id == generation.ConversationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, time.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync();
+        }
+
+        await usage.WriteAsync(generation.UserId, generation.ConversationId, model, summary, reason);
+    }
+
+    private static (MessageStatus Status, FinishReason Reason, string? Error) Classify(StreamOutcome outcome)
+    {
+        if (outcome.Error is not null)
+        {
+            return (MessageStatus.Failed, FinishReason.Error, outcome.Error);
+        }
+
+        if (outcome.Stopped)
+        {
+            return (MessageStatus.Stopped, FinishReason.Cancelled, null);
+        }
+
+        return outcome.Summary?.FinishReason switch
+        {
+            FinishReason.Stop or FinishReason.Length => (MessageStatus.Complete, outcome.Summary.FinishReason, null),
+            FinishReason.Cancelled => (MessageStatus.Stopped, FinishReason.Cancelled, outcome.Summary.Message),
+            FinishReason.Error => (MessageStatus.Failed, FinishReason.Error, outcome.Summary.Message ?? "The engine could not finish this answer."),
+            _ => (MessageStatus.Failed, FinishReason.Error, "The engine ended the answer without saying why."),
+        };
+    }
+
+    private static string? NoticeFor(ChatSummary? summary)
+    {
+        var notices = new List<string>();
+        if (summary?.DroppedTurns > 0)
+        {
+            notices.Add($"The conversation was longer than the model's context: the {summary.DroppedTurns} oldest turn(s) were left out.");
+        }
+
+        if (summary?.FinishReason == FinishReason.Length)
+        {
+            notices.Add("The answer reached the max tokens limit.");
+        }
+
+        return notices.Count == 0 ? null : string.Join(" ", notices);
+    }
+
+    private sealed record StreamOutcome(ChatSummary? Summary, string? Error, bool Stopped = false);
+}

@@ -1,0 +1,180 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WebChat.Data;
+using WebChat.Data.Entities;
+using WebChat.Engine.Inference;
+
+namespace WebChat.Services.Chat;
+
+/// <summary>
+/// Sends, regenerates and edits: writes the user's side first, then an empty "streaming" answer, then hands
+/// the request to <see cref="GenerationRunner"/>, which runs detached from the page that asked.
+/// </summary>
+public sealed class GenerationService(
+    IDbContextFactory<WebChatDbContext> dbFactory,
+    GenerationRegistry registry,
+    GenerationRunner runner,
+    SettingsService settings,
+    IInferenceEngine engine,
+    IOptions<ChatOptions> options,
+    TimeProvider time)
+{
+    public const int MaxMessageLength = 100_000;
+
+    /// <summary>Saves the message (starting a conversation when <paramref name="conversationId"/> is null) and starts the answer.</summary>
+    public async Task<Guid> SendAsync(string userId, Guid? conversationId, string text, CancellationToken cancellationToken = default)
+    {
+        ValidateText(text);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var conversation = conversationId is { } id
+            ? await LoadOwnedAsync(db, userId, id, cancellationToken)
+            : NewConversation(db, userId, text);
+
+        var generation = Claim(userId, conversation.Id);
+        try
+        {
+            AddMessage(db, conversation, MessageRole.User, text, MessageStatus.Complete);
+            conversation.UpdatedAt = Now;
+            await db.SaveChangesAsync(cancellationToken);
+            await StartAsync(db, conversation, generation, cancellationToken);
+        }
+        catch
+        {
+            registry.Remove(generation);
+            throw;
+        }
+
+        return conversation.Id;
+    }
+
+    /// <summary>Replaces the last answer with a new one.</summary>
+    public async Task RegenerateAsync(string userId, Guid conversationId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
+        var generation = Claim(userId, conversationId);
+        try
+        {
+            var trailingAnswers = conversation.Messages.OrderByDescending(m => m.Sequence).TakeWhile(m => m.Role == MessageRole.Assistant).ToList();
+            db.Messages.RemoveRange(trailingAnswers);
+            if (conversation.Messages.Except(trailingAnswers).MaxBy(m => m.Sequence) is not { Role: MessageRole.User })
+            {
+                throw new InvalidChatOperationException("There is no question to answer again.");
+            }
+
+            conversation.Messages.RemoveAll(trailingAnswers.Contains);
+            await db.SaveChangesAsync(cancellationToken);
+            await StartAsync(db, conversation, generation, cancellationToken);
+        }
+        catch
+        {
+            registry.Remove(generation);
+            throw;
+        }
+    }
+
+    /// <summary>Changes one of the user's messages, removes everything after it and answers it again.</summary>
+    public async Task EditAndResendAsync(string userId, Guid conversationId, Guid messageId, string text, CancellationToken cancellationToken = default)
+    {
+        ValidateText(text);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
+        var edited = conversation.Messages.SingleOrDefault(m => m.Id == messageId && m.Role == MessageRole.User)
+            ?? throw new InvalidChatOperationException("Only your own messages in this conversation can be edited.");
+        var generation = Claim(userId, conversationId);
+        try
+        {
+            var later = conversation.Messages.Where(m => m.Sequence > edited.Sequence).ToList();
+            db.Messages.RemoveRange(later);
+            conversation.Messages.RemoveAll(later.Contains);
+            edited.Content = text;
+            await db.SaveChangesAsync(cancellationToken);
+            await StartAsync(db, conversation, generation, cancellationToken);
+        }
+        catch
+        {
+            registry.Remove(generation);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the answer being written in this conversation, if it is the user's; false when there is none.</summary>
+    public bool Stop(string userId, Guid conversationId)
+    {
+        if (registry.Find(conversationId) is not { } generation || generation.UserId != userId)
+        {
+            return false;
+        }
+
+        generation.Stop();
+        return true;
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private async Task StartAsync(WebChatDbContext db, Conversation conversation, ActiveGeneration generation, CancellationToken cancellationToken)
+    {
+        var userSettings = await settings.GetAsync(generation.UserId, cancellationToken);
+        var request = ChatRequestBuilder.Build(conversation, conversation.Messages, userSettings, options.Value);
+        var model = engine.Status.ModelName;
+        var answer = AddMessage(db, conversation, MessageRole.Assistant, "", MessageStatus.Streaming, generation.MessageId);
+        answer.Model = model;
+        conversation.UpdatedAt = Now;
+        await db.SaveChangesAsync(cancellationToken);
+        runner.Start(generation, request, model);
+    }
+
+    private ActiveGeneration Claim(string userId, Guid conversationId)
+    {
+        var generation = new ActiveGeneration(userId, conversationId, Guid.NewGuid());
+        return registry.TryAdd(generation) ? generation : throw new GenerationInProgressException();
+    }
+
+    private Conversation NewConversation(WebChatDbContext db, string userId, string text)
+    {
+        var conversation = new Conversation
+        {
+            UserId = userId,
+            Title = TitleMaker.FromFirstMessage(text, options.Value.TitleLength),
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+        db.Conversations.Add(conversation);
+        return conversation;
+    }
+
+    private Message AddMessage(WebChatDbContext db, Conversation conversation, MessageRole role, string content, MessageStatus status, Guid? id = null)
+    {
+        var message = new Message
+        {
+            Id = id ?? Guid.NewGuid(),
+            ConversationId = conversation.Id,
+            Sequence = conversation.Messages.Count == 0 ? 0 : conversation.Messages.Max(m => m.Sequence) + 1,
+            Role = role,
+            Content = content,
+            Status = status,
+            CreatedAt = Now,
+        };
+        conversation.Messages.Add(message);
+        db.Messages.Add(message);
+        return message;
+    }
+
+    private static async Task<Conversation> LoadOwnedAsync(WebChatDbContext db, string userId, Guid id, CancellationToken cancellationToken) =>
+        await db.Conversations.Include(c => c.Messages)
+            .SingleOrDefaultAsync(c => c.Id == id && c.UserId == userId, cancellationToken)
+        ?? throw new ConversationNotFoundException(id);
+
+    private static void ValidateText(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new InvalidChatOperationException("Write a message first.");
+        }
+
+        if (text.Length > MaxMessageLength)
+        {
+            throw new InvalidChatOperationException($"A message can have at most {MaxMessageLength:N0} characters.");
+        }
+    }
+}

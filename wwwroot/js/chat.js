@@ -1,0 +1,100 @@
+// WebChat chat helpers: copy buttons, Enter-to-send, syntax highlighting and auto-scroll.
+// Everything works by event delegation or explicit calls, so Blazor can replace any markup freely.
+(() => {
+  "use strict";
+
+  const copyText = async (text) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch {
+      // Clipboard API needs a secure context; plain-http LAN installs fall back to a hidden textarea.
+      const area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      const ok = document.execCommand("copy");
+      area.remove();
+      return ok;
+    }
+  };
+
+  const flash = (button, label) => {
+    const previous = button.textContent;
+    button.textContent = label;
+    setTimeout(() => { button.textContent = previous; }, 1200);
+  };
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-copy-code]");
+    if (!button) return;
+    const code = button.closest(".code-block")?.querySelector("pre code");
+    if (code) flash(button, (await copyText(code.textContent)) ? "Copied" : "Copy failed");
+  });
+
+  // Enter sends, Shift+Enter (or Enter while an IME composes) makes a new line.
+  document.addEventListener("keydown", (event) => {
+    const area = event.target;
+    if (!(area instanceof HTMLTextAreaElement) || !area.hasAttribute("data-enter-sends")) return;
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    area.dispatchEvent(new Event("change", { bubbles: true }));
+    area.closest("form")?.requestSubmit();
+  });
+
+  const highlightPending = (root) => {
+    if (!window.hljs) return;
+    root.querySelectorAll("pre code[class*='language-']:not([data-highlighted])").forEach((code) => {
+      try { window.hljs.highlightElement(code); } catch { /* unknown language: leave plain */ }
+    });
+  };
+
+  // One observer per message list: highlights new code and keeps the view pinned to the bottom
+  // unless the person scrolled up to read; then a "jump to latest" button appears instead.
+  const follow = (scroller, jumpButton) => {
+    if (!scroller || scroller.dataset.followed) return;
+    scroller.dataset.followed = "1";
+    let pinned = true;
+    let frame = 0;
+    const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+    const showJump = (show) => { if (jumpButton) jumpButton.hidden = !show; };
+    scroller.addEventListener("scroll", () => {
+      pinned = atBottom();
+      if (pinned) showJump(false);
+    }, { passive: true });
+    const onChange = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        highlightPending(scroller);
+        if (pinned) scroller.scrollTop = scroller.scrollHeight;
+        else showJump(true);
+      });
+    };
+    new MutationObserver(onChange).observe(scroller, { childList: true, subtree: true, characterData: true });
+    jumpButton?.addEventListener("click", () => {
+      pinned = true;
+      showJump(false);
+      scroller.scrollTop = scroller.scrollHeight;
+    });
+    onChange();
+  };
+
+  const download = (fileName, contentType, text) => {
+    const url = URL.createObjectURL(new Blob([text], { type: contentType }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = fileName;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  window.webChat = Object.assign(window.webChat || {}, {
+    chat: { copyText, follow, download, focus: (element) => element?.focus() },
+  });
+})();
