@@ -13,6 +13,7 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatData();
     builder.AddWebChatAccounts();
     builder.AddWebChatInference();
+    builder.AddWebChatChat();
     builder.AddWebChatUi();
 
     var app = builder.Build();

@@ -39,6 +39,7 @@ public sealed class GenerationRunner(
         {
             registry.Remove(generation);
             generation.MarkFinished();
+            generation.Dispose();
         }
     }
 

@@ -1,0 +1,191 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using MudBlazor;
+using WebChat.Engine.Inference;
+using WebChat.Services.Accounts;
+using WebChat.Services.Chat;
+using WebChat.Services.Markdown;
+
+namespace WebChat.Components.Pages.Chat;
+
+public partial class ChatPage
+{
+    private const long MaxImportFileBytes = 20_000_000;
+
+    private IReadOnlyList<ConversationSummary> _conversations = [];
+    private IReadOnlyList<ModelChoice> _models = [];
+    private ConversationDetail? _detail;
+    private ActiveGeneration? _active;
+    private ChatSettings? _settings;
+    private EngineStatus _engineStatus = EngineStatus.Empty;
+    private IDisposable? _engineSubscription;
+    private ElementReference _scroller;
+    private ElementReference _jumpButton;
+    private Guid? _shownId;
+    private string? _search;
+    private string? _error;
+    private string _userId = "";
+    private bool _isAdmin;
+    private bool _notFound;
+    private bool _overridesOpen;
+    private bool _followAttached;
+
+    [Parameter] public Guid? ConversationId { get; set; }
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [Inject] private ConversationService Conversations { get; set; } = default!;
+    [Inject] private GenerationService Generations { get; set; } = default!;
+    [Inject] private GenerationRegistry Registry { get; set; } = default!;
+    [Inject] private ConversationTransfer Transfer { get; set; } = default!;
+    [Inject] private SettingsService Settings { get; set; } = default!;
+    [Inject] private ModelChoices ModelChoices { get; set; } = default!;
+    [Inject] private IInferenceEngine Engine { get; set; } = default!;
+    [Inject] private IMarkdownRenderer Markdown { get; set; } = default!;
+    [Inject] private IOptions<ChatOptions> ChatOptions { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    private ClaimsPrincipal User { get; set; } = new();
+
+    private string? DisabledReason => _engineStatus.State switch
+    {
+        EngineState.Ready => null,
+        EngineState.Loading => $"The model is loading ({_engineStatus.LoadProgress:P0}). You can write as soon as it is ready.",
+        EngineState.Failed => $"The model failed to load: {_engineStatus.Error ?? "unknown error"}. {(_isAdmin ? "Pick another model or try again." : "Ask an admin to load a model.")}",
+        _ => _isAdmin ? "No model is loaded. Pick one above and press Load." : "No model is loaded. Ask an admin to load one.",
+    };
+
+    protected override async Task OnInitializedAsync()
+    {
+        User = (await AuthenticationState).User;
+        _userId = User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        _isAdmin = User.IsInRole(Roles.Admin);
+        _engineStatus = Engine.Status;
+        _engineSubscription = Engine.Subscribe(OnEngineStatus);
+        _settings = await Settings.GetAsync(_userId);
+        await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync());
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_shownId == ConversationId && (_detail is not null || _notFound || ConversationId is null))
+        {
+            return;
+        }
+
+        _shownId = ConversationId;
+        _error = null;
+        await LoadConversationAsync();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_followAttached && !_notFound && RendererInfo.IsInteractive)
+        {
+            _followAttached = true;
+            await JS.InvokeVoidAsync("webChat.chat.follow", _scroller, _jumpButton);
+        }
+    }
+
+    private async Task LoadConversationAsync()
+    {
+        _notFound = false;
+        _detail = null;
+        _active = null;
+        if (ConversationId is not { } id)
+        {
+            return;
+        }
+
+        try
+        {
+            _detail = await Conversations.GetAsync(_userId, id);
+            _active = Registry.Find(id) is { } generation && generation.UserId == _userId ? generation : null;
+        }
+        catch (ConversationNotFoundException)
+        {
+            _notFound = true;
+        }
+    }
+
+    private async Task RefreshListAsync() => _conversations = await Conversations.ListAsync(_userId, _search);
+
+    private async Task RefreshModelsAsync() => _models = await ModelChoices.ListAsync();
+
+    private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
+    {
+        var modelChanged = status.State != _engineStatus.State || status.ModelPath != _engineStatus.ModelPath;
+        _engineStatus = status;
+        if (modelChanged)
+        {
+            await RefreshModelsAsync();
+        }
+
+        StateHasChanged();
+    });
+
+    private async Task SendAsync(string text) => await RunAsync(async () =>
+    {
+        var id = await Generations.SendAsync(_userId, ConversationId, text);
+        await AfterStartAsync(id);
+    });
+
+    private async Task RegenerateAsync() => await RunAsync(async () =>
+    {
+        await Generations.RegenerateAsync(_userId, ConversationId!.Value);
+        await AfterStartAsync(ConversationId.Value);
+    });
+
+    private async Task EditAsync((MessageView Message, string Text) edit) => await RunAsync(async () =>
+    {
+        await Generations.EditAndResendAsync(_userId, ConversationId!.Value, edit.Message.Id, edit.Text);
+        await AfterStartAsync(ConversationId.Value);
+    });
+
+    private void Stop()
+    {
+        if (ConversationId is { } id)
+        {
+            Generations.Stop(_userId, id);
+        }
+    }
+
+    private async Task AfterStartAsync(Guid id)
+    {
+        await RefreshListAsync();
+        if (ConversationId != id)
+        {
+            Navigation.NavigateTo($"chat/{id}");
+            return;
+        }
+
+        await LoadConversationAsync();
+    }
+
+    private async Task OnGenerationFinishedAsync()
+    {
+        await LoadConversationAsync();
+        await RefreshListAsync();
+    }
+
+    /// <summary>Expected failures become a line of text above the composer; nothing is lost.</summary>
+    private async Task RunAsync(Func<Task> action)
+    {
+        _error = null;
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is ChatException or EngineException)
+        {
+            _error = ex.Message;
+        }
+    }
+}

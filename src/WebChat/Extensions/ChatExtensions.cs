@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebChat.Services.Chat;
+using WebChat.Services.Markdown;
+
+namespace WebChat.Extensions;
+
+internal static class ChatExtensions
+{
+    /// <summary>The chat: conversations, generations (singletons: answers outlive the page that asked), Markdown, settings.</summary>
+    public static IHostApplicationBuilder AddWebChatChat(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatOptions>()
+            .Bind(builder.Configuration.GetSection(ChatOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IMarkdownRenderer, SafeMarkdownRenderer>();
+        builder.Services.AddSingleton<GenerationRegistry>();
+        builder.Services.AddSingleton<GenerationRunner>();
+        builder.Services.AddSingleton<GenerationService>();
+        builder.Services.AddSingleton<UsageWriter>();
+        builder.Services.AddSingleton<ConversationService>();
+        builder.Services.AddSingleton<ConversationTransfer>();
+        builder.Services.AddSingleton<SettingsService>();
+        builder.Services.AddSingleton<ModelChoices>();
+        return builder;
+    }
+}
