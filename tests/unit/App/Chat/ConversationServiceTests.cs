@@ -1,0 +1,87 @@
+using WebChat.Data.Entities;
+using WebChat.Services.Chat;
+
+namespace WebChat.Tests.Unit.App.Chat;
+
+public class ConversationServiceTests
+{
+    [Fact]
+    public async Task Another_users_conversation_is_not_found_and_not_listed()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        var id = await chat.Generations.SendAsync("alice", null, "Alice's secret plan");
+        await chat.WaitForAnswerAsync(id);
+
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Conversations.GetAsync("bob", id));
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Generations.SendAsync("bob", id, "Me too"));
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Conversations.RenameAsync("bob", id, "Mine"));
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Conversations.DeleteAsync("bob", id));
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Transfer.ExportJsonAsync("bob", id));
+        Assert.Empty(await chat.Conversations.ListAsync("bob", null));
+        Assert.Empty(await chat.Conversations.ListAsync("bob", "secret"));
+        Assert.Equal("Alice's secret plan", (await chat.Conversations.GetAsync("alice", id)).Title);
+    }
+
+    [Fact]
+    public async Task Search_finds_conversations_by_title_and_by_message_text()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        chat.Engine.Script = _ => ["Use the llama.cpp quantize tool."];
+        var quantize = await chat.Generations.SendAsync("alice", null, "How to shrink a model");
+        await chat.WaitForAnswerAsync(quantize);
+        chat.Engine.Script = _ => ["Sure."];
+        var recipe = await chat.Generations.SendAsync("alice", null, "Pancake recipe");
+        await chat.WaitForAnswerAsync(recipe);
+
+        Assert.Equal([quantize], (await chat.Conversations.ListAsync("alice", "QUANTIZE")).Select(c => c.Id));
+        Assert.Equal([recipe], (await chat.Conversations.ListAsync("alice", "pancake")).Select(c => c.Id));
+        Assert.Equal(2, (await chat.Conversations.ListAsync("alice", "")).Count);
+        Assert.Empty(await chat.Conversations.ListAsync("alice", "100%"));
+    }
+
+    [Fact]
+    public async Task Rename_and_delete_change_only_the_owners_conversation()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        var id = await chat.Generations.SendAsync("alice", null, "Hello");
+        await chat.WaitForAnswerAsync(id);
+
+        await chat.Conversations.RenameAsync("alice", id, "  Greetings  ");
+        Assert.Equal("Greetings", (await chat.Conversations.GetAsync("alice", id)).Title);
+
+        await chat.Conversations.DeleteAsync("alice", id);
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Conversations.GetAsync("alice", id));
+        Assert.Empty(await chat.MessagesAsync(id));
+    }
+
+    [Fact]
+    public async Task An_answer_left_streaming_by_a_killed_process_shows_as_stopped_with_its_text()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        var id = await chat.Generations.SendAsync("alice", null, "Hello");
+        await chat.WaitForAnswerAsync(id);
+        await using (var db = await chat.Db.CreateDbContextAsync())
+        {
+            var answer = db.Messages.Single(m => m.ConversationId == id && m.Role == MessageRole.Assistant);
+            answer.Status = MessageStatus.Streaming;
+            answer.Content = "half an ans";
+            await db.SaveChangesAsync();
+        }
+
+        var shown = (await chat.Conversations.GetAsync("alice", id)).Messages[1];
+
+        Assert.Equal(("half an ans", MessageStatus.Stopped), (shown.Content, shown.Status));
+        Assert.Contains("Interrupted", shown.Notice, StringComparison.Ordinal);
+        Assert.Equal(MessageStatus.Stopped, (await chat.MessagesAsync(id))[1].Status);
+    }
+
+    [Fact]
+    public async Task Sampling_values_out_of_range_are_refused_with_a_reason()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidChatOperationException>(() => chat.Settings.SaveAsync("alice", new ChatSettings(null, 3f, null, null, null)));
+
+        Assert.Contains("Temperature", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text;
+using WebChat.Data.Entities;
+using WebChat.Services.Chat;
+
+namespace WebChat.Tests.Unit.App.Chat;
+
+public class ConversationTransferTests
+{
+    [Fact]
+    public async Task A_json_export_imports_as_a_new_conversation_with_the_same_messages()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        chat.Engine.Script = _ => ["| a | b |\n|---|---|\n| 1 | 2 |"];
+        var id = await chat.Generations.SendAsync("alice", null, "Make a table");
+        await chat.WaitForAnswerAsync(id);
+
+        var json = await chat.Transfer.ExportJsonAsync("alice", id);
+        var copy = await chat.Transfer.ImportJsonAsync("bob", new MemoryStream(Encoding.UTF8.GetBytes(json)));
+
+        var imported = await chat.Conversations.GetAsync("bob", copy);
+        Assert.NotEqual(id, copy);
+        Assert.Equal("Make a table", imported.Title);
+        Assert.Equal(
+            (await chat.Conversations.GetAsync("alice", id)).Messages.Select(m => (m.Role, m.Content, m.Status)),
+            imported.Messages.Select(m => (m.Role, m.Content, m.Status)));
+    }
+
+    [Fact]
+    public async Task The_markdown_export_names_each_speaker_and_keeps_the_text()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        chat.Engine.Script = _ => ["**Bold** answer"];
+        var id = await chat.Generations.SendAsync("alice", null, "Question one");
+        await chat.WaitForAnswerAsync(id);
+
+        var markdown = await chat.Transfer.ExportMarkdownAsync("alice", id);
+
+        Assert.StartsWith("# Question one", markdown, StringComparison.Ordinal);
+        Assert.Contains("## You", markdown, StringComparison.Ordinal);
+        Assert.Contains("## Assistant (scripted-model)", markdown, StringComparison.Ordinal);
+        Assert.Contains("**Bold** answer", markdown, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not json at all", "not valid conversation JSON")]
+    [InlineData("{\"format\":\"other\",\"version\":1,\"title\":\"x\",\"messages\":[]}", "not a WebChat conversation export")]
+    [InlineData("{\"format\":\"webchat.conversation\",\"version\":9,\"title\":\"x\",\"messages\":[]}", "version 9")]
+    [InlineData("{\"format\":\"webchat.conversation\",\"version\":1,\"title\":\"x\",\"messages\":[]}", "no messages")]
+    [InlineData("{\"format\":\"webchat.conversation\",\"version\":1,\"title\":\"x\",\"messages\":[{\"role\":\"System\",\"content\":\"x\",\"status\":\"Complete\"}]}", "role")]
+    public async Task A_bad_file_is_refused_with_a_reason_and_nothing_is_stored(string json, string reason)
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+
+        var error = await Assert.ThrowsAsync<ConversationImportException>(() => chat.Transfer.ImportJsonAsync("bob", new MemoryStream(Encoding.UTF8.GetBytes(json))));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.Empty(await chat.Conversations.ListAsync("bob", null));
+    }
+
+    [Fact]
+    public async Task A_file_over_the_size_limit_is_refused()
+    {
+        await using var chat = await ChatTestHarness.StartAsync(new ChatOptions { MaxImportBytes = 2048 });
+
+        var error = await Assert.ThrowsAsync<ConversationImportException>(() => chat.Transfer.ImportJsonAsync("bob", new MemoryStream(new byte[4096])));
+
+        Assert.Contains("larger than", error.Message, StringComparison.Ordinal);
+    }
+}
