@@ -6,18 +6,6 @@ namespace WebChat.Tests.Unit.App.Chat;
 
 public class StreamingMarkdownTests : BunitContext
 {
-    private sealed class CountingRenderer : IMarkdownRenderer
-    {
-        private readonly SafeMarkdownRenderer _inner = new();
-        public List<string> Inputs { get; } = [];
-
-        public string ToHtml(string markdown)
-        {
-            Inputs.Add(markdown);
-            return _inner.ToHtml(markdown);
-        }
-    }
-
     [Fact]
     public void Finished_blocks_are_rendered_once_while_only_the_tail_is_rendered_again()
     {

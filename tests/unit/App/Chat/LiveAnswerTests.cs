@@ -1,0 +1,83 @@
+using Bunit;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+using WebChat.Components.Chat;
+using WebChat.Services.Chat;
+using WebChat.Services.Markdown;
+
+namespace WebChat.Tests.Unit.App.Chat;
+
+public class LiveAnswerTests : BunitContext, IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly ActiveGeneration _generation = new("alice", Guid.NewGuid(), Guid.NewGuid());
+    private readonly CountingRenderer _renderer = new();
+
+    public LiveAnswerTests()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services only implement IAsyncDisposable, so the context must be disposed asynchronously.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    private IRenderedComponent<LiveAnswer> RenderAnswer(Action? onFinished = null) => Render<LiveAnswer>(ps => ps
+        .Add(p => p.Generation, _generation)
+        .Add(p => p.Renderer, _renderer)
+        .Add(p => p.Time, _time)
+        .Add(p => p.RenderInterval, TimeSpan.FromMilliseconds(20))
+        .Add(p => p.OnFinished, onFinished ?? (() => { })));
+
+    [Fact]
+    public void Text_arriving_within_one_interval_is_shown_in_one_render()
+    {
+        var cut = RenderAnswer();
+
+        foreach (var token in new[] { "Hello", " there", ", ", "**friend**" })
+        {
+            _generation.Append(token);
+        }
+
+        Assert.DoesNotContain("strong", cut.Markup, StringComparison.Ordinal);
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        cut.WaitForAssertion(() => Assert.Equal("friend", cut.Find("strong").TextContent));
+        // The first token renders at once; the three after it, inside the interval, share one render.
+        Assert.Equal(["Hello", "Hello there, **friend**"], _renderer.Inputs.Where(i => i.Length > 0));
+    }
+
+    [Fact]
+    public void A_tab_that_opens_mid_answer_shows_the_text_written_so_far()
+    {
+        _generation.Append("Already written. ");
+
+        var cut = RenderAnswer();
+
+        Assert.Contains("Already written.", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_queue_position_is_shown_while_waiting()
+    {
+        var cut = RenderAnswer();
+
+        _generation.SetQueuePosition(3);
+
+        cut.WaitForAssertion(() => Assert.Contains("position 3", cut.Find("[data-testid=queue-position]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_page_is_told_once_when_the_answer_is_finished()
+    {
+        var finished = 0;
+        var cut = RenderAnswer(() => finished++);
+
+        _generation.Append("Done.");
+        _generation.MarkFinished();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        cut.WaitForAssertion(() => Assert.Equal(1, finished));
+    }
+}
