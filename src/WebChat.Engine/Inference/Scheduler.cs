@@ -131,10 +131,10 @@ internal sealed class Scheduler : IAsyncDisposable
             while (!shutdown.IsCancellationRequested)
             {
                 TakeNewWork();
+                EndCancelledActive();
                 EndCancelledWaiting();
                 StartWaitingRequests();
                 ReportQueuePositions();
-                EndCancelledActive();
                 if (!_slots.Any(s => s.Active is not null))
                 {
                     if (!await _inbox.Reader.WaitToReadAsync(shutdown))
