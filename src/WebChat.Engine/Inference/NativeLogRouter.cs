@@ -14,21 +14,16 @@ internal static class NativeLogRouter
     private static readonly Lock Gate = new();
     private static readonly ThreadLocal<StringBuilder> Pending = new(() => new StringBuilder());
     private static volatile ILogger _logger = NullLogger.Instance;
-    private static bool _installed;
 
-    /// <summary>Installs the callback once (before the first native call when possible) and points it at the factory.</summary>
+    /// <summary>Points llama.cpp's log at the factory; call before the first native call so loading the library is routed too.</summary>
     public static void Install(ILoggerFactory loggerFactory)
     {
-        _logger = loggerFactory.CreateLogger("LLama.Native");
         lock (Gate)
         {
-            if (_installed)
-            {
-                return;
-            }
+            _logger = loggerFactory.CreateLogger("LLama.Native");
 
+            // Set again each time: other code in the process (a test helper) may have replaced the callback.
             NativeLogConfig.llama_log_set(Forward);
-            _installed = true;
         }
     }
 
