@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WebChat.Engine.Inference;
+
+/// <summary>How the engine serves requests (section "Inference" of appsettings.json).</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Requests that may wait for a free sequence; one more gets EngineBusyException at once.</summary>
+    [Range(0, 10_000)]
+    public int QueueLimit { get; set; } = 32;
+
+    /// <summary>Prompt tokens decoded per step; cancellation during a long prompt takes effect within one chunk.</summary>
+    [Range(1, 8192)]
+    public int PrefillChunkTokens { get; set; } = 256;
+
+    /// <summary>Unload the model after this long without requests; null keeps it loaded.</summary>
+    public TimeSpan? KeepAlive { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>llama.cpp template used when the model has none (e.g. "chatml", "llama3", "gemma").</summary>
+    [Required]
+    public string FallbackTemplate { get; set; } = "chatml";
+
+    /// <summary>Answer tokens kept free when old turns are dropped to fit a long conversation.</summary>
+    [Range(1, 1_000_000)]
+    public int MinAnswerTokens { get; set; } = 256;
+}

@@ -1,0 +1,74 @@
+using LLama;
+using LLama.Common;
+using LLama.Exceptions;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WebChat.Engine.Inference;
+
+/// <summary>Loads GGUF files with LLamaSharp into a <see cref="LlamaBackend"/>, after the fit check.</summary>
+internal sealed class LlamaBackendLoader : IBackendLoader
+{
+    private readonly IModelFitCheck _fitCheck;
+    private readonly InferenceOptions _options;
+
+    public LlamaBackendLoader(IModelFitCheck fitCheck, IOptions<InferenceOptions> options, ILoggerFactory loggerFactory)
+    {
+        _fitCheck = fitCheck;
+        _options = options.Value;
+        NativeLogRouter.Install(loggerFactory);
+    }
+
+    public async Task<IInferenceBackend> LoadAsync(ModelLoadOptions options, IProgress<double> progress, CancellationToken cancellationToken)
+    {
+        var gpuLayers = _fitCheck.Check(options);
+        var parameters = CreateParameters(options, gpuLayers);
+        LLamaWeights weights;
+        try
+        {
+            weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, new Progress<float>(p => progress.Report(p)));
+        }
+        catch (LoadWeightsFailedException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ModelLoadException($"{Path.GetFileName(options.ModelPath)} could not be loaded as a model (not a GGUF, or an unsupported architecture).", exception);
+        }
+
+        try
+        {
+            var name = weights.Metadata.GetValueOrDefault("general.name") ?? Path.GetFileNameWithoutExtension(options.ModelPath);
+            return new LlamaBackend(weights, parameters, options.ParallelSequences, options.ContextPerSequence, name, _options.FallbackTemplate);
+        }
+        catch (Exception exception) when (exception is RuntimeError or LLamaDecodeError)
+        {
+            weights.Dispose();
+            throw new ModelLoadException($"A context for {Path.GetFileName(options.ModelPath)} could not be created: {exception.Message}", exception);
+        }
+    }
+
+    // One context holds every sequence; a batch holds one prefill chunk plus one token per sequence.
+    private ModelParams CreateParameters(ModelLoadOptions options, int gpuLayers)
+    {
+        var batch = (uint)(_options.PrefillChunkTokens + options.ParallelSequences);
+        var threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount);
+        var kvType = options.KvCacheType switch
+        {
+            KvCacheType.Q8_0 => GGMLType.GGML_TYPE_Q8_0,
+            KvCacheType.Q4_0 => GGMLType.GGML_TYPE_Q4_0,
+            _ => GGMLType.GGML_TYPE_F16,
+        };
+        return new ModelParams(options.ModelPath)
+        {
+            ContextSize = (uint)(options.ContextPerSequence * options.ParallelSequences),
+            SeqMax = (uint)options.ParallelSequences,
+            BatchSize = batch,
+            UBatchSize = batch,
+            Threads = threads,
+            BatchThreads = threads,
+            GpuLayerCount = gpuLayers,
+            TypeK = kvType,
+            TypeV = kvType,
+            FlashAttention = options.FlashAttention,
+        };
+    }
+}

@@ -1,0 +1,521 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace WebChat.Engine.Inference;
+
+/// <summary>
+/// Continuous batching over the sequences of one loaded model. One loop task alone touches the backend: every
+/// step it queues the next token of each generating sequence plus prompt chunks of sequences in prefill, decodes
+/// them as one batch, samples, and streams text to each request's own channel. Requests wait in a FIFO queue
+/// when every sequence is busy; an idle sequence keeps its conversation's KV cache for the next turn.
+/// </summary>
+internal sealed class Scheduler : IAsyncDisposable
+{
+    private readonly IInferenceBackend _backend;
+    private readonly InferenceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    // Requests enter here; a null item only wakes the loop (a queued request was cancelled).
+    private readonly Channel<Work?> _inbox = Channel.CreateUnbounded<Work?>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Task _loop;
+
+    // Owned by the loop alone.
+    private readonly LinkedList<Work> _waiting = new();
+    private readonly Slot[] _slots;
+    private long _clock;
+    private long _steps;
+
+    // Shared with callers, changed with Interlocked: requests in the system (waiting or generating), waiting ones,
+    // generating ones. The first bounds admission, so Busy is decided at once without asking the loop.
+    private int _inSystem;
+    private int _queued;
+    private int _active;
+    private volatile string? _stopReason;
+
+    // Guards the backend's disposal against callers that tokenize on their own thread (UseModel).
+    private readonly Lock _modelUse = new();
+    private bool _backendDisposed;
+
+    public Scheduler(IInferenceBackend backend, InferenceOptions options, TimeProvider time, ILogger logger)
+    {
+        _backend = backend;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _slots = Enumerable.Range(0, backend.SequenceCount).Select(i => new Slot(i)).ToArray();
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Raised (from any thread) when the number of waiting or generating requests changes.</summary>
+    public event Action? CountsChanged;
+
+    /// <summary>Raised by the loop after every decode; tests and benchmarks count steps and tokens with it.</summary>
+    public event Action<SchedulerStep>? StepCompleted;
+
+    public int QueuedRequests => Volatile.Read(ref _queued);
+    public int ActiveSequences => Volatile.Read(ref _active);
+
+    /// <summary>True when the loop ended on an unexpected error rather than a stop.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>Why the scheduler no longer takes requests; null while it runs.</summary>
+    public string? StopReason => _stopReason;
+
+    /// <summary>Completes when the loop has ended and the backend is disposed.</summary>
+    public Task Completion => _loop;
+
+    /// <summary>Runs read-only model work (template, tokenizer) on the caller's thread; the backend is not disposed meanwhile.</summary>
+    public T UseModel<T>(Func<IInferenceBackend, T> work)
+    {
+        lock (_modelUse)
+        {
+            return _backendDisposed ? throw new ModelNotReadyException(_stopReason ?? "The model was unloaded.") : work(_backend);
+        }
+    }
+
+    /// <summary>Queues a request and returns its stream; throws EngineBusyException at once when the queue is full.</summary>
+    public ChannelReader<ChatUpdate> Submit(PreparedRequest request, CancellationToken cancellationToken)
+    {
+        if (_stopReason is { } reason)
+        {
+            throw new ModelNotReadyException(reason);
+        }
+
+        if (Interlocked.Increment(ref _inSystem) > _slots.Length + _options.QueueLimit)
+        {
+            Interlocked.Decrement(ref _inSystem);
+            throw new EngineBusyException(_options.QueueLimit);
+        }
+
+        var work = new Work(request, _time.GetTimestamp());
+        Interlocked.Increment(ref _queued);
+        work.Registration = cancellationToken.Register(() =>
+        {
+            work.CancelRequested = true;
+            _inbox.Writer.TryWrite(null);
+        });
+        if (!_inbox.Writer.TryWrite(work))
+        {
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Decrement(ref _inSystem);
+            work.Registration.Dispose();
+            throw new ModelNotReadyException(_stopReason ?? "The model is being unloaded.");
+        }
+
+        CountsChanged?.Invoke();
+        return work.Output.Reader;
+    }
+
+    /// <summary>Ends every request with a Cancelled summary carrying <paramref name="reason"/>, then disposes the backend.</summary>
+    public async Task StopAsync(string reason)
+    {
+        _stopReason ??= reason;
+        _inbox.Writer.TryComplete();
+        await _shutdown.CancelAsync();
+        await _loop;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync("The model was unloaded.");
+        _shutdown.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var shutdown = _shutdown.Token;
+        try
+        {
+            while (!shutdown.IsCancellationRequested)
+            {
+                TakeNewWork();
+                EndCancelledActive();
+                EndCancelledWaiting();
+                StartWaitingRequests();
+                ReportQueuePositions();
+                if (!_slots.Any(s => s.Active is not null))
+                {
+                    if (!await _inbox.Reader.WaitToReadAsync(shutdown))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                var step = QueueNextBatch();
+                if (await DecodeWithRecoveryAsync(shutdown))
+                {
+                    StepCompleted?.Invoke(step);
+                    SampleDecodedSequences();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            // Stopping: every request still here ends below.
+        }
+        catch (Exception exception)
+        {
+            // Logged once here; the requests learn it from their summaries and later submissions from _stopReason.
+            _logger.LogError(exception, "The inference loop failed; every request ends with an error");
+            _stopReason ??= "The engine failed: " + exception.Message;
+            Failed = true;
+            EndEverything(FinishReason.Error, _stopReason);
+        }
+        finally
+        {
+            _stopReason ??= "The model was unloaded.";
+            _inbox.Writer.TryComplete();
+            EndEverything(FinishReason.Cancelled, _stopReason);
+            lock (_modelUse)
+            {
+                _backendDisposed = true;
+                _backend.Dispose();
+            }
+        }
+    }
+
+    private void TakeNewWork()
+    {
+        while (_inbox.Reader.TryRead(out var work))
+        {
+            if (work is not null)
+            {
+                _waiting.AddLast(work);
+            }
+        }
+    }
+
+    private void EndCancelledWaiting()
+    {
+        for (var node = _waiting.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.CancelRequested)
+            {
+                _waiting.Remove(node);
+                Interlocked.Decrement(ref _queued);
+                Complete(node.Value, Summary(node.Value, FinishReason.Cancelled, "The request was cancelled."));
+            }
+
+            node = next;
+        }
+    }
+
+    private void StartWaitingRequests()
+    {
+        while (_waiting.First is { Value: var work } && PickSlot(work.Request.ConversationKey) is { } slot)
+        {
+            _waiting.RemoveFirst();
+            Interlocked.Increment(ref _active);
+            Interlocked.Decrement(ref _queued);
+            Start(slot, work);
+            CountsChanged?.Invoke();
+        }
+    }
+
+    // The conversation's own idle sequence first (prefix reuse), then an empty one, then the least recently used idle one.
+    private Slot? PickSlot(string? conversationKey)
+    {
+        var idle = _slots.Where(s => s.Active is null).ToList();
+        var own = conversationKey is null ? null : idle.FirstOrDefault(s => s.ConversationKey == conversationKey);
+        var chosen = own ?? idle.FirstOrDefault(s => s.Cached.Count == 0) ?? idle.MinBy(s => s.LastUsed);
+        if (chosen is not null && chosen != own)
+        {
+            Evict(chosen);
+        }
+
+        return chosen;
+    }
+
+    private void Start(Slot slot, Work work)
+    {
+        var prompt = work.Request.PromptTokens;
+
+        // At least one prompt token is decoded again: its logits give the first answer token.
+        var reused = Math.Min(CommonPrefixLength(slot.Cached, prompt), prompt.Length - 1);
+        if (reused < slot.Cached.Count)
+        {
+            _backend.Truncate(slot.Index, reused);
+            slot.Cached.RemoveRange(reused, slot.Cached.Count - reused);
+        }
+
+        slot.ConversationKey = work.Request.ConversationKey;
+        slot.Active = new ActiveSequence(work, reused);
+        _backend.ResetSampler(slot.Index, work.Request.Sampling);
+    }
+
+    private void ReportQueuePositions()
+    {
+        var position = 0;
+        foreach (var work in _waiting)
+        {
+            position++;
+            if (work.LastPosition != position)
+            {
+                work.LastPosition = position;
+                work.Output.Writer.TryWrite(new QueuePosition(position));
+            }
+        }
+    }
+
+    private void EndCancelledActive()
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Active is { Work.CancelRequested: true })
+            {
+                Finish(slot, FinishReason.Cancelled, "The request was cancelled.");
+            }
+        }
+    }
+
+    // Generating sequences first (one token each), then prompt chunks in arrival order within one chunk's budget.
+    private SchedulerStep QueueNextBatch()
+    {
+        var tokens = new Dictionary<int, int>();
+        foreach (var slot in _slots)
+        {
+            if (slot.Active is { PendingToken: { } token } active)
+            {
+                _backend.Prompt(slot.Index, [token]);
+                slot.Cached.Add(token);
+                active.PendingToken = null;
+                active.SampleAfterDecode = true;
+                tokens[slot.Index] = 1;
+            }
+        }
+
+        var budget = _options.PrefillChunkTokens;
+        foreach (var slot in _slots.Where(s => s.Active is { InPrefill: true }).OrderBy(s => s.Active!.Work.SubmittedAt))
+        {
+            var active = slot.Active!;
+            var prompt = active.Work.Request.PromptTokens;
+            var count = Math.Min(budget, prompt.Length - active.PromptQueued);
+            if (count <= 0)
+            {
+                break;
+            }
+
+            var chunk = prompt.AsSpan(active.PromptQueued, count);
+            _backend.Prompt(slot.Index, chunk);
+            slot.Cached.AddRange(chunk);
+            active.PromptQueued += count;
+            active.SampleAfterDecode = active.PromptQueued == prompt.Length;
+            tokens[slot.Index] = count;
+            budget -= count;
+        }
+
+        return new SchedulerStep(++_steps, tokens);
+    }
+
+    // A full KV cache leaves the batch queued: free idle caches and retry; with none left, fail the active requests.
+    private async Task<bool> DecodeWithRecoveryAsync(CancellationToken shutdown)
+    {
+        while (await _backend.DecodeAsync(shutdown) == DecodeOutcome.NoKvSlot)
+        {
+            var idle = _slots.Where(s => s.Active is null && s.Cached.Count > 0).MinBy(s => s.LastUsed);
+            if (idle is null)
+            {
+                _logger.LogWarning("The KV cache is full with no idle sequence to free; failing the active requests");
+                foreach (var slot in _slots.Where(s => s.Active is not null))
+                {
+                    Finish(slot, FinishReason.Error, "The model ran out of context memory. Try a shorter conversation.");
+                }
+
+                _backend.Reset();
+                foreach (var slot in _slots)
+                {
+                    slot.Cached.Clear();
+                    slot.ConversationKey = null;
+                }
+
+                return false;
+            }
+
+            Evict(idle);
+        }
+
+        return true;
+    }
+
+    private void SampleDecodedSequences()
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Active is { SampleAfterDecode: true } active)
+            {
+                active.SampleAfterDecode = false;
+                Accept(slot, active, _backend.Sample(slot.Index));
+            }
+        }
+    }
+
+    private void Accept(Slot slot, ActiveSequence active, int token)
+    {
+        active.FirstTokenAt ??= _time.GetTimestamp();
+        if (_backend.IsEndOfGeneration(token))
+        {
+            Finish(slot, FinishReason.Stop);
+            return;
+        }
+
+        active.CompletionTokens++;
+        var text = active.Stops.Append(active.Decoder.Append(_backend.TokenBytes(token)));
+        if (text.Length > 0)
+        {
+            active.Work.Output.Writer.TryWrite(new TextDelta(text));
+        }
+
+        if (active.Stops.Stopped)
+        {
+            Finish(slot, FinishReason.Stop);
+        }
+        else if (active.CompletionTokens >= active.Work.Request.MaxTokens || slot.Cached.Count >= _backend.ContextPerSequence)
+        {
+            Finish(slot, FinishReason.Length);
+        }
+        else
+        {
+            active.PendingToken = token;
+        }
+    }
+
+    private void Finish(Slot slot, FinishReason reason, string? message = null)
+    {
+        var active = slot.Active!;
+        var rest = active.Stops.Append(active.Decoder.Flush()) + active.Stops.Flush();
+        if (rest.Length > 0 && reason is not FinishReason.Error)
+        {
+            active.Work.Output.Writer.TryWrite(new TextDelta(rest));
+        }
+
+        slot.Active = null;
+        slot.LastUsed = ++_clock;
+        if (slot.ConversationKey is null)
+        {
+            Evict(slot);
+        }
+
+        Interlocked.Decrement(ref _active);
+        Complete(active.Work, Summary(active.Work, reason, message, active));
+    }
+
+    private ChatSummary Summary(Work work, FinishReason reason, string? message, ActiveSequence? active = null)
+    {
+        var now = _time.GetTimestamp();
+        var firstTokenAt = active?.FirstTokenAt;
+        var generating = firstTokenAt is { } first ? _time.GetElapsedTime(first, now) : TimeSpan.Zero;
+        var completion = active?.CompletionTokens ?? 0;
+        return new ChatSummary
+        {
+            FinishReason = reason,
+            PromptTokens = work.Request.PromptTokens.Length,
+            ReusedPromptTokens = active?.ReusedTokens ?? 0,
+            CompletionTokens = completion,
+            TimeToFirstToken = firstTokenAt is { } at ? _time.GetElapsedTime(work.SubmittedAt, at) : TimeSpan.Zero,
+            Duration = _time.GetElapsedTime(work.SubmittedAt, now),
+            TokensPerSecond = completion > 1 && generating > TimeSpan.Zero ? (completion - 1) / generating.TotalSeconds : 0,
+            DroppedTurns = work.Request.DroppedTurns,
+            Template = work.Request.Template,
+            Model = work.Request.Model,
+            Message = message ?? work.Request.FitNote,
+        };
+    }
+
+    // The count drops before the summary is written, so a caller that reads the summary may submit again at once.
+    private void Complete(Work work, ChatSummary summary)
+    {
+        Interlocked.Decrement(ref _inSystem);
+        work.Registration.Dispose();
+        work.Output.Writer.TryWrite(summary);
+        work.Output.Writer.TryComplete();
+        CountsChanged?.Invoke();
+    }
+
+    private void Evict(Slot slot)
+    {
+        if (slot.Cached.Count > 0)
+        {
+            _backend.Truncate(slot.Index, 0);
+            slot.Cached.Clear();
+        }
+
+        slot.ConversationKey = null;
+    }
+
+    private void EndEverything(FinishReason reason, string message)
+    {
+        TakeNewWork();
+        foreach (var slot in _slots.Where(s => s.Active is not null))
+        {
+            Finish(slot, reason, message);
+        }
+
+        while (_waiting.First is { Value: var work })
+        {
+            _waiting.RemoveFirst();
+            Interlocked.Decrement(ref _queued);
+            Complete(work, Summary(work, reason, message));
+        }
+    }
+
+    private static int CommonPrefixLength(List<int> cached, int[] prompt)
+    {
+        var length = 0;
+        var max = Math.Min(cached.Count, prompt.Length);
+        while (length < max && cached[length] == prompt[length])
+        {
+            length++;
+        }
+
+        return length;
+    }
+
+    /// <summary>A request from submission to its summary.</summary>
+    private sealed class Work(PreparedRequest request, long submittedAt)
+    {
+        public PreparedRequest Request { get; } = request;
+        public long SubmittedAt { get; } = submittedAt;
+        public Channel<ChatUpdate> Output { get; } = Channel.CreateUnbounded<ChatUpdate>(new UnboundedChannelOptions { SingleWriter = true });
+        public CancellationTokenRegistration Registration { get; set; }
+        public int LastPosition { get; set; }
+
+        // Set by the caller's cancellation callback, read by the loop between steps.
+        private volatile bool _cancelRequested;
+
+        public bool CancelRequested
+        {
+            get => _cancelRequested;
+            set => _cancelRequested = value;
+        }
+    }
+
+    /// <summary>A request that holds a sequence: where it is in its prompt and answer.</summary>
+    private sealed class ActiveSequence(Work work, int reusedTokens)
+    {
+        public Work Work { get; } = work;
+        public int ReusedTokens { get; } = reusedTokens;
+        public Utf8TokenDecoder Decoder { get; } = new();
+        public StopStringMatcher Stops { get; } = new(work.Request.StopStrings);
+        public int PromptQueued { get; set; } = reusedTokens;
+        public bool InPrefill => PromptQueued < Work.Request.PromptTokens.Length;
+        public int? PendingToken { get; set; }
+        public bool SampleAfterDecode { get; set; }
+        public int CompletionTokens { get; set; }
+        public long? FirstTokenAt { get; set; }
+    }
+
+    /// <summary>One sequence of the context: the tokens its KV cache holds, and the request using it, if any.</summary>
+    private sealed class Slot(int index)
+    {
+        public int Index { get; } = index;
+        public List<int> Cached { get; } = [];
+        public string? ConversationKey { get; set; }
+        public long LastUsed { get; set; }
+        public ActiveSequence? Active { get; set; }
+    }
+}
