@@ -59,11 +59,20 @@
     scroller.dataset.followed = "1";
     let pinned = true;
     let frame = 0;
+    let lastUserInput = 0;
     const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
     const showJump = (show) => { if (jumpButton) jumpButton.hidden = !show; };
+    // Only a person scrolling unpins: content being replaced also fires scroll events (clamping), which must not.
+    for (const type of ["wheel", "touchmove", "keydown", "mousedown"]) {
+      scroller.addEventListener(type, () => { lastUserInput = Date.now(); }, { passive: true });
+    }
     scroller.addEventListener("scroll", () => {
-      pinned = atBottom();
-      if (pinned) showJump(false);
+      if (atBottom()) {
+        pinned = true;
+        showJump(false);
+      } else if (Date.now() - lastUserInput < 600) {
+        pinned = false;
+      }
     }, { passive: true });
     const onChange = () => {
       if (frame) return;
