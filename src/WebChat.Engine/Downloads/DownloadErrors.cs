@@ -19,3 +19,7 @@ public sealed class DownloadNotVerifiableException(string file)
 /// <summary>A range received no byte within the stall timeout (retried by the manager).</summary>
 public sealed class DownloadStalledException(string file, long offset, TimeSpan timeout)
     : DownloadException($"{file}: no data for {timeout.TotalSeconds:0.#} s at byte {offset}.");
+
+/// <summary>A range kept failing (dropped connections, stalls, server errors) after every retry.</summary>
+public sealed class DownloadTransferException(string file, Exception inner)
+    : DownloadException($"{file} could not be downloaded: the connection kept failing ({inner.Message}). The partial file is kept; resume later.", inner);

@@ -305,7 +305,16 @@ public sealed partial class DownloadJob
         var start = map.ChunkStart(chunk);
         var end = start + map.ChunkLength(chunk);
         var written = 0L;
-        await _context.RangeRetry.ExecuteAsync(async attemptToken =>
+        try
+        {
+            await FetchRangeWithRetriesAsync();
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException or DownloadStalledException or HubOfflineException && !token.IsCancellationRequested)
+        {
+            throw new DownloadTransferException(Key.ToString(), exception);
+        }
+
+        Task FetchRangeWithRetriesAsync() => _context.RangeRetry.ExecuteAsync(async attemptToken =>
         {
             var offset = start + written;
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(attemptToken);
@@ -338,7 +347,7 @@ public sealed partial class DownloadJob
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-        }, token);
+        }, token).AsTask();
     }
 
     private void DeletePartial()

@@ -14,6 +14,7 @@ public sealed class DownloadManager : IAsyncDisposable
     private readonly List<Action<DownloadProgress>> _observers = [];
     private readonly CancellationTokenSource _shutdown = new();
     private readonly DownloadContext _context;
+    private int _disposed;
 
     public DownloadManager(HubClient hub, ModelStore store, IOptions<DownloadOptions> options, TimeProvider timeProvider, ILogger<DownloadManager> logger)
     {
@@ -93,6 +94,11 @@ public sealed class DownloadManager : IAsyncDisposable
     /// <summary>Pauses every job (their .part files and resume maps stay) and waits for them to stop.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _shutdown.CancelAsync();
         await Task.WhenAll(Jobs.Select(j => j.StopForShutdownAsync()));
         _shutdown.Dispose();
