@@ -30,6 +30,7 @@ public static class HubServiceCollectionExtensions
         services.TryAddSingleton<IDiskSpaceProbe, DriveDiskSpaceProbe>();
         services.TryAddSingleton(sp => new HubEnvironment(sp.GetRequiredService<IOptions<HubOptions>>().Value));
         services.TryAddSingleton<HubClient>();
+        services.TryAddSingleton<GgufHeaderPeek>();
         services.TryAddSingleton<ModelStore>();
         services.TryAddSingleton<DownloadManager>();
 

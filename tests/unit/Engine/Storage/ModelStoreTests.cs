@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebChat.Engine.Hub;
 using WebChat.Engine.Storage;
+using WebChat.Tests.Support.Models;
 
 namespace WebChat.Tests.Unit.Engine.Storage;
 
@@ -122,6 +123,16 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Importing_a_truncated_gguf_is_refused_and_installs_nothing()
+    {
+        var source = Write("outside/cut.gguf", 0);
+        await File.WriteAllBytesAsync(source, (await File.ReadAllBytesAsync(TestModels.Tiny))[..200]);
+
+        await Assert.ThrowsAsync<NotAGgufFileException>(() => _store.ImportAsync(source, Repo, "cut.gguf"));
+        Assert.False(File.Exists(_store.PathFor(Repo, "cut.gguf")));
+    }
+
+    [Fact]
     public async Task Importing_a_file_that_is_not_a_gguf_is_refused_and_installs_nothing()
     {
         var source = Write("outside/readme.txt", 100);
@@ -133,7 +144,7 @@ public sealed class ModelStoreTests : IDisposable
     private string GgufLikeFile()
     {
         var path = Path.Combine(_root, "..", Guid.NewGuid().ToString("N") + ".gguf");
-        File.WriteAllBytes(path, [(byte)'G', (byte)'G', (byte)'U', (byte)'F', 3, 0, 0, 0, .. new byte[1000]]);
+        File.Copy(TestModels.Tiny, path);
         return path;
     }
 
