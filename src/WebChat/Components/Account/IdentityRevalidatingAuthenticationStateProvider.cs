@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using WebChat.Data;
+using WebChat.Data.Entities;
 
 namespace WebChat.Components.Account;
 

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using WebChat.Data.Entities;
+
+namespace WebChat.Data.Configurations;
+
+internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageRecord>
+{
+    public void Configure(EntityTypeBuilder<UsageRecord> builder)
+    {
+        // No foreign keys on purpose: usage history outlives deleted users and conversations.
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Model).HasMaxLength(512);
+        builder.Property(u => u.FinishReason).HasMaxLength(16);
+        builder.HasIndex(u => u.CreatedAt);
+        builder.HasIndex(u => u.UserId);
+    }
+}

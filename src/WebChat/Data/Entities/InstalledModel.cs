@@ -1,0 +1,29 @@
+namespace WebChat.Data.Entities;
+
+/// <summary>A GGUF file in the models directory, downloaded from the Hub or imported.</summary>
+public class InstalledModel
+{
+    /// <summary>Stable id: "owner/repo/file.gguf" for Hub models, "local/file.gguf" for imports.</summary>
+    public required string Id { get; set; }
+    public string? Repo { get; set; }
+    public string? Revision { get; set; }
+    public required string FileName { get; set; }
+
+    /// <summary>Path relative to the models directory, so the data directory can move.</summary>
+    public required string RelativePath { get; set; }
+    public string? Sha256 { get; set; }
+    public long SizeBytes { get; set; }
+    public string? Architecture { get; set; }
+    public long? ParameterCount { get; set; }
+    public string? Quantization { get; set; }
+    public int? ContextLength { get; set; }
+    public ModelSource Source { get; set; }
+    public DateTime InstalledAt { get; set; } = DateTime.UtcNow;
+}
+
+/// <summary>How a model got into the models directory; stored as text.</summary>
+public enum ModelSource
+{
+    Hub,
+    Import,
+}

@@ -1,0 +1,19 @@
+namespace WebChat.Data.Entities;
+
+/// <summary>One finished generation: who, which model, how many tokens, how fast.</summary>
+public class UsageRecord
+{
+    public long Id { get; set; }
+    public required string UserId { get; set; }
+    public Guid? ConversationId { get; set; }
+    public required string Model { get; set; }
+    public int PromptTokens { get; set; }
+    public int ReusedPromptTokens { get; set; }
+    public int CompletionTokens { get; set; }
+    public double TimeToFirstTokenMs { get; set; }
+    public double DurationMs { get; set; }
+
+    /// <summary>The engine's FinishReason as text (Stop, Length, Cancelled, Error).</summary>
+    public required string FinishReason { get; set; }
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+}

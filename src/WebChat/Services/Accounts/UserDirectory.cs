@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using WebChat.Data;
+
+namespace WebChat.Services.Accounts;
+
+/// <summary>One account as the admin's user list shows it.</summary>
+public sealed record UserSummary(string Id, string Email, IReadOnlyList<string> Roles, DateTime CreatedAt);
+
+/// <summary>Lists accounts with their roles for the admin pages.</summary>
+internal sealed class UserDirectory(WebChatDbContext db)
+{
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await (
+                from user in db.Users.AsNoTracking()
+                orderby user.CreatedAt
+                select new
+                {
+                    user.Id,
+                    Email = user.Email ?? user.UserName ?? "",
+                    user.CreatedAt,
+                    Roles = (from link in db.UserRoles
+                             join role in db.Roles on link.RoleId equals role.Id
+                             where link.UserId == user.Id
+                             select role.Name!).ToList(),
+                })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new UserSummary(r.Id, r.Email, r.Roles, r.CreatedAt)).ToList();
+    }
+}
