@@ -17,6 +17,7 @@ internal static class WebChatCli
         // Each command lives in its own file in this folder and adds itself here.
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
