@@ -6,6 +6,7 @@ using LLama;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebChat.Engine.Gguf.Writing;
+using WebChat.Engine.Catalog;
 using WebChat.Engine.Inference;
 using WebChat.Tests.Support.Models;
 
@@ -114,7 +115,7 @@ internal static class InferenceBench
     {
         var options = new InferenceOptions { PrefillChunkTokens = Chunk, QueueLimit = 64, KeepAlive = null, MinAnswerTokens = 64 };
         var engine = new InferenceEngine(
-            new LlamaBackendLoader(new FileSizeFitCheck(), Options.Create(options), NullLoggerFactory.Instance),
+            new LlamaBackendLoader(new EstimatorFitCheck(new SystemMemoryReader()), Options.Create(options), NullLoggerFactory.Instance),
             Options.Create(options), TimeProvider.System, NullLoggerFactory.Instance);
         await engine.LoadAsync(Load(path, sequences, context));
         return new BenchEngine(engine, path);

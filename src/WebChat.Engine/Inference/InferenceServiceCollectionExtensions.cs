@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using WebChat.Engine.Catalog;
 
 namespace WebChat.Engine.Inference;
 
@@ -18,7 +18,9 @@ public static class InferenceServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IModelFitCheck, FileSizeFitCheck>();
+        services.TryAddSingleton<IGpuMemoryProbe, NoGpuMemoryProbe>();
+        services.TryAddSingleton<IMachineMemoryReader>(provider => new SystemMemoryReader(provider.GetRequiredService<IGpuMemoryProbe>()));
+        services.TryAddSingleton<IModelFitCheck, EstimatorFitCheck>();
         services.TryAddSingleton<IBackendLoader, LlamaBackendLoader>();
         services.TryAddSingleton<InferenceEngine>();
         services.TryAddSingleton<IInferenceEngine>(provider => provider.GetRequiredService<InferenceEngine>());

@@ -22,7 +22,7 @@ internal sealed class LlamaBackendLoader : IBackendLoader
 
     public async Task<IInferenceBackend> LoadAsync(ModelLoadOptions options, IProgress<double> progress, CancellationToken cancellationToken)
     {
-        var gpuLayers = _fitCheck.Check(options);
+        var gpuLayers = await _fitCheck.CheckAsync(options, cancellationToken);
         var parameters = CreateParameters(options, gpuLayers, _options.PrefillChunkTokens);
         LLamaWeights weights;
         try
