@@ -28,7 +28,17 @@ internal static class RunCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
-            var path = InstalledModels.From(result.GetValue(directory)).Resolve(result.GetValue(model)!);
+            string path;
+            try
+            {
+                path = InstalledModels.From(result.GetValue(directory)).Resolve(result.GetValue(model)!);
+            }
+            catch (FileNotFoundException exception)
+            {
+                await Console.Error.WriteLineAsync(exception.Message);
+                return 1;
+            }
+
             var load = new ModelLoadOptions { ModelPath = path, ParallelSequences = 1, ContextPerSequence = result.GetValue(context), Threads = result.GetValue(threads) };
             var turns = new List<ChatTurn>();
             if (result.GetValue(system) is { Length: > 0 } systemPrompt)
