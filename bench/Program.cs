@@ -1,2 +1,18 @@
 // The benchmark harness: each issue adds a scenario measured as a ratio against a baseline in the same run.
-Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario>");
+using WebChat.Bench.Downloads;
+using WebChat.Bench.Inference;
+
+var results = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "results");
+results = Directory.Exists(Path.Combine(Environment.CurrentDirectory, "bench")) ? Path.Combine(Environment.CurrentDirectory, "bench", "results") : Path.GetFullPath(results);
+return args.FirstOrDefault() switch
+{
+    "downloads" => await DownloadBench.RunAsync(results),
+    "inference" => await InferenceBench.RunAsync(results, args),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario>   (scenarios: downloads, inference [--quick] [--small-only])");
+    return 1;
+}

@@ -254,7 +254,7 @@ internal ref struct GgufHeaderParser
         {
             var dimensionOffset = _position;
             var dimension = ReadUInt64($"dimension {i} of '{name}'");
-            if (dimension == 0 || dimension > MaxTensorElements || elements * (long)dimension > MaxTensorElements)
+            if (dimension == 0 || dimension > (ulong)(MaxTensorElements / elements))
             {
                 throw Fail($"tensor '{name}' has an impossible dimension {dimension}", dimensionOffset);
             }

@@ -4,5 +4,5 @@ namespace WebChat.Engine.Inference;
 internal interface IModelFitCheck
 {
     /// <summary>Throws ModelTooLargeException with the numbers when the model will not fit; returns the GPU layers to use.</summary>
-    int Check(ModelLoadOptions options);
+    Task<int> CheckAsync(ModelLoadOptions options, CancellationToken cancellationToken);
 }

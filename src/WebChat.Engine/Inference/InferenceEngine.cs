@@ -26,6 +26,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
     private readonly List<Action<EngineStatus>> _subscribers = [];
     private readonly ITimer _idleTimer;
     private volatile EngineStatus _status = EngineStatus.Empty;
+    private int _disposed;
 
     public InferenceEngine(IBackendLoader loader, IOptions<InferenceOptions> options, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -111,6 +112,12 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container may dispose the one instance twice (as itself and as IInferenceEngine).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _idleTimer.DisposeAsync();
         await _lifecycle.WaitAsync();
         try

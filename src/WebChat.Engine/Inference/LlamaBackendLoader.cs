@@ -22,8 +22,8 @@ internal sealed class LlamaBackendLoader : IBackendLoader
 
     public async Task<IInferenceBackend> LoadAsync(ModelLoadOptions options, IProgress<double> progress, CancellationToken cancellationToken)
     {
-        var gpuLayers = _fitCheck.Check(options);
-        var parameters = CreateParameters(options, gpuLayers);
+        var gpuLayers = await _fitCheck.CheckAsync(options, cancellationToken);
+        var parameters = CreateParameters(options, gpuLayers, _options.PrefillChunkTokens);
         LLamaWeights weights;
         try
         {
@@ -47,9 +47,9 @@ internal sealed class LlamaBackendLoader : IBackendLoader
     }
 
     // One context holds every sequence; a batch holds one prefill chunk plus one token per sequence.
-    private ModelParams CreateParameters(ModelLoadOptions options, int gpuLayers)
+    internal static ModelParams CreateParameters(ModelLoadOptions options, int gpuLayers, int prefillChunkTokens)
     {
-        var batch = (uint)(_options.PrefillChunkTokens + options.ParallelSequences);
+        var batch = (uint)(prefillChunkTokens + options.ParallelSequences);
         var threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount);
         var kvType = options.KvCacheType switch
         {

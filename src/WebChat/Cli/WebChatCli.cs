@@ -15,6 +15,9 @@ internal static class WebChatCli
         root.SetAction((result, _) => serve(result.UnmatchedTokens.ToArray()));
 
         // Each command lives in its own file in this folder and adds itself here.
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -259,7 +259,8 @@ public sealed class InferenceEngineTests
 
         var error = await Assert.ThrowsAsync<ModelTooLargeException>(() => engine.LoadAsync(Load(sequences: 64, context: 1_000_000)));
 
-        Assert.Contains("GiB", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Will not fit: needs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("KV cache", error.Message, StringComparison.Ordinal);
         Assert.Equal(EngineState.Failed, engine.Status.State);
         Assert.Equal(error.Message, engine.Status.Error);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using WebChat.Engine.Catalog;
 using WebChat.Engine.Inference;
 using WebChat.Tests.Support.Models;
 
@@ -26,7 +27,7 @@ internal static class RealModel
     };
 
     public static LlamaBackendLoader Loader(InferenceOptions options, ILoggerFactory? loggers = null) =>
-        new(new FileSizeFitCheck(), Microsoft.Extensions.Options.Options.Create(options), loggers ?? NullLoggerFactory.Instance);
+        new(new EstimatorFitCheck(new SystemMemoryReader()), Microsoft.Extensions.Options.Options.Create(options), loggers ?? NullLoggerFactory.Instance);
 
     public static InferenceEngine CreateEngine(InferenceOptions? options = null, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {

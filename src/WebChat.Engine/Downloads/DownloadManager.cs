@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using WebChat.Engine.Hub;
+using WebChat.Engine.Storage;
+
+namespace WebChat.Engine.Downloads;
+
+/// <summary>Runs downloads keyed by (repo, revision, file): a second request joins the running job; a limit caps concurrent files.</summary>
+public sealed class DownloadManager : IAsyncDisposable
+{
+    private readonly Dictionary<DownloadKey, DownloadJob> _jobs = [];
+    private readonly List<Action<DownloadProgress>> _observers = [];
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly DownloadContext _context;
+    private int _disposed;
+
+    public DownloadManager(HubClient hub, ModelStore store, IOptions<DownloadOptions> options, TimeProvider timeProvider, ILogger<DownloadManager> logger)
+    {
+        var settings = options.Value;
+        _context = new DownloadContext(hub, store, settings, new SemaphoreSlim(settings.MaxConcurrentDownloads), BuildRangeRetry(settings),
+            timeProvider, logger, Publish, _shutdown.Token);
+        Store = store;
+    }
+
+    public ModelStore Store { get; }
+
+    /// <summary>Every job this manager knows, running or finished.</summary>
+    public IReadOnlyList<DownloadJob> Jobs
+    {
+        get
+        {
+            lock (_jobs)
+            {
+                return [.. _jobs.Values];
+            }
+        }
+    }
+
+    /// <summary>Starts downloading one file, or returns the job already running (or paused, which resumes) for it.</summary>
+    public DownloadJob Start(RepoId repo, string fileName, string revision = "main")
+    {
+        StoreNames.ValidateFileName(fileName);
+        var key = new DownloadKey(repo, revision, fileName);
+        lock (_jobs)
+        {
+            if (_jobs.TryGetValue(key, out var existing) && !existing.Completion.IsCompleted)
+            {
+                existing.Resume();
+                return existing;
+            }
+
+            var job = new DownloadJob(key, _context);
+            _jobs[key] = job;
+            job.Start();
+            return job;
+        }
+    }
+
+    /// <summary>Starts a model: a split GGUF ("-00001-of-0000N") brings all its parts, a plain file only itself.</summary>
+    public ModelDownload StartModel(RepoId repo, string fileName, string revision = "main") =>
+        new(SplitGgufName.AllParts(fileName).Select(part => Start(repo, part, revision)).ToList());
+
+    public DownloadJob? Find(RepoId repo, string fileName, string revision = "main")
+    {
+        lock (_jobs)
+        {
+            return _jobs.GetValueOrDefault(new DownloadKey(repo, revision, fileName));
+        }
+    }
+
+    /// <summary>True when a running job writes this .part file (so cleanup leaves it alone).</summary>
+    public bool IsWriting(string partPath) => Jobs.Any(j => j.IsActive
+        && string.Equals(Store.PathFor(j.Key.Repo, j.Key.FileName) + ModelStore.PartSuffix, partPath, StringComparison.Ordinal));
+
+    /// <summary>Calls the observer with progress of every job (for a page that lists downloads) until disposed.</summary>
+    public IDisposable Subscribe(Action<DownloadProgress> observer)
+    {
+        lock (_observers)
+        {
+            _observers.Add(observer);
+        }
+
+        return new Subscription(() =>
+        {
+            lock (_observers)
+            {
+                _observers.Remove(observer);
+            }
+        });
+    }
+
+    /// <summary>Pauses every job (their .part files and resume maps stay) and waits for them to stop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _shutdown.CancelAsync();
+        await Task.WhenAll(Jobs.Select(j => j.StopForShutdownAsync()));
+        _shutdown.Dispose();
+    }
+
+    private void Publish(DownloadProgress progress)
+    {
+        Action<DownloadProgress>[] observers;
+        lock (_observers)
+        {
+            observers = [.. _observers];
+        }
+
+        foreach (var observer in observers)
+        {
+            observer(progress);
+        }
+    }
+
+    private static ResiliencePipeline BuildRangeRetry(DownloadOptions options) => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = Math.Max(1, options.MaxRetriesPerRange),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryBaseDelay,
+            ShouldHandle = new PredicateBuilder()
+                .Handle<IOException>()
+                .Handle<HttpRequestException>()
+                .Handle<DownloadStalledException>()
+                .Handle<HubOfflineException>()
+                .Handle<HubRateLimitedException>(),
+            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is HubRateLimitedException limited ? limited.RetryAfter : (TimeSpan?)null),
+        })
+        .Build();
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private Action? _dispose = dispose;
+
+        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebChat.Engine.Catalog;
+
+namespace WebChat.Engine.Inference;
+
+/// <summary>Registers the inference engine (one per process), its IChatClient and their options.</summary>
+public static class InferenceServiceCollectionExtensions
+{
+    /// <summary>Adds the engine; bind <see cref="InferenceOptions"/> to the "Inference" section where configuration is available.</summary>
+    public static IServiceCollection AddWebChatInference(this IServiceCollection services, Action<InferenceOptions>? configure = null)
+    {
+        var options = services.AddOptions<InferenceOptions>().ValidateDataAnnotations().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IGpuMemoryProbe, NoGpuMemoryProbe>();
+        services.TryAddSingleton<IMachineMemoryReader>(provider => new SystemMemoryReader(provider.GetRequiredService<IGpuMemoryProbe>()));
+        services.TryAddSingleton<IModelFitCheck, EstimatorFitCheck>();
+        services.TryAddSingleton<IBackendLoader, LlamaBackendLoader>();
+        services.TryAddSingleton<InferenceEngine>();
+        services.TryAddSingleton<IInferenceEngine>(provider => provider.GetRequiredService<InferenceEngine>());
+        services.TryAddSingleton<IChatClient>(provider => new EngineChatClient(provider.GetRequiredService<IInferenceEngine>()));
+        return services;
+    }
+}
