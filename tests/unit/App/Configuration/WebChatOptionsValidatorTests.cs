@@ -22,6 +22,7 @@ public sealed class WebChatOptionsValidatorTests : IDisposable
 
         Assert.Contains($"WebChat:DataDirectory '{file}' is a file, not a folder.", error.Message, StringComparison.Ordinal);
         Assert.Contains("WEBCHAT_DATA_DIR", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ModelsDirectory", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
