@@ -1,14 +1,13 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WebChat.Configuration;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
 using WebChat.Tests.E2E.Infrastructure;
-using WebChat.Tests.Support.Chat;
 using WebChat.Tests.Support.Models;
 
 namespace WebChat.Tests.E2E.Chat;
@@ -21,9 +20,13 @@ public class ChatAppFixture : WebChatAppFixture, IAsyncLifetime
 {
     public const string ModelId = "local/webchat-tiny.gguf";
 
+    // The real engine as the engine library registers it, in place of the app's stand-in.
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
         builder.ConfigureServices(services =>
-            services.AddSingleton<IInferenceEngine>(provider => RealEngine.Create(provider.GetRequiredService<ILoggerFactory>())));
+        {
+            services.RemoveAll<IInferenceEngine>();
+            services.AddWebChatInference(options => options.KeepAlive = null);
+        });
 
     public new async Task InitializeAsync()
     {

@@ -1,52 +1,61 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebChat.Configuration;
 using WebChat.Data;
+using WebChat.Engine.Catalog;
+using WebChat.Engine.Gguf;
 using WebChat.Engine.Inference;
 using WebChat.Services.Accounts;
 
 namespace WebChat.Services.Chat;
 
-/// <summary>How a model's memory estimate compares with this machine's memory.</summary>
-public enum ModelFit
-{
-    Fits,
-    Tight,
-    TooLarge,
-}
-
-/// <summary>An installed model as the picker shows it.</summary>
-public sealed record ModelChoice(string Id, string Name, long SizeBytes, string? Quantization, long EstimatedBytes, ModelFit Fit, bool IsLoaded);
+/// <summary>An installed model as the picker shows it; <see cref="Fit"/> is null when the file could not be read.</summary>
+public sealed record ModelChoice(string Id, string Name, long SizeBytes, string? Quantization, long? EstimatedBytes, FitVerdict? Fit, bool IsLoaded);
 
 /// <summary>
 /// The model picker's data and its one action. The engine holds one model for everybody, so only admins
-/// load (or switch) it; users chat with the loaded model and see the others greyed out.
+/// load (or switch) it; users chat with the loaded model and see the others with their size and fit.
 /// </summary>
-public sealed class ModelChoices(IDbContextFactory<WebChatDbContext> dbFactory, IInferenceEngine engine, IOptions<WebChatOptions> options)
+public sealed class ModelChoices(
+    IDbContextFactory<WebChatDbContext> dbFactory,
+    IInferenceEngine engine,
+    IOptions<WebChatOptions> options,
+    IMachineMemoryReader? memory = null)
 {
-    // Rough until the catalog's estimator is wired: weights + 10% + a 4k-token KV cache for a small model.
-    private const long ContextAllowance = 512L * 1024 * 1024;
+    // Header reads are cheap but not free: one per file version.
+    private readonly ConcurrentDictionary<(string Path, long Size), ModelDescriptor?> _descriptors = new();
+
+    /// <summary>What the picker loads: the engine's defaults for context and parallel sequences.</summary>
+    public static ModelLoadOptions LoadOptionsFor(string path) => new() { ModelPath = path };
 
     public async Task<IReadOnlyList<ModelChoice>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.InstalledModels.AsNoTracking().OrderBy(m => m.FileName).ToListAsync(cancellationToken);
-        var loadedPath = engine.Status.State is EngineState.Ready or EngineState.Loading ? engine.Status.ModelPath : null;
-        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        return rows.Select(m =>
+        var status = engine.Status;
+        var loadedPath = status.State is EngineState.Ready or EngineState.Loading && status.ModelPath is not null
+            ? Path.GetFullPath(status.ModelPath)
+            : null;
+        var machine = memory?.Read();
+        var choices = new List<ModelChoice>(rows.Count);
+        foreach (var row in rows)
         {
-            var estimate = (long)(m.SizeBytes * 1.1) + ContextAllowance;
-            var path = PathOf(m.RelativePath);
-            return new ModelChoice(
-                m.Id,
-                Path.GetFileNameWithoutExtension(m.FileName),
-                m.SizeBytes,
-                m.Quantization,
-                estimate,
-                FitOf(estimate, available),
-                loadedPath is not null && string.Equals(Path.GetFullPath(loadedPath), path, StringComparison.Ordinal));
-        }).ToList();
+            var path = PathOf(row.RelativePath);
+            var descriptor = await DescribeAsync(path, row.SizeBytes, cancellationToken);
+            var estimate = descriptor is null ? null : MemoryEstimator.Estimate(descriptor, LoadOptionsFor(path));
+            choices.Add(new ModelChoice(
+                row.Id,
+                Path.GetFileNameWithoutExtension(row.FileName),
+                row.SizeBytes,
+                row.Quantization ?? descriptor?.Quantization,
+                estimate?.TotalBytes,
+                estimate is not null && machine is not null ? MemoryEstimator.Fit(estimate, machine) : null,
+                string.Equals(loadedPath, path, StringComparison.Ordinal)));
+        }
+
+        return choices;
     }
 
     /// <summary>Loads an installed model into the engine; admins only.</summary>
@@ -60,11 +69,28 @@ public sealed class ModelChoices(IDbContextFactory<WebChatDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var model = await db.InstalledModels.AsNoTracking().SingleOrDefaultAsync(m => m.Id == modelId, cancellationToken)
             ?? throw new InvalidChatOperationException("That model is not installed any more.");
-        await engine.LoadAsync(new ModelLoadOptions { ModelPath = PathOf(model.RelativePath) }, cancellationToken);
+        await engine.LoadAsync(LoadOptionsFor(PathOf(model.RelativePath)), cancellationToken);
     }
 
-    public static ModelFit FitOf(long estimate, long available) =>
-        estimate <= available * 0.7 ? ModelFit.Fits : estimate <= available ? ModelFit.Tight : ModelFit.TooLarge;
+    private async Task<ModelDescriptor?> DescribeAsync(string path, long size, CancellationToken cancellationToken)
+    {
+        if (_descriptors.TryGetValue((path, size), out var known))
+        {
+            return known;
+        }
+
+        ModelDescriptor? descriptor;
+        try
+        {
+            descriptor = await ModelDescriptors.FromFileAsync(path, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or GgufFormatException or UnauthorizedAccessException)
+        {
+            descriptor = null; // A missing or broken file shows without an estimate; loading it says why.
+        }
+
+        return _descriptors[(path, size)] = descriptor;
+    }
 
     private string PathOf(string relativePath) => Path.GetFullPath(Path.Combine(options.Value.ModelsDirectory, relativePath));
 }
