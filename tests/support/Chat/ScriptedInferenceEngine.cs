@@ -104,12 +104,19 @@ public sealed class ScriptedInferenceEngine : IInferenceEngine
 
         var count = 0;
         TimeSpan? firstToken = null;
-        foreach (var token in Script(request))
+        // The delay comes before the next token is taken, so a token made lazily (e.g. with a timestamp) is fresh.
+        using var tokens = Script(request).GetEnumerator();
+        while (true)
         {
             if (cancellationToken.IsCancellationRequested || !await DelayAsync(cancellationToken))
             {
                 yield return Summary(FinishReason.Cancelled, count, started, firstToken);
                 yield break;
+            }
+
+            if (!tokens.MoveNext())
+            {
+                break;
             }
 
             if (count == CrashAfterTokens)
@@ -119,7 +126,7 @@ public sealed class ScriptedInferenceEngine : IInferenceEngine
 
             firstToken ??= DateTime.UtcNow - started;
             count++;
-            yield return new TextDelta(token);
+            yield return new TextDelta(tokens.Current);
         }
 
         yield return Summary(count >= request.MaxTokens ? FinishReason.Length : FinishReason.Stop, count, started, firstToken);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Components;
 using WebChat.Services.Chat;
 using WebChat.Services.Markdown;
@@ -52,8 +53,10 @@ public partial class LiveAnswer
     {
         try
         {
-            CatchUp();
-            StateHasChanged();
+            var started = Stopwatch.GetTimestamp();
+            var shown = CatchUp();
+            StateHasChanged(); // Renders synchronously here: the renderer is idle inside InvokeAsync.
+            ChatMetrics.LiveRenderMilliseconds.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("chars", shown));
             if (Generation.Finished.IsCompleted && !_finishRaised && OnFinished.HasDelegate)
             {
                 _finishRaised = true;
@@ -67,11 +70,12 @@ public partial class LiveAnswer
         }
     }
 
-    private void CatchUp()
+    private int CatchUp()
     {
         var delta = Generation.ReadFrom(_shown);
         _shown += delta.Length;
         _document.Append(delta);
+        return delta.Length;
     }
 
     public void Dispose() => _subscription?.Dispose();

@@ -121,14 +121,21 @@ public partial class ChatPage
 
     private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
     {
-        var modelChanged = status.State != _engineStatus.State || status.ModelPath != _engineStatus.ModelPath;
-        _engineStatus = status;
-        if (modelChanged)
+        try
         {
-            await RefreshModelsAsync();
-        }
+            var modelChanged = status.State != _engineStatus.State || status.ModelPath != _engineStatus.ModelPath;
+            _engineStatus = status;
+            if (modelChanged)
+            {
+                await RefreshModelsAsync();
+            }
 
-        StateHasChanged();
+            StateHasChanged();
+        }
+        catch (Exception ex)
+        {
+            await DispatchExceptionAsync(ex);
+        }
     });
 
     private async Task SendAsync(string text) => await RunAsync(async () =>
@@ -157,16 +164,20 @@ public partial class ChatPage
         }
     }
 
+    // Show the streaming answer first; the list (new title, order) can follow a moment later.
     private async Task AfterStartAsync(Guid id)
     {
-        await RefreshListAsync();
         if (ConversationId != id)
         {
             Navigation.NavigateTo($"chat/{id}");
-            return;
+        }
+        else
+        {
+            await LoadConversationAsync();
+            StateHasChanged();
         }
 
-        await LoadConversationAsync();
+        await RefreshListAsync();
     }
 
     private async Task OnGenerationFinishedAsync()

@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using WebChat.Engine.Inference;
+
+namespace WebChat.Bench.Chat;
+
+/// <summary>The real app on Kestrel (127.0.0.1, free port, temporary data folder) with a given engine.</summary>
+internal sealed class BenchApp(string dataDirectory, IInferenceEngine engine) : WebApplicationFactory<WebChat.Configuration.WebChatOptions>
+{
+    public const string Password = "Passw0rd!";
+
+    public Uri BaseAddress { get; private set; } = default!;
+
+    public static BenchApp Start(string dataDirectory, IInferenceEngine engine)
+    {
+        var app = new BenchApp(dataDirectory, engine);
+        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        app.StartServer();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        app.BaseAddress = new Uri(addresses.Addresses.First());
+        return app;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSolutionRelativeContentRoot("src/WebChat");
+        builder.UseSetting("WebChat:DataDirectory", dataDirectory);
+        builder.UseEnvironment("Production");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<IInferenceEngine>();
+            services.AddSingleton(engine);
+        });
+    }
+}
