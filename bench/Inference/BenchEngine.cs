@@ -36,18 +36,29 @@ internal sealed class BenchEngine(InferenceEngine engine, string path) : IAsyncD
         return string.Join(' ', Enumerable.Repeat(sentence, tokens / perSentence));
     }
 
-    /// <summary>Starts a long prompt, cancels it once its second chunk is decoded; seconds from cancel to the summary, and the prompt's tokens.</summary>
+    /// <summary>
+    /// Starts a long prompt and, once two chunks are decoded, cancels from another thread half a chunk's time later,
+    /// so the cancel lands in the middle of a decode as a person's click would; seconds from cancel to the summary.
+    /// </summary>
     public async Task<(double Seconds, int PromptTokens)> CancelLatencyAsync(string text)
     {
         using var cancel = new CancellationTokenSource();
         var cancelledAt = 0L;
+        var lastStepAt = Stopwatch.GetTimestamp();
         var steps = 0;
         void OnStep(SchedulerStep step)
         {
+            var now = Stopwatch.GetTimestamp();
+            var stepTime = Stopwatch.GetElapsedTime(lastStepAt, now);
+            lastStepAt = now;
             if (++steps == 2)
             {
-                cancelledAt = Stopwatch.GetTimestamp();
-                cancel.Cancel();
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(stepTime / 2);
+                    cancelledAt = Stopwatch.GetTimestamp();
+                    await cancel.CancelAsync();
+                });
             }
         }
 

@@ -47,8 +47,8 @@ internal static class InferenceBench
 
     private static async Task<ModelReport> MeasureModelAsync(LlamaModelSpec spec, string path, bool quick)
     {
-        var generate = quick ? 32 : 64;
-        var repeats = quick ? 2 : 3;
+        var generate = quick ? 32 : 48;
+        var repeats = quick ? 3 : 5;
         var report = new ModelReport { Model = spec.Name };
 
         await using (var engine = await LoadEngineAsync(path, sequences: 8, context: 1024))
@@ -74,7 +74,7 @@ internal static class InferenceBench
             {
                 var engineRuns = new List<double>();
                 var bareRuns = new List<double>();
-                for (var i = 0; i < repeats - 1; i++)
+                for (var i = 0; i < repeats; i++)
                 {
                     engineRuns.Add(await engine.AggregateTokensPerSecondAsync(width, generate / 2));
                     bareRuns.Add(Rate(width, generate / 2, bare.Generate(prompt, width, generate / 2, Sampling)));
@@ -98,9 +98,11 @@ internal static class InferenceBench
             var (latency, promptTokens) = await engine.CancelLatencyAsync(text);
             using var weights = await LLamaWeights.LoadFromFileAsync(LlamaBackendLoader.CreateParameters(Load(path, 2, 4096), 0, Chunk));
             using var bare = new BareDecodeLoop(weights, Load(path, 2, 4096), Chunk);
-            var whole = bare.DecodePrompt(engine.Tokens(text));
+            // What a simple executor would make the person wait: the whole prompt (from one chunk's bare decode time).
+            var chunkSeconds = bare.DecodePrompt(engine.Tokens(text)[..Chunk]);
+            var whole = chunkSeconds * Math.Ceiling(promptTokens / (double)Chunk);
             report.Cancel = new CancelResult(promptTokens, latency, whole);
-            Console.WriteLine($"  cancel: {latency:0.000} s in a {promptTokens}-token prompt (whole prompt {whole:0.00} s)");
+            Console.WriteLine($"  cancel: {latency:0.000} s in a {promptTokens}-token prompt (one chunk {chunkSeconds:0.00} s, whole prompt about {whole:0.00} s)");
         }
 
         return report;
@@ -158,7 +160,7 @@ internal static class InferenceBench
 
             text.AppendLine(Row(r.Model, "(3) time to first token, turn 10 / turn 1, with reuse (s)", r.TurnsWithReuse.Last, r.TurnsWithReuse.First, r.TurnsWithReuse.Ratio, "≤ 1.3"));
             text.AppendLine(Row(r.Model, "(3) same without reuse (s)", r.TurnsWithoutReuse.Last, r.TurnsWithoutReuse.First, r.TurnsWithoutReuse.Ratio, "(shown)"));
-            text.AppendLine(Row(r.Model, $"(4) cancel latency in a {r.Cancel.PromptTokens}-token prompt vs decoding it whole (s)", r.Cancel.LatencySeconds, r.Cancel.WholePromptSeconds, r.Cancel.LatencySeconds / r.Cancel.WholePromptSeconds, "≤ 0.5 s"));
+            text.AppendLine(Row(r.Model, $"(4) cancel latency in a {r.Cancel.PromptTokens}-token prompt vs decoding it whole (chunks x bare chunk time, s)", r.Cancel.LatencySeconds, r.Cancel.WholePromptSeconds, r.Cancel.LatencySeconds / r.Cancel.WholePromptSeconds, "≤ 0.5 s"));
         }
 
         text.AppendLine();

@@ -134,12 +134,18 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
 
     private async Task LoadLockedAsync(ModelLoadOptions options, CancellationToken cancellationToken)
     {
+        if (_scheduler is { StopReason: null } && options == _lastOptions)
+        {
+            // The same model with the same settings is already serving: keep its requests and caches.
+            return;
+        }
+
         await StopSchedulerAsync($"The model was switched to {Path.GetFileName(options.ModelPath)}.");
         _lastOptions = options;
         _sleeping = false;
         var name = Path.GetFileNameWithoutExtension(options.ModelPath);
         Publish(new EngineStatus(EngineState.Loading, options.ModelPath, name));
-        var progress = new Progress<double>(p =>
+        var progress = new InlineProgress<double>(p =>
         {
             if (_status.State == EngineState.Loading && _status.ModelPath == options.ModelPath)
             {

@@ -27,7 +27,7 @@ internal sealed class LlamaBackendLoader : IBackendLoader
         LLamaWeights weights;
         try
         {
-            weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, new Progress<float>(p => progress.Report(p)));
+            weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, new InlineProgress<float>(p => progress.Report(p)));
         }
         catch (LoadWeightsFailedException exception) when (!cancellationToken.IsCancellationRequested)
         {

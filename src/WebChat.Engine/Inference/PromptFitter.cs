@@ -15,6 +15,11 @@ internal static class PromptFitter
             throw new ArgumentException("A chat request needs at least one message.", nameof(request));
         }
 
+        if (request.MaxTokens < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.MaxTokens, "MaxTokens must be at least 1.");
+        }
+
         var context = backend.ContextPerSequence;
         var limit = context - Math.Min(minAnswerTokens, context / 2);
         var system = request.Messages.TakeWhile(t => t.Role == ChatRole.System).ToList();

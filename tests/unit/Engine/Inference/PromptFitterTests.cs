@@ -67,4 +67,12 @@ public sealed class PromptFitterTests
     {
         Assert.Throws<ArgumentException>(() => PromptFitter.Prepare(new ChatRequest { Messages = [] }, Backend, 50));
     }
+
+    [Fact]
+    public void A_request_for_no_answer_tokens_is_refused()
+    {
+        var request = new ChatRequest { Messages = [new ChatTurn(ChatRole.User, "hi")], MaxTokens = 0 };
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => PromptFitter.Prepare(request, Backend, 50));
+    }
 }
