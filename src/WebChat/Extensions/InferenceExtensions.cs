@@ -1,15 +1,14 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebChat.Engine.Inference;
-using WebChat.Services.Inference;
 
 namespace WebChat.Extensions;
 
 internal static class InferenceExtensions
 {
-    /// <summary>Registers the stand-in engine only where no real IInferenceEngine was registered before.</summary>
+    /// <summary>Registers the real engine (LLamaSharp) with its options from the "Inference" section.</summary>
     public static IHostApplicationBuilder AddWebChatInference(this IHostApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton<IInferenceEngine, UnloadedInferenceEngine>();
+        builder.Services.AddOptions<InferenceOptions>().Bind(builder.Configuration.GetSection(InferenceOptions.SectionName));
+        builder.Services.AddWebChatInference();
         return builder;
     }
 }
