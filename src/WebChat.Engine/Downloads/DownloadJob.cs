@@ -40,6 +40,12 @@ public sealed partial class DownloadJob
 
     public DownloadState State => _state;
 
+    /// <summary>The content's sha256 as the Hub gave it (known once the file is resolved).</summary>
+    public string? Sha256 { get; private set; }
+
+    /// <summary>The commit the revision resolved to (known once the file is resolved).</summary>
+    public string? Commit { get; private set; }
+
     /// <summary>Completes with the installed file's path; faults with a typed error; is cancelled by Cancel.</summary>
     public Task<string> Completion => _completion.Task;
 
@@ -195,6 +201,8 @@ public sealed partial class DownloadJob
         SetState(DownloadState.Resolving);
         var location = await _context.Hub.ResolveFileAsync(Key.Repo, Key.Revision, Key.FileName, token);
         var sha256 = location.Sha256 ?? throw new DownloadNotVerifiableException(Key.ToString());
+        Sha256 = sha256;
+        Commit = location.Commit;
         var finalPath = _context.Store.PathFor(Key.Repo, Key.FileName);
         _totalBytes = location.Size;
         if (File.Exists(finalPath) && new FileInfo(finalPath).Length == location.Size)
