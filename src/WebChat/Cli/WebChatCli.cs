@@ -15,6 +15,7 @@ internal static class WebChatCli
         root.SetAction((result, _) => serve(result.UnmatchedTokens.ToArray()));
 
         // Each command lives in its own file in this folder and adds itself here.
+        root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(PullCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
