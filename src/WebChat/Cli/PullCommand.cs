@@ -131,7 +131,7 @@ internal static class PullCommand
         var speed = download.BytesPerSecond;
         var eta = speed > 0 ? TimeSpan.FromSeconds((total - doneBytes) / speed).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
         var state = download.Parts.FirstOrDefault(p => p.State != DownloadState.Completed)?.State ?? DownloadState.Completed;
-        return $"[{bar}] {fraction * 100,5:0.0}% {ByteSize.Format(doneBytes)}/{ByteSize.Format(total)} {ByteSize.Format((long)speed)}/s ETA {eta} {state}";
+        return $"[{bar}] {fraction * 100,5:0.0}% {ByteSizes.Format(doneBytes)}/{ByteSizes.Format(total)} {ByteSizes.Format((long)speed)}/s ETA {eta} {state}";
     }
 
     /// <summary>Records each installed part in the app's database (InstalledModel), with what its GGUF header says.</summary>

@@ -17,6 +17,7 @@ internal static class WebChatCli
         // Each command lives in its own file in this folder and adds itself here.
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(PullCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
