@@ -17,7 +17,8 @@ internal static class HubCommandHost
             Args = [.. configurationSwitches],
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A command prints its own output; only warnings and errors of the services belong beside it (this rule outranks appsettings).
+        builder.Logging.AddFilter(null, LogLevel.Warning);
         builder.AddWebChatOptions();
         builder.AddWebChatData();
         builder.Services.AddWebChatHub();
