@@ -129,9 +129,7 @@ public sealed class DownloadManager : IAsyncDisposable
                 .Handle<IOException>()
                 .Handle<HttpRequestException>()
                 .Handle<DownloadStalledException>()
-                .Handle<HubOfflineException>()
-                .Handle<HubRateLimitedException>(),
-            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is HubRateLimitedException limited ? limited.RetryAfter : (TimeSpan?)null),
+                .Handle<HubOfflineException>(), // Short rate limits were already waited out by the HTTP handler; long ones go to the person.
         })
         .Build();
 

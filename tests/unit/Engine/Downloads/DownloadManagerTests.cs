@@ -88,6 +88,18 @@ public class DownloadManagerTests
     }
 
     [Fact]
+    public async Task A_rate_limit_longer_than_allowed_fails_the_download_with_the_advertised_wait_and_installs_nothing()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        fixture.Hub.Faults.RateLimitNext(100, TimeSpan.FromMinutes(5), route: FakeHubRoute.Cdn);
+
+        var error = await Assert.ThrowsAsync<HubRateLimitedException>(() => Manager(fixture).Start(Repo, FileName).WaitAsync().WaitAsync(Patience));
+
+        Assert.Equal(TimeSpan.FromMinutes(5), error.RetryAfter);
+        Assert.False(File.Exists(Path.Combine(fixture.ModelsDirectory, "acme", "model-GGUF", FileName)));
+    }
+
+    [Fact]
     public async Task A_new_manager_after_an_abrupt_stop_downloads_no_finished_range_again()
     {
         await using var fixture = await FakeHubFixture.StartAsync(ModelRepo(ChunkSize * 8));
