@@ -232,23 +232,25 @@ public class DownloadManagerTests
     }
 
     [Fact]
-    public async Task The_concurrency_limit_queues_the_second_file_until_the_first_finishes()
+    public async Task The_concurrency_limit_starts_the_second_file_only_after_the_first_finishes()
     {
         var repo = ModelRepo() with { Files = [new FakeHubFile("a.gguf", FakeHubServices.RandomBytes(ChunkSize * 3, 1)), new FakeHubFile("b.gguf", FakeHubServices.RandomBytes(ChunkSize * 3, 2))] };
         await using var fixture = await FakeHubFixture.StartAsync(repo);
         fixture.Hub.Faults.BandwidthBytesPerSecond = 3_000_000;
         var manager = Manager(fixture, o => o.MaxConcurrentDownloads = 1);
+        var events = new List<(string File, DownloadState State)>();
+        using var watch = manager.Subscribe(p => { lock (events) events.Add((p.Key.FileName, p.State)); });
 
         var a = manager.Start(Repo, "a.gguf");
         var b = manager.Start(Repo, "b.gguf");
-        var aDoneWhenBStarted = new TaskCompletionSource<bool>();
-        using var watch = b.Subscribe(p =>
-        {
-            if (p.State == DownloadState.Resolving) aDoneWhenBStarted.TrySetResult(a.Completion.IsCompleted);
-        });
         await Task.WhenAll(a.WaitAsync(), b.WaitAsync()).WaitAsync(Patience);
 
-        Assert.True(await aDoneWhenBStarted.Task);
+        List<(string File, DownloadState State)> seen;
+        lock (events) seen = [.. events];
+        var first = seen.First(e => e.State == DownloadState.Resolving).File;
+        var second = first == "a.gguf" ? "b.gguf" : "a.gguf";
+        Assert.True(seen.FindIndex(e => e == (second, DownloadState.Resolving)) > seen.FindIndex(e => e == (first, DownloadState.Completed)),
+            "the second file started before the first finished");
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class ModelQualityScoreTests
         var uri = Uri.UnescapeDataString(request.ToRelativeUri());
         Assert.Contains("search=qwen", uri, StringComparison.Ordinal);
         Assert.Contains("author=Qwen", uri, StringComparison.Ordinal);
-        Assert.Contains("num_parameters=min:1000000000,max:4000000000", uri, StringComparison.Ordinal);
+        Assert.Contains("num_parameters=min:1B,max:4B", uri, StringComparison.Ordinal);
         Assert.Contains("filter=license:apache-2.0", uri, StringComparison.Ordinal);
         Assert.Contains("sort=likes", uri, StringComparison.Ordinal);
         Assert.Contains("expand[]=gguf", uri, StringComparison.Ordinal);
