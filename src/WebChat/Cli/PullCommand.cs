@@ -57,7 +57,7 @@ internal static class PullCommand
         {
             fileName ??= await ChooseFileAsync(services.GetRequiredService<HubClient>(), repo, revision, quant, cancellationToken);
             await using var manager = services.GetRequiredService<DownloadManager>();
-            var download = manager.StartModel(repo, fileName, revision);
+            var download = await manager.StartModelAsync(repo, fileName, revision, cancellationToken);
             Console.WriteLine($"Pulling {repo} {string.Join(", ", download.Parts.Select(p => p.Key.FileName))} into {manager.Store.Root}");
             var path = await ShowProgressUntilDoneAsync(download, cancellationToken);
             if (path is null)

@@ -271,6 +271,20 @@ public class DownloadManagerTests
     }
 
     [Fact]
+    public async Task A_split_model_larger_than_the_free_disk_is_refused_before_any_part_starts()
+    {
+        var parts = Enumerable.Range(1, 3).Select(i => new FakeHubFile($"big-0000{i}-of-00003.gguf", FakeHubServices.RandomBytes(100_000, i))).ToList();
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo() with { Files = parts });
+        var manager = Manager(fixture, disk: new FixedDiskSpace(250_000));
+
+        var error = await Assert.ThrowsAsync<InsufficientDiskSpaceException>(() => manager.StartModelAsync(Repo, "big-00001-of-00003.gguf"));
+
+        Assert.Equal(300_000, error.RequiredBytes);
+        Assert.Empty(manager.Jobs);
+        Assert.Equal(0, fixture.Hub.Log.BytesServed);
+    }
+
+    [Fact]
     public void A_file_name_that_escapes_the_models_folder_is_refused_before_anything_starts()
     {
         var manager = new DownloadManager(null!, null!, Microsoft.Extensions.Options.Options.Create(new DownloadOptions()), TimeProvider.System,
