@@ -144,6 +144,7 @@ public sealed class DownloadManager : IAsyncDisposable
                 .Handle<IOException>()
                 .Handle<HttpRequestException>()
                 .Handle<DownloadStalledException>()
+                .Handle<DownloadLinkRefusedException>()
                 .Handle<HubOfflineException>(), // Short rate limits were already waited out by the HTTP handler; long ones go to the person.
         })
         .Build();

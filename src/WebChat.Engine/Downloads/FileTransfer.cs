@@ -62,7 +62,8 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
             }
 
             map.Save(mapPath);
-            actual = await TransferAndHashAsync(location, map, file, mapPath, token);
+            using var link = new CdnLink(_context.Hub, Key, location);
+            actual = await TransferAndHashAsync(link, map, file, mapPath, token);
         }
 
         if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
@@ -77,7 +78,7 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         return finalPath;
     }
 
-    private async Task<string> TransferAndHashAsync(HubFileLocation location, ResumeMap map, SafeFileHandle file, string mapPath, CancellationToken token)
+    private async Task<string> TransferAndHashAsync(CdnLink link, ResumeMap map, SafeFileHandle file, string mapPath, CancellationToken token)
     {
         _meter.Reset(map.CompletedBytes);
         SetState(DownloadState.Downloading);
@@ -85,7 +86,7 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         await using var hasher = new PipelinedHasher(file, map, failFast.Token);
         var pending = new ConcurrentQueue<int>(Enumerable.Range(0, map.ChunkCount).Where(i => !map.Done[i]));
         var workers = Enumerable.Range(0, Math.Max(1, Math.Min(_context.Options.Connections, pending.Count)))
-            .Select(_ => RunWorkerAsync(pending, location, map, file, mapPath, hasher, failFast))
+            .Select(_ => RunWorkerAsync(pending, link, map, file, mapPath, hasher, failFast))
             .ToArray();
         await WhenAllOrFirstFailureAsync(workers, token);
 
@@ -98,14 +99,14 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
     }
 
     private async Task RunWorkerAsync(
-        ConcurrentQueue<int> pending, HubFileLocation location, ResumeMap map, SafeFileHandle file, string mapPath,
+        ConcurrentQueue<int> pending, CdnLink link, ResumeMap map, SafeFileHandle file, string mapPath,
         PipelinedHasher hasher, CancellationTokenSource failFast)
     {
         try
         {
             while (pending.TryDequeue(out var chunk))
             {
-                await DownloadChunkAsync(chunk, location, map, file, failFast.Token);
+                await DownloadChunkAsync(chunk, link, map, file, failFast.Token);
                 lock (map)
                 {
                     map.Done[chunk] = true;
@@ -141,7 +142,7 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
     }
 
     /// <summary>Fetches one range, continuing after drops from the last byte written; a stall or drop is retried with backoff.</summary>
-    private async Task DownloadChunkAsync(int chunk, HubFileLocation location, ResumeMap map, SafeFileHandle file, CancellationToken token)
+    private async Task DownloadChunkAsync(int chunk, CdnLink link, ResumeMap map, SafeFileHandle file, CancellationToken token)
     {
         var start = map.ChunkStart(chunk);
         var end = start + map.ChunkLength(chunk);
@@ -150,7 +151,7 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         {
             await FetchRangeWithRetriesAsync();
         }
-        catch (Exception exception) when (exception is IOException or HttpRequestException or DownloadStalledException or HubOfflineException && !token.IsCancellationRequested)
+        catch (Exception exception) when (exception is IOException or HttpRequestException or DownloadStalledException or DownloadLinkRefusedException or HubOfflineException && !token.IsCancellationRequested)
         {
             throw new DownloadTransferException(Key.ToString(), exception);
         }
@@ -158,12 +159,13 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         Task FetchRangeWithRetriesAsync() => _context.RangeRetry.ExecuteAsync(async attemptToken =>
         {
             var offset = start + written;
+            var address = link.Address;
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(attemptToken);
             stall.CancelAfter(_context.Options.StallTimeout);
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                using var response = await _context.Hub.GetRangeAsync(location.DownloadUri, offset, end - 1, Key.ToString(), stall.Token);
+                using var response = await _context.Hub.GetRangeAsync(address, offset, end - 1, Key.ToString(), stall.Token);
                 await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
                 while (offset < end)
                 {
@@ -183,6 +185,11 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
             catch (OperationCanceledException) when (stall.IsCancellationRequested && !attemptToken.IsCancellationRequested)
             {
                 throw new DownloadStalledException(Key.ToString(), offset, _context.Options.StallTimeout);
+            }
+            catch (HubException refused) when (refused is HubUnauthorizedException or HubNotFoundException && link.IsRedirected(address))
+            {
+                await link.RefreshAsync(address, attemptToken);
+                throw new DownloadLinkRefusedException(Key.ToString(), refused);
             }
             finally
             {

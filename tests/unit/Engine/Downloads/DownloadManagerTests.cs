@@ -39,7 +39,7 @@ public class DownloadManagerTests
         Assert.Equal(Expected(fixture).Length, ranges.Sum(r => r.Length));
     }
 
-    public static TheoryData<string> FaultKinds => ["drop", "server-error", "rate-limit", "stall"];
+    public static TheoryData<string> FaultKinds => ["drop", "server-error", "rate-limit", "stall", "expired-link"];
 
     [Theory]
     [MemberData(nameof(FaultKinds))]
@@ -53,12 +53,17 @@ public class DownloadManagerTests
             case "server-error": faults.FailNext(5, 500, FakeHubRoute.Cdn); break;
             case "rate-limit": faults.RateLimitNext(3, TimeSpan.Zero, route: FakeHubRoute.Cdn); break;
             case "stall": faults.StallNext(2, afterBytes: 50_000); break;
+            case "expired-link": faults.FailNext(2, 403, FakeHubRoute.Cdn); break;
         }
 
         var manager = Manager(fixture, o => o.StallTimeout = TimeSpan.FromMilliseconds(500));
         var path = await manager.Start(Repo, FileName).WaitAsync().WaitAsync(Patience);
 
         Assert.Equal(Expected(fixture), await File.ReadAllBytesAsync(path));
+        if (fault == "expired-link")
+        {
+            Assert.True(fixture.Hub.Log.Requests.Count(r => r.Route == FakeHubRoute.Resolve) > 1, "the refused link was not resolved again");
+        }
     }
 
     [Fact]
