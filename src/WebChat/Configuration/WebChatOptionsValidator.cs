@@ -9,15 +9,19 @@ internal sealed class WebChatOptionsValidator : IValidateOptions<WebChatOptions>
 
     public ValidateOptionsResult Validate(string? name, WebChatOptions options)
     {
+        // The other paths usually sit inside the data directory: when it is unusable, that is the one thing to fix.
+        if (CheckWritableFolder("WebChat:DataDirectory", options.DataDirectory) is { } dataFailure)
+        {
+            return ValidateOptionsResult.Fail($"{dataFailure} {Hint}");
+        }
+
         var failures = new[]
             {
-                CheckWritableFolder("WebChat:DataDirectory", options.DataDirectory),
                 CheckWritableFolder("WebChat:ModelsDirectory", options.ModelsDirectory),
                 CheckWritableFolder("WebChat:DatabasePath's folder", Path.GetDirectoryName(options.DatabasePath) ?? ""),
                 Directory.Exists(options.DatabasePath) ? $"WebChat:DatabasePath '{options.DatabasePath}' is a folder, not a file." : null,
             }
             .OfType<string>()
-            .Distinct()
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -26,7 +30,7 @@ internal sealed class WebChatOptionsValidator : IValidateOptions<WebChatOptions>
     {
         if (File.Exists(path))
         {
-            return $"{setting} '{path}' is a file, not a folder. {Hint}";
+            return $"{setting} '{path}' is a file, not a folder.";
         }
 
         try
@@ -39,7 +43,7 @@ internal sealed class WebChatOptionsValidator : IValidateOptions<WebChatOptions>
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return $"{setting} '{path}' cannot be created or written ({e.Message}). {Hint}";
+            return $"{setting} '{path}' cannot be created or written ({e.Message}).";
         }
     }
 }

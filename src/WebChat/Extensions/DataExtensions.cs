@@ -26,5 +26,14 @@ internal static class DataExtensions
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+
+        var options = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WebChat");
+        logger.LogInformation("Data directory {DataDirectory}, database {DatabasePath}, models {ModelsDirectory}",
+            options.DataDirectory, options.DatabasePath, options.ModelsDirectory);
+        if (!await db.Users.AnyAsync(cancellationToken))
+        {
+            logger.LogWarning("No account exists yet: open the app in a browser and register. The first account becomes the administrator.");
+        }
     }
 }

@@ -9,8 +9,7 @@ public sealed class AccountTests(WebChatAppFixture app) : IClassFixture<WebChatA
     [Fact]
     public async Task A_second_account_sees_no_admin_menu_and_is_denied_the_admin_pages()
     {
-        var adminPage = await app.NewPageAsync();
-        await app.SignInAsAdminAsync(adminPage);
+        await app.CreateAccountAsync();
         var page = await app.NewPageAsync();
 
         await WebChatAppFixture.RegisterAsync(page, WebChatAppFixture.UniqueEmail("second"));

@@ -51,6 +51,7 @@ public class WebChatAppFixture : IAsyncLifetime
         factory = new WebChatFactory(DataDirectory, Settings, ConfigureWebHost).StartOnLoopback();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseAddress = new Uri(addresses.Addresses.First());
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await BrowserLauncher.LaunchAsync(playwright);
     }
@@ -59,7 +60,8 @@ public class WebChatAppFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString() });
-        context.SetDefaultTimeout(15_000);
+        // Generous: two cores shared by the app, Chromium and the test run (and other builds on a dev machine).
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 

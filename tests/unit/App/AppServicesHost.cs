@@ -1,0 +1,46 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using WebChat.Extensions;
+
+namespace WebChat.Tests.Unit.App;
+
+/// <summary>The app's options, database and account services on a real SQLite file in a temporary folder, without HTTP.</summary>
+internal sealed class AppServicesHost : IAsyncDisposable
+{
+    private readonly IHost host;
+
+    private AppServicesHost(IHost host, string dataDirectory)
+    {
+        this.host = host;
+        DataDirectory = dataDirectory;
+    }
+
+    public string DataDirectory { get; }
+
+    public IServiceProvider Services => host.Services;
+
+    public static async Task<AppServicesHost> StartAsync(params (string Key, string Value)[] settings)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "webchat-unit-" + Guid.NewGuid().ToString("N"));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(
+            settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))
+                .Prepend(KeyValuePair.Create("WebChat:DataDirectory", (string?)dataDirectory)));
+        builder.AddWebChatOptions();
+        builder.AddWebChatData();
+        builder.AddWebChatAccounts();
+        var host = builder.Build();
+        await host.MigrateWebChatDatabaseAsync();
+        return new AppServicesHost(host, dataDirectory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        host.Dispose();
+        SqliteConnection.ClearAllPools();
+        await Task.Yield();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
