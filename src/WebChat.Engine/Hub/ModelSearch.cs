@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Downloads;
@@ -9,6 +10,9 @@ namespace WebChat.Engine.Hub;
 public sealed partial class ModelSearch(HubClient hub, GgufHeaderPeek headerPeek, IMachineMemoryReader machineMemory, TimeProvider timeProvider, ILogger<ModelSearch> logger)
 {
     private const int ParallelEnrichment = 4;
+
+    // A commit's files never change, so a header read once per (repo, commit) serves every later search (headers can be MBs).
+    private readonly ConcurrentDictionary<string, ModelDescriptor?> _shapes = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ModelSearchResult>> SearchAsync(ModelQuery query, CancellationToken cancellationToken = default)
     {
@@ -103,10 +107,22 @@ public sealed partial class ModelSearch(HubClient hub, GgufHeaderPeek headerPeek
             return null;
         }
 
+        var cacheKey = $"{repo}@{info.Sha}/{smallest.FileName}";
+        if (info.Sha is not null && _shapes.TryGetValue(cacheKey, out var known))
+        {
+            return known;
+        }
+
         try
         {
             var header = await headerPeek.ReadAsync(repo, info.Sha ?? "main", smallest.FileName, cancellationToken);
-            return ModelDescriptors.FromHeader(header, smallest.Size);
+            var shape = ModelDescriptors.FromHeader(header, smallest.Size);
+            if (info.Sha is not null)
+            {
+                _shapes[cacheKey] = shape;
+            }
+
+            return shape;
         }
         catch (Exception error) when (error is HubException or FormatException)
         {

@@ -79,20 +79,27 @@ public sealed class FakeHubServer : IAsyncDisposable
         {
             var route = RouteOf(context.Request.Path);
             var receivedAt = DateTimeOffset.UtcNow;
-            if (!FakeHubEndpoints.TryFault(this, context, route))
+
+            // Logged when the headers go out, so the entry exists before the client can see the response.
+            context.Response.OnStarting(() =>
             {
-                try
-                {
-                    await next(context);
-                }
-                catch (Exception e) when (e is OperationCanceledException or IOException)
-                {
-                    // The client went away mid-response (a stall it gave up on); nothing to answer.
-                }
+                Log.Add(new FakeHubRequest(route, context.Request.Method, context.Request.Host.Value ?? "", context.Request.Path + context.Request.QueryString,
+                    context.Request.Headers.Authorization.FirstOrDefault(), receivedAt, context.Response.StatusCode));
+                return Task.CompletedTask;
+            });
+            if (FakeHubEndpoints.TryFault(this, context, route))
+            {
+                return;
             }
 
-            Log.Add(new FakeHubRequest(route, context.Request.Method, context.Request.Host.Value ?? "", context.Request.Path + context.Request.QueryString,
-                context.Request.Headers.Authorization.FirstOrDefault(), receivedAt, context.Response.StatusCode));
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The client went away mid-response (a stall it gave up on); nothing to answer.
+            }
         });
         FakeHubEndpoints.Map(app, this);
         await app.StartAsync(cancellationToken);

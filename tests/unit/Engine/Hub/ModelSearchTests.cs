@@ -145,6 +145,22 @@ public class ModelSearchTests
     }
 
     [Fact]
+    public async Task A_second_search_reuses_the_headers_it_has_read_and_retries_only_the_unreadable_one()
+    {
+        var (fixture, search) = await StartAsync();
+        await using var _ = fixture;
+        await search.SearchAsync(new ModelQuery());
+        var secondStarted = DateTimeOffset.UtcNow;
+
+        var again = await search.SearchAsync(new ModelQuery());
+
+        Assert.Equal(4, again.Count);
+        var cdnAgain = fixture.Hub.Log.Requests.Where(r => r.Route == FakeHubRoute.Cdn && r.ReceivedAt >= secondStarted).Select(r => r.PathAndQuery).ToList();
+        Assert.All(cdnAgain, path => Assert.Contains("big-Q4_K_M.gguf", path, StringComparison.Ordinal));
+        Assert.Contains(fixture.Hub.Log.Requests, r => r.Route == FakeHubRoute.Cdn && r.PathAndQuery.Contains("llama-chat", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_file_whose_header_cannot_be_read_is_estimated_from_its_size()
     {
         var (fixture, search) = await StartAsync();
