@@ -151,7 +151,7 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         {
             await FetchRangeWithRetriesAsync();
         }
-        catch (Exception exception) when (exception is IOException or HttpRequestException or DownloadStalledException or DownloadLinkRefusedException or HubOfflineException && !token.IsCancellationRequested)
+        catch (Exception exception) when (exception is IOException or HttpRequestException or DownloadStalledException or DownloadLinkRefusedException or HubOfflineException)
         {
             throw new DownloadTransferException(Key.ToString(), exception);
         }
