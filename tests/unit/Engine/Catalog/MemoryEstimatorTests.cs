@@ -140,6 +140,14 @@ public class MemoryEstimatorTests
     }
 
     [Fact]
+    public void Load_options_give_the_same_estimate_as_their_values()
+    {
+        var options = new ModelLoadOptions { ModelPath = "m.gguf", ContextPerSequence = 2048, ParallelSequences = 3, KvCacheType = KvCacheType.Q8_0, FlashAttention = true };
+
+        Assert.Equal(MemoryEstimator.Estimate(Llama1B, 2048, 3, KvCacheType.Q8_0, flashAttention: true), MemoryEstimator.Estimate(Llama1B, options));
+    }
+
+    [Fact]
     public void Nonsense_context_or_parallelism_is_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => MemoryEstimator.Estimate(Llama1B, 0, 1, KvCacheType.F16));
