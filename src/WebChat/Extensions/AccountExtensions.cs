@@ -50,6 +50,7 @@ internal static class AccountExtensions
         services.AddSingleton<RegistrationPolicy>();
         services.AddScoped<UserRegistration>();
         services.AddScoped<UserDirectory>();
+        services.AddScoped<RoleAssignment>();
         return builder;
     }
 }

@@ -13,7 +13,7 @@ public sealed class RegistrationSwitchTests(WebChatAppFixture app) : IClassFixtu
         var adminEmail = await app.SignInAsAdminAsync(adminPage);
         await adminPage.GotoAsync("admin/users");
         await WebChatAppFixture.WaitForInteractiveAsync(adminPage);
-        await Assertions.Expect(adminPage.GetByRole(AriaRole.Cell, new() { Name = adminEmail })).ToBeVisibleAsync();
+        await Assertions.Expect(adminPage.GetByRole(AriaRole.Cell, new() { Name = adminEmail, Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(adminPage.GetByRole(AriaRole.Cell, new() { Name = "Admin", Exact = true })).ToBeVisibleAsync();
 
         var registrationSwitch = adminPage.GetByRole(AriaRole.Switch, new() { Name = "Allow self-registration" });

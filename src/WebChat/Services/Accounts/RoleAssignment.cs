@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Identity;
+using WebChat.Data;
+using WebChat.Data.Entities;
+
+namespace WebChat.Services.Accounts;
+
+/// <summary>Makes a user an admin or a plain user again; the last admin cannot be demoted.</summary>
+internal sealed class RoleAssignment(
+    UserManager<ApplicationUser> userManager, WebChatDbContext db, RegistrationGate gate, ILogger<RoleAssignment> logger)
+{
+    public const string LastAdminMessage = "This is the only administrator: make someone else an administrator first.";
+
+    /// <summary>Returns null on success, else words for the admin.</summary>
+    public async Task<string?> SetAdminAsync(string userId, bool admin, CancellationToken cancellationToken = default)
+    {
+        // The same gate as registration: two admins demoting each other at once must not leave none.
+        await gate.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            var user = await userManager.FindByIdAsync(userId);
+            if (user is null)
+            {
+                return "That account no longer exists.";
+            }
+
+            if (!admin && await userManager.IsInRoleAsync(user, Roles.Admin)
+                && (await userManager.GetUsersInRoleAsync(Roles.Admin)).Count == 1)
+            {
+                return LastAdminMessage;
+            }
+
+            // One transaction: a failed add must not leave the account with no role at all.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var (add, remove) = admin ? (Roles.Admin, Roles.User) : (Roles.User, Roles.Admin);
+            var result = await userManager.IsInRoleAsync(user, remove) ? await userManager.RemoveFromRoleAsync(user, remove) : IdentityResult.Success;
+            if (result.Succeeded && !await userManager.IsInRoleAsync(user, add))
+            {
+                result = await userManager.AddToRoleAsync(user, add);
+            }
+
+            if (!result.Succeeded)
+            {
+                return string.Join(" ", result.Errors.Select(e => e.Description));
+            }
+
+            // Roles travel in the sign-in cookie; a new security stamp makes Identity re-issue or reject it at its
+            // next validation (30 minutes) instead of letting the old roles live as long as the cookie.
+            await userManager.UpdateSecurityStampAsync(user);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Account {UserId} is now {Role}", user.Id, add);
+            return null;
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+}
