@@ -1,20 +1,31 @@
 // The benchmark harness: each issue adds a scenario measured as a ratio against a baseline in the same run.
+using System.Globalization;
 using WebChat.Bench.Chat;
 using WebChat.Bench.Downloads;
 using WebChat.Bench.Inference;
+using WebChat.Bench.Memory;
 
 var results = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "results");
-results = Directory.Exists(Path.Combine(Environment.CurrentDirectory, "bench")) ? Path.Combine(Environment.CurrentDirectory, "bench", "results") : Path.GetFullPath(results);
-return args.FirstOrDefault() switch
+results = Directory.Exists(Path.Combine(Environment.CurrentDirectory, "bench"))
+    ? Path.Combine(Environment.CurrentDirectory, "bench", "results")
+    : Path.GetFullPath(results);
+return args switch
 {
-    "downloads" => await DownloadBench.RunAsync(results),
-    "inference" => await InferenceBench.RunAsync(results, args),
-    "chat" => await ChatBench.RunAsync(results, args),
+    [MemoryBenchmark.Command] => await MemoryBenchmark.RunAsync(results),
+    [MemoryProbe.Command, var model, var context, var parallel, var flash] =>
+        await MemoryProbe.RunAsync(model, int.Parse(context, CultureInfo.InvariantCulture), int.Parse(parallel, CultureInfo.InvariantCulture), flash == "auto"),
+    [DownloadBench.Command] => await DownloadBench.RunAsync(results),
+    ["inference", ..] => await InferenceBench.RunAsync(results, args),
+    ["chat", ..] => await ChatBench.RunAsync(results, args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario>   (scenarios: downloads, inference [--quick] [--small-only], chat [--quick])");
-    return 1;
+    Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario>");
+    Console.WriteLine("scenarios: memory     estimate vs measured RSS of generated 0.5B and 1.2B models");
+    Console.WriteLine("           downloads  4 connections vs 1 on the fake Hub with a per-connection cap; cost of sha256 verification");
+    Console.WriteLine("           inference  [--quick] [--small-only] engine vs a bare LLamaSharp loop; batching, prefix reuse, cancel");
+    Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
+    return 2;
 }

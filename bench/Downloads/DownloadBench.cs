@@ -12,6 +12,7 @@ namespace WebChat.Bench.Downloads;
 /// <summary>Downloads from the fake Hub: 4 connections vs 1 under a per-connection cap, and what sha256 verification adds.</summary>
 internal static class DownloadBench
 {
+    public const string Command = "downloads";
     private const int FileBytes = 24 * 1024 * 1024;
     private const long CapBytesPerSecond = 6_000_000;
     private const int Runs = 3;

@@ -1,2 +1,38 @@
-// Standalone entry point: the fake Hub server (issue 4) runs from here for offline demos.
-Console.WriteLine("WebChat test support: nothing to run yet.");
+// Standalone fake Hugging Face Hub for offline demos:
+//   dotnet run --project tests/support -- --models DIR --port N
+// DIR holds {owner}/{repo}/*.gguf (the models store's layout); without --models the generated tiny llama is served.
+// Point WebChat at it with HF_ENDPOINT=http://127.0.0.1:N (or WebChat:Hub:Endpoint).
+using System.Globalization;
+using WebChat.Tests.Support.FakeHub;
+
+var models = Value("--models");
+var port = int.TryParse(Value("--port"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : 5080;
+var repos = models is null ? await FakeHubCatalog.GeneratedAsync() : await FakeHubCatalog.FromFolderAsync(models);
+await using var hub = await FakeHubServer.StartAsync(repos, port);
+Console.WriteLine($"Fake Hugging Face Hub on {hub.BaseAddress} serving {repos.Count} repositories:");
+foreach (var repo in repos)
+{
+    Console.WriteLine($"  {repo.Id}: {string.Join(", ", repo.Files.Select(f => f.Path))}");
+}
+
+Console.WriteLine($"Try: HF_ENDPOINT={hub.BaseAddress} WebChat search  |  Ctrl+C stops.");
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    // Ctrl+C: dispose the server and exit.
+}
+
+string? Value(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}

@@ -26,7 +26,8 @@ public sealed record FitVerdict
 
     internal static FitVerdict Create(FitKind kind, int gpuLayers, MemoryEstimate estimate, MachineMemory machine)
     {
-        var needs = ByteSizes.Format(estimate.TotalBytes);
+        var required = kind == FitKind.FullyOnGpu ? estimate.TotalOnGpuBytes : estimate.TotalBytes;
+        var needs = ByteSizes.Format(required);
         var ram = ByteSizes.Format(machine.AvailableRamBytes);
         var vram = ByteSizes.Format(machine.AvailableVramBytes);
         var explanation = kind switch
@@ -42,7 +43,7 @@ public sealed record FitVerdict
         {
             Kind = kind,
             GpuLayers = gpuLayers,
-            RequiredBytes = estimate.TotalBytes,
+            RequiredBytes = required,
             AvailableRamBytes = machine.AvailableRamBytes,
             AvailableVramBytes = machine.AvailableVramBytes,
             Explanation = explanation,

@@ -8,17 +8,28 @@ public sealed record MemoryEstimate
     public long WeightBytes { get; init; }
     public long KvCacheBytes { get; init; }
 
-    /// <summary>Scratch memory of the compute graph for one micro-batch (logits and attention scores).</summary>
+    /// <summary>Compute-graph memory a CPU actually touches for one micro-batch (activations, attention mask, logits).</summary>
     public long ComputeBytes { get; init; }
+
+    /// <summary>
+    /// Compute buffer llama.cpp reserves for the worst case (logits for every token of a micro-batch). On the CPU most of it
+    /// stays untouched virtual memory; on a GPU all of it is allocated.
+    /// </summary>
+    public long ReservedComputeBytes { get; init; }
 
     /// <summary>Fixed runtime overhead plus a proportional safety margin.</summary>
     public long MarginBytes { get; init; }
 
+    /// <summary>What the process needs in RAM when running on the CPU.</summary>
     public long TotalBytes => WeightBytes + KvCacheBytes + ComputeBytes + MarginBytes;
+
+    /// <summary>What a GPU needs to hold the whole model, its KV cache and the reserved compute buffer.</summary>
+    public long TotalOnGpuBytes => WeightBytes + KvCacheBytes + ReservedComputeBytes + MarginBytes;
 
     public int ContextPerSequence { get; init; }
     public int ParallelSequences { get; init; }
     public KvCacheType KvCacheType { get; init; }
+    public bool FlashAttention { get; init; }
 
     /// <summary>Repeating layers; with one more for the output layer this is what "all GPU layers" means.</summary>
     public int LayerCount { get; init; }

@@ -4,7 +4,7 @@ namespace WebChat.Engine.Catalog;
 
 /// <summary>
 /// Estimates the memory a model takes once loaded by llama.cpp, and whether (and how) it fits this machine.
-/// Constants are fitted to measurements in bench/Memory (see bench/results/memory.md).
+/// The constants are fitted to measurements of LLamaSharp 0.30.0 on the CPU backend: bench/results/memory.md.
 /// </summary>
 public static class MemoryEstimator
 {
@@ -14,70 +14,87 @@ public static class MemoryEstimator
     // llama.cpp rounds the KV cache size up to a multiple of 256 cells.
     private const int ContextPadding = 256;
 
-    // Measured: loading a model raises RSS by this much beyond weights, KV cache and compute buffers
-    // (llama context, sampler and thread state, the vocabulary's maps, allocator slack).
-    private const long FixedOverheadBytes = 48 * ByteSizes.MiB;
+    // Measured: loading raises RSS beyond the weights by ~200 bytes per vocabulary entry (token text, scores and
+    // lookup maps): 29 MiB for 151,936 tokens, 26 MiB for 128,256.
+    private const long BytesPerVocabularyToken = 208;
 
-    // Safety margin on top of everything, for allocator fragmentation and version-to-version drift.
+    // Context, sampler and thread state that does not scale with the model.
+    private const long FixedOverheadBytes = 4 * ByteSizes.MiB;
+
+    // On top of everything, for allocator fragmentation and llama.cpp version drift.
     private const double Margin = 0.05;
 
     public static MemoryEstimate Estimate(ModelDescriptor model, ModelLoadOptions options) =>
-        Estimate(model, options.ContextPerSequence, options.ParallelSequences, options.KvCacheType);
+        Estimate(model, options.ContextPerSequence, options.ParallelSequences, options.KvCacheType, options.FlashAttention);
 
     /// <summary>Estimates memory for <paramref name="parallelSequences"/> sequences of <paramref name="contextPerSequence"/> tokens each.</summary>
-    public static MemoryEstimate Estimate(ModelDescriptor model, int contextPerSequence, int parallelSequences, KvCacheType kvCacheType)
+    /// <param name="model">The model's descriptor.</param>
+    /// <param name="contextPerSequence">Context tokens of each sequence.</param>
+    /// <param name="parallelSequences">Sequences decoded together (they share one KV cache of context x sequences cells).</param>
+    /// <param name="kvCacheType">Element type of the KV cache.</param>
+    /// <param name="flashAttention">
+    /// False when flash attention is switched off: attention scores for a whole micro-batch are then materialised.
+    /// llama.cpp's default ("auto") turns it on for the CPU backend.
+    /// </param>
+    public static MemoryEstimate Estimate(ModelDescriptor model, int contextPerSequence, int parallelSequences, KvCacheType kvCacheType, bool flashAttention = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(contextPerSequence, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelSequences, 1);
 
         var cells = PadToMultiple((long)contextPerSequence * parallelSequences, ContextPadding);
+        var tokens = Math.Min(MicroBatch, cells);
         var kvCache = KvCacheBytes(model, cells, parallelSequences, kvCacheType);
-        var compute = ComputeBytes(model, cells);
-        var subtotal = model.WeightBytes + kvCache + compute + FixedOverheadBytes;
-        var layers = Math.Max(1, model.BlockCount);
+        // Measured without flash attention: 1.4x the F32 score matrix (cells x tokens x heads) is touched, the scores
+        // plus the part of the softmax output alive at the same time (112 -> 157 MiB for 14 heads, 256 -> 358 MiB for 32).
+        var attentionScores = flashAttention ? 0 : cells * tokens * model.HeadCount * sizeof(float) * 7 / 5;
+        var compute = TouchedComputeBytes(model, cells, tokens, parallelSequences) + attentionScores;
+        var reservedCompute = Math.Max(tokens * ((long)model.VocabularySize + model.EmbeddingLength) * sizeof(float), compute);
+        var overhead = FixedOverheadBytes + model.VocabularySize * BytesPerVocabularyToken;
+        var subtotal = model.WeightBytes + kvCache + compute + overhead;
         return new MemoryEstimate
         {
             WeightBytes = model.WeightBytes,
             KvCacheBytes = kvCache,
             ComputeBytes = compute,
-            MarginBytes = FixedOverheadBytes + (long)(subtotal * Margin),
+            ReservedComputeBytes = reservedCompute,
+            MarginBytes = overhead + (long)(subtotal * Margin),
             ContextPerSequence = contextPerSequence,
             ParallelSequences = parallelSequences,
             KvCacheType = kvCacheType,
+            FlashAttention = flashAttention,
             LayerCount = model.BlockCount,
-            BytesPerLayer = (model.LayerWeightBytes + kvCache) / layers,
+            BytesPerLayer = (model.LayerWeightBytes + kvCache) / Math.Max(1, model.BlockCount),
         };
     }
 
     /// <summary>Answers where the model fits: all on the GPU, some layers on the GPU, in RAM on the CPU, or nowhere.</summary>
     public static FitVerdict Fit(MemoryEstimate estimate, MachineMemory machine)
     {
-        var required = estimate.TotalBytes;
         var vram = machine.AvailableVramBytes;
         var ram = machine.AvailableRamBytes;
-        if (vram >= required)
+        if (vram >= estimate.TotalOnGpuBytes)
         {
             return FitVerdict.Create(FitKind.FullyOnGpu, estimate.LayerCount + 1, estimate, machine);
         }
 
-        // Per layer offloaded, its weights and KV cache move to VRAM; the compute buffer and the rest stay where they are.
-        var offloadable = vram - estimate.ComputeBytes - estimate.MarginBytes;
+        // Each offloaded layer moves its weights and KV cache into VRAM, next to the reserved compute buffer.
+        var offloadable = vram - estimate.ReservedComputeBytes - estimate.MarginBytes;
         var gpuLayers = estimate.BytesPerLayer > 0 && offloadable > 0
             ? (int)Math.Min(estimate.LayerCount, offloadable / estimate.BytesPerLayer)
             : 0;
-        if (gpuLayers > 0 && required - gpuLayers * estimate.BytesPerLayer <= ram)
+        if (gpuLayers > 0 && estimate.TotalBytes - gpuLayers * estimate.BytesPerLayer <= ram)
         {
             return FitVerdict.Create(FitKind.PartlyOnGpu, gpuLayers, estimate, machine);
         }
 
-        return required <= ram
+        return estimate.TotalBytes <= ram
             ? FitVerdict.Create(FitKind.InRam, 0, estimate, machine)
             : FitVerdict.Create(FitKind.WontFit, 0, estimate, machine);
     }
 
     private static long KvCacheBytes(ModelDescriptor model, long cells, int parallelSequences, KvCacheType type)
     {
-        var bytesPerCellPerLayer = (long)model.HeadCountKv * (model.KeyLength + model.ValueLength) * BytesPerElement(type);
+        var bytesPerCellPerLayer = model.HeadCountKv * (model.KeyLength + model.ValueLength) * BytesPerElement(type);
         var fullLayers = model.BlockCount - model.SlidingWindowLayers;
 
         // A sliding-window layer keeps only the window per sequence, plus one micro-batch being processed.
@@ -87,17 +104,14 @@ public static class MemoryEstimator
         return (long)((fullLayers * cells + model.SlidingWindowLayers * windowCells) * bytesPerCellPerLayer);
     }
 
-    private static long ComputeBytes(ModelDescriptor model, long cells)
-    {
-        var tokens = Math.Min(MicroBatch, cells);
-
-        // The graph allocator reuses memory between stages, so the peak is the larger of two phases:
-        // the output logits (vocabulary x tokens, F32) with the last hidden states, and attention, whose
-        // score matrix is (cells x tokens x heads, F32) next to a few activations of width n_embd or n_ff.
-        var logits = tokens * ((long)model.VocabularySize + model.EmbeddingLength) * sizeof(float);
-        var attention = (cells * model.HeadCount + 4L * model.EmbeddingLength) * tokens * sizeof(float);
-        return Math.Max(logits, attention);
-    }
+    /// <summary>
+    /// Measured: the feed-forward activations of a micro-batch dominate (38 MiB for n_ff 4864, 66 MiB for n_ff 8192 at
+    /// 512 tokens: four F32 values per n_ff), then the F16 attention mask over every cell, then one row of logits per sequence.
+    /// </summary>
+    private static long TouchedComputeBytes(ModelDescriptor model, long cells, long tokens, int parallelSequences) =>
+        tokens * (4L * model.FeedForwardLength + 2L * model.EmbeddingLength) * sizeof(float)
+        + cells * tokens * 2
+        + (long)parallelSequences * model.VocabularySize * sizeof(float);
 
     private static double BytesPerElement(KvCacheType type) => type switch
     {

@@ -19,6 +19,9 @@ public sealed record ModelDescriptor
     public int ContextLength { get; init; }
     public int BlockCount { get; init; }
     public int EmbeddingLength { get; init; }
+
+    /// <summary>Width of the feed-forward layer a token passes through (for mixtures of experts: per expert times experts used).</summary>
+    public int FeedForwardLength { get; init; }
     public int HeadCount { get; init; }
     public int HeadCountKv { get; init; }
     public int KeyLength { get; init; }

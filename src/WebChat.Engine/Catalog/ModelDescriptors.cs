@@ -39,6 +39,7 @@ public static class ModelDescriptors
             ContextLength = Int("context_length"),
             BlockCount = blocks,
             EmbeddingLength = embedding,
+            FeedForwardLength = Math.Max(Int("feed_forward_length"), Int("expert_feed_forward_length") * Math.Max(1, Int("expert_used_count"))),
             HeadCount = heads,
             HeadCountKv = Int("attention.head_count_kv", heads),
             KeyLength = Int("attention.key_length", headDimension),

@@ -23,3 +23,7 @@ public sealed class DownloadStalledException(string file, long offset, TimeSpan 
 /// <summary>A range kept failing (dropped connections, stalls, server errors) after every retry.</summary>
 public sealed class DownloadTransferException(string file, Exception inner)
     : DownloadException($"{file} could not be downloaded: the connection kept failing ({inner.Message}). The partial file is kept; resume later.", inner);
+
+/// <summary>The CDN refused a link (expired signature); the file was resolved again and the range is retried.</summary>
+public sealed class DownloadLinkRefusedException(string file, Exception inner)
+    : DownloadException($"The download link of {file} was refused ({inner.Message}).", inner);

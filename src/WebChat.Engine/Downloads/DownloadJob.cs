@@ -1,24 +1,18 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
-using Microsoft.Win32.SafeHandles;
-using Polly;
 using WebChat.Engine.Hub;
 using WebChat.Engine.Storage;
 
 namespace WebChat.Engine.Downloads;
 
-/// <summary>One file's download: parallel byte ranges into a .part file, a resume map, pipelined sha256, then a rename into the store.</summary>
+/// <summary>One file's download as people see it: state, progress, pause, resume, cancel; the bytes move in <see cref="FileTransfer"/>.</summary>
 /// <remarks>Runs on its own cancellation (pause, cancel, manager shutdown), never on a caller's; callers wait with WaitAsync.</remarks>
 public sealed partial class DownloadJob
 {
-    private const int BufferSize = 128 * 1024;
     private readonly DownloadContext _context;
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ProgressMeter _meter;
     private readonly List<Action<DownloadProgress>> _observers = [];
+    private readonly FileTransfer _transfer;
 
     // Guards _run, _runSource, _cancelRequested and _state transitions made by Pause, Resume and Cancel.
     private readonly Lock _gate = new();
@@ -27,30 +21,36 @@ public sealed partial class DownloadJob
     private bool _cancelRequested;
     private DownloadState _state = DownloadState.Queued;
     private string? _error;
-    private long _totalBytes;
 
     internal DownloadJob(DownloadKey key, DownloadContext context)
     {
         Key = key;
         _context = context;
         _meter = new ProgressMeter(context.TimeProvider);
+        _transfer = new FileTransfer(key, context, _meter, SetState);
     }
 
     public DownloadKey Key { get; }
 
     public DownloadState State => _state;
 
+    /// <summary>The content's sha256 as the Hub gave it (known once the file is resolved).</summary>
+    public string? Sha256 => _transfer.Sha256;
+
+    /// <summary>The commit the revision resolved to (known once the file is resolved).</summary>
+    public string? Commit => _transfer.Commit;
+
     /// <summary>Completes with the installed file's path; faults with a typed error; is cancelled by Cancel.</summary>
     public Task<string> Completion => _completion.Task;
 
     /// <summary>Time from the last byte received to the verified rename (what verification adds to a download).</summary>
-    public TimeSpan VerificationTime { get; private set; }
+    public TimeSpan VerificationTime => _transfer.VerificationTime;
 
     /// <summary>Total time spent hashing, most of it overlapped with downloading.</summary>
-    public TimeSpan HashingTime { get; private set; }
+    public TimeSpan HashingTime => _transfer.HashingTime;
 
-    public DownloadProgress Progress => new(Key, _state, _meter.BytesDone, _totalBytes, _meter.BytesPerSecond,
-        _state == DownloadState.Downloading ? _meter.Eta(_totalBytes) : null, _error);
+    public DownloadProgress Progress => new(Key, _state, _meter.BytesDone, _transfer.TotalBytes, _meter.BytesPerSecond,
+        _state == DownloadState.Downloading ? _meter.Eta(_transfer.TotalBytes) : null, _error);
 
     /// <summary>Waits for the job without tying the job to the caller's cancellation.</summary>
     public Task<string> WaitAsync(CancellationToken cancellationToken = default) => Completion.WaitAsync(cancellationToken);
@@ -101,7 +101,7 @@ public sealed partial class DownloadJob
             _cancelRequested = true;
             if (_run.IsCompleted)
             {
-                DeletePartial();
+                _transfer.DeletePartial();
                 Finish(DownloadState.Cancelled, null);
                 _completion.TrySetCanceled();
                 return;
@@ -144,7 +144,8 @@ public sealed partial class DownloadJob
             SetState(DownloadState.Queued);
             await _context.Slots.WaitAsync(token);
             holdsSlot = true;
-            var path = await DownloadAsync(token);
+            using var ticker = _context.TimeProvider.CreateTimer(_ => Tick(), null, _context.Options.ProgressInterval, _context.Options.ProgressInterval);
+            var path = await _transfer.RunAsync(token);
             Finish(DownloadState.Completed, null);
             _completion.TrySetResult(path);
         }
@@ -179,7 +180,7 @@ public sealed partial class DownloadJob
         {
             if (_cancelRequested)
             {
-                DeletePartial();
+                _transfer.DeletePartial();
                 Finish(DownloadState.Cancelled, null);
                 _completion.TrySetCanceled();
             }
@@ -187,180 +188,6 @@ public sealed partial class DownloadJob
             {
                 Finish(DownloadState.Paused, null);
             }
-        }
-    }
-
-    private async Task<string> DownloadAsync(CancellationToken token)
-    {
-        SetState(DownloadState.Resolving);
-        var location = await _context.Hub.ResolveFileAsync(Key.Repo, Key.Revision, Key.FileName, token);
-        var sha256 = location.Sha256 ?? throw new DownloadNotVerifiableException(Key.ToString());
-        var finalPath = _context.Store.PathFor(Key.Repo, Key.FileName);
-        _totalBytes = location.Size;
-        if (File.Exists(finalPath) && new FileInfo(finalPath).Length == location.Size)
-        {
-            _meter.Reset(location.Size);
-            return finalPath;
-        }
-
-        var partPath = finalPath + ModelStore.PartSuffix;
-        var mapPath = finalPath + ModelStore.ResumeMapSuffix;
-        var map = (File.Exists(partPath) ? ResumeMap.TryLoad(mapPath, location.Size, sha256) : null)
-                  ?? ResumeMap.Create(location.Size, sha256, _context.Options.ChunkSize);
-
-        // Checked before the .part file exists, so a full disk fails with nothing written.
-        _context.Store.EnsureSpace(location.Size - map.CompletedBytes + _context.Options.DiskHeadroomBytes);
-        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
-        string actual;
-        using (var file = File.OpenHandle(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous))
-        {
-            if (RandomAccess.GetLength(file) != location.Size)
-            {
-                RandomAccess.SetLength(file, location.Size);
-            }
-
-            map.Save(mapPath);
-            actual = await TransferAndHashAsync(location, map, file, mapPath, token);
-        }
-
-        if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            DeletePartial();
-            throw new DownloadVerificationException(Key.ToString(), sha256, actual);
-        }
-
-        File.Move(partPath, finalPath, overwrite: true);
-        File.Delete(mapPath);
-        LogInstalled(_context.Logger, Key.ToString(), finalPath);
-        return finalPath;
-    }
-
-    private async Task<string> TransferAndHashAsync(HubFileLocation location, ResumeMap map, SafeFileHandle file, string mapPath, CancellationToken token)
-    {
-        _meter.Reset(map.CompletedBytes);
-        SetState(DownloadState.Downloading);
-        using var ticker = _context.TimeProvider.CreateTimer(_ => Tick(), null, _context.Options.ProgressInterval, _context.Options.ProgressInterval);
-        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(token);
-        await using var hasher = new PipelinedHasher(file, map, failFast.Token);
-        var pending = new ConcurrentQueue<int>(Enumerable.Range(0, map.ChunkCount).Where(i => !map.Done[i]));
-        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(_context.Options.Connections, pending.Count)))
-            .Select(_ => RunWorkerAsync(pending, location, map, file, mapPath, hasher, failFast))
-            .ToArray();
-        await WhenAllOrFirstFailureAsync(workers, token);
-
-        var lastByte = Stopwatch.GetTimestamp();
-        SetState(DownloadState.Verifying);
-        var actual = await hasher.FinishAsync();
-        VerificationTime = Stopwatch.GetElapsedTime(lastByte);
-        HashingTime = hasher.HashingTime;
-        return actual;
-    }
-
-    private async Task RunWorkerAsync(
-        ConcurrentQueue<int> pending, HubFileLocation location, ResumeMap map, SafeFileHandle file, string mapPath,
-        PipelinedHasher hasher, CancellationTokenSource failFast)
-    {
-        try
-        {
-            while (pending.TryDequeue(out var chunk))
-            {
-                await DownloadChunkAsync(chunk, location, map, file, failFast.Token);
-                lock (map)
-                {
-                    map.Done[chunk] = true;
-                    map.Save(mapPath);
-                }
-
-                hasher.MarkReady(chunk);
-            }
-        }
-        catch when (!failFast.IsCancellationRequested)
-        {
-            await failFast.CancelAsync();
-            throw;
-        }
-    }
-
-    private static async Task WhenAllOrFirstFailureAsync(Task[] workers, CancellationToken token)
-    {
-        try
-        {
-            await Task.WhenAll(workers);
-        }
-        catch when (!token.IsCancellationRequested)
-        {
-            var first = workers.Where(w => w.IsFaulted).Select(w => w.Exception!.InnerException!).FirstOrDefault();
-            if (first is not null)
-            {
-                ExceptionDispatchInfo.Throw(first);
-            }
-
-            throw;
-        }
-    }
-
-    /// <summary>Fetches one range, continuing after drops from the last byte written; a stall or drop is retried with backoff.</summary>
-    private async Task DownloadChunkAsync(int chunk, HubFileLocation location, ResumeMap map, SafeFileHandle file, CancellationToken token)
-    {
-        var start = map.ChunkStart(chunk);
-        var end = start + map.ChunkLength(chunk);
-        var written = 0L;
-        try
-        {
-            await FetchRangeWithRetriesAsync();
-        }
-        catch (Exception exception) when (exception is IOException or HttpRequestException or DownloadStalledException or HubOfflineException && !token.IsCancellationRequested)
-        {
-            throw new DownloadTransferException(Key.ToString(), exception);
-        }
-
-        Task FetchRangeWithRetriesAsync() => _context.RangeRetry.ExecuteAsync(async attemptToken =>
-        {
-            var offset = start + written;
-            using var stall = CancellationTokenSource.CreateLinkedTokenSource(attemptToken);
-            stall.CancelAfter(_context.Options.StallTimeout);
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                using var response = await _context.Hub.GetRangeAsync(location.DownloadUri, offset, end - 1, Key.ToString(), stall.Token);
-                await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
-                while (offset < end)
-                {
-                    var read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, end - offset)), stall.Token);
-                    if (read == 0)
-                    {
-                        throw new IOException($"The server closed the connection at byte {offset} of {Key}.");
-                    }
-
-                    await RandomAccess.WriteAsync(file, buffer.AsMemory(0, read), offset, attemptToken);
-                    offset += read;
-                    written += read;
-                    _meter.Add(read);
-                    stall.CancelAfter(_context.Options.StallTimeout);
-                }
-            }
-            catch (OperationCanceledException) when (stall.IsCancellationRequested && !attemptToken.IsCancellationRequested)
-            {
-                throw new DownloadStalledException(Key.ToString(), offset, _context.Options.StallTimeout);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }, token).AsTask();
-    }
-
-    private void DeletePartial()
-    {
-        try
-        {
-            var finalPath = _context.Store.PathFor(Key.Repo, Key.FileName);
-            File.Delete(finalPath + ModelStore.PartSuffix);
-            File.Delete(finalPath + ModelStore.ResumeMapSuffix);
-        }
-        catch (IOException exception)
-        {
-            LogFailed(_context.Logger, Key.ToString(), $"could not delete the partial file: {exception.Message}");
         }
     }
 
@@ -412,6 +239,4 @@ public sealed partial class DownloadJob
     [LoggerMessage(Level = LogLevel.Error, Message = "Download {Key} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string key);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Downloaded and verified {Key} into {Path}")]
-    private static partial void LogInstalled(ILogger logger, string key, string path);
 }

@@ -62,6 +62,21 @@ public sealed class DownloadManager : IAsyncDisposable
     public ModelDownload StartModel(RepoId repo, string fileName, string revision = "main") =>
         new(SplitGgufName.AllParts(fileName).Select(part => Start(repo, part, revision)).ToList());
 
+    /// <summary>Like <see cref="StartModel"/>, but first checks that the disk holds every part, so a split model never fails half-way for space.</summary>
+    public async Task<ModelDownload> StartModelAsync(RepoId repo, string fileName, string revision = "main", CancellationToken cancellationToken = default)
+    {
+        var parts = SplitGgufName.AllParts(fileName);
+        var missing = 0L;
+        foreach (var part in parts.Where(p => Find(repo, p, revision) is not { Completion.IsCompleted: false }))
+        {
+            var location = await _context.Hub.ResolveFileAsync(repo, revision, part, cancellationToken);
+            missing += Store.IsInstalled(repo, part) ? 0 : location.Size;
+        }
+
+        Store.EnsureSpace(missing + _context.Options.DiskHeadroomBytes);
+        return StartModel(repo, fileName, revision);
+    }
+
     public DownloadJob? Find(RepoId repo, string fileName, string revision = "main")
     {
         lock (_jobs)
@@ -129,9 +144,8 @@ public sealed class DownloadManager : IAsyncDisposable
                 .Handle<IOException>()
                 .Handle<HttpRequestException>()
                 .Handle<DownloadStalledException>()
-                .Handle<HubOfflineException>()
-                .Handle<HubRateLimitedException>(),
-            DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is HubRateLimitedException limited ? limited.RetryAfter : (TimeSpan?)null),
+                .Handle<DownloadLinkRefusedException>()
+                .Handle<HubOfflineException>(), // Short rate limits were already waited out by the HTTP handler; long ones go to the person.
         })
         .Build();
 

@@ -68,7 +68,14 @@ public sealed record HubSearchRequest
         _ => "downloads",
     };
 
-    private static string? Bound(string name, long? value) => value is null ? null : $"{name}:{value.Value.ToString(CultureInfo.InvariantCulture)}";
+    // The Hub reads counts the way model cards write them: "min:500M,max:8B".
+    private static string? Bound(string name, long? value) => value switch
+    {
+        null => null,
+        >= 1_000_000_000 => $"{name}:{(value.Value / 1e9).ToString("0.###", CultureInfo.InvariantCulture)}B",
+        >= 1_000_000 => $"{name}:{(value.Value / 1e6).ToString("0.###", CultureInfo.InvariantCulture)}M",
+        _ => $"{name}:{value.Value.ToString(CultureInfo.InvariantCulture)}",
+    };
 
     private static void Append(StringBuilder query, string name, string? value)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using WebChat.Engine.Catalog;
 using WebChat.Engine.Downloads;
 using WebChat.Engine.Storage;
 
@@ -31,6 +32,9 @@ public static class HubServiceCollectionExtensions
         services.TryAddSingleton(sp => new HubEnvironment(sp.GetRequiredService<IOptions<HubOptions>>().Value));
         services.TryAddSingleton<HubClient>();
         services.TryAddSingleton<GgufHeaderPeek>();
+        services.TryAddSingleton<IGpuMemoryProbe, NoGpuMemoryProbe>();
+        services.TryAddSingleton<IMachineMemoryReader>(sp => new SystemMemoryReader(sp.GetRequiredService<IGpuMemoryProbe>()));
+        services.TryAddSingleton<ModelSearch>();
         services.TryAddSingleton<ModelStore>();
         services.TryAddSingleton<DownloadManager>();
 

@@ -60,8 +60,8 @@ public sealed partial class ModelStore(
                     continue;
                 }
 
-                files.AddRange(Directory.EnumerateFiles(repoDir, "*", SearchOption.AllDirectories)
-                    .Where(f => !f.EndsWith(PartSuffix, StringComparison.Ordinal) && !f.EndsWith(ResumeMapSuffix, StringComparison.Ordinal))
+                // Only finished models: .part files, resume maps and their temporaries end otherwise.
+                files.AddRange(Directory.EnumerateFiles(repoDir, "*.gguf", SearchOption.AllDirectories)
                     .Select(f => new FileInfo(f))
                     .Select(f => new InstalledModelFile(repo, Path.GetRelativePath(repoDir, f.FullName).Replace('\\', '/'), f.FullName, f.Length, f.LastWriteTimeUtc)));
             }

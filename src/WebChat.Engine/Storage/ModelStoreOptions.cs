@@ -5,7 +5,7 @@ public sealed class ModelStoreOptions
 {
     public const string SectionName = "WebChat:Models";
 
-    /// <summary>The models folder; when empty, "models" under the current user's local application data folder.</summary>
+    /// <summary>The models folder; when empty, the platform data directory's "models" (see DataDirectories).</summary>
     public string? Directory { get; set; }
 
     /// <summary>A .part file untouched for this long is stale and removed by cleanup.</summary>
@@ -13,6 +13,6 @@ public sealed class ModelStoreOptions
 
     /// <summary>The folder to use: the configured one, else the platform default.</summary>
     public string ResolveDirectory() => string.IsNullOrWhiteSpace(Directory)
-        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "WebChat", "models")
+        ? DataDirectories.ModelsIn(DataDirectories.Default())
         : Path.GetFullPath(Directory);
 }

@@ -1,3 +1,5 @@
+using WebChat.Engine.Catalog;
+
 namespace WebChat.Engine.Storage;
 
 /// <summary>Base of the model store's expected failures; Message is written for a person.</summary>
@@ -12,7 +14,7 @@ public sealed class InvalidStorePathException(string name, string reason)
 
 /// <summary>The disk lacks room for the file; nothing was written.</summary>
 public sealed class InsufficientDiskSpaceException(long requiredBytes, long availableBytes, string folder)
-    : StorageException($"Not enough disk space in {folder}: {ByteSize.Format(requiredBytes)} needed, {ByteSize.Format(availableBytes)} free.")
+    : StorageException($"Not enough disk space in {folder}: {ByteSizes.Format(requiredBytes)} needed, {ByteSizes.Format(availableBytes)} free.")
 {
     public long RequiredBytes { get; } = requiredBytes;
 

@@ -18,6 +18,8 @@ internal static class WebChatCli
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(PullCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -81,11 +81,12 @@ internal static class FakeHubCdn
                 piece = copy;
             }
 
+            // Counted before the write, so the count is complete by the time the client has the bytes.
+            Interlocked.Add(ref counter.Length, length);
             await context.Response.Body.WriteAsync(piece, aborted);
             await context.Response.Body.FlushAsync(aborted);
             offset += length;
             sent += length;
-            Interlocked.Add(ref counter.Length, length);
             if (bandwidth is { } bytesPerSecond)
             {
                 var due = TimeSpan.FromSeconds((double)sent / bytesPerSecond) - clock.Elapsed;

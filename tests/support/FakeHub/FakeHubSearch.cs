@@ -25,7 +25,7 @@ internal static class FakeHubSearch
 
         foreach (var tag in query["filter"].Where(t => !string.IsNullOrEmpty(t)))
         {
-            repos = repos.Where(r => r.Tags.Contains(tag!, StringComparer.OrdinalIgnoreCase));
+            repos = repos.Where(r => AllTags(r).Contains(tag!, StringComparer.OrdinalIgnoreCase));
         }
 
         if (query["pipeline_tag"].FirstOrDefault() is { Length: > 0 } pipeline)
@@ -65,7 +65,7 @@ internal static class FakeHubSearch
         ["trendingScore"] = repo.TrendingScore,
         ["private"] = false,
         ["gated"] = repo.Gated is null ? false : repo.Gated,
-        ["tags"] = repo.License is null ? repo.Tags : [.. repo.Tags, $"license:{repo.License}"],
+        ["tags"] = AllTags(repo),
         ["pipeline_tag"] = repo.PipelineTag,
         ["library_name"] = "gguf",
         ["lastModified"] = repo.LastModified,
@@ -75,6 +75,8 @@ internal static class FakeHubSearch
         ["siblings"] = repo.Files.Select(f => new { rfilename = f.Path }).ToList(),
         ["usedStorage"] = repo.Files.Sum(f => f.Size),
     };
+
+    private static IReadOnlyList<string> AllTags(FakeHubRepo repo) => repo.License is null ? repo.Tags : [.. repo.Tags, $"license:{repo.License}"];
 
     private static Dictionary<string, object?> Select(Dictionary<string, object?> all, IEnumerable<string> fields) =>
         fields.Where(all.ContainsKey).Distinct().ToDictionary(f => f, f => all[f]);

@@ -14,6 +14,7 @@ public sealed class FakeHubServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, FakeHubRepo> _repos = new(StringComparer.OrdinalIgnoreCase);
     private WebApplication? _app;
+    private int _activeRequests;
 
     private FakeHubServer()
     {
@@ -30,6 +31,9 @@ public sealed class FakeHubServer : IAsyncDisposable
     public FakeHubFaults Faults { get; } = new();
 
     public FakeHubLog Log { get; } = new();
+
+    /// <summary>Requests being answered right now (a test waits for 0 before it clears the log between phases).</summary>
+    public int ActiveRequests => Volatile.Read(ref _activeRequests);
 
     /// <summary>Tokens the fake Hub accepts; any other Bearer token gets 401.</summary>
     public ISet<string> ValidTokens { get; } = new HashSet<string>(StringComparer.Ordinal);
@@ -79,20 +83,30 @@ public sealed class FakeHubServer : IAsyncDisposable
         {
             var route = RouteOf(context.Request.Path);
             var receivedAt = DateTimeOffset.UtcNow;
-            if (!FakeHubEndpoints.TryFault(this, context, route))
+
+            // Logged when the headers go out, so the entry exists before the client can see the response.
+            context.Response.OnStarting(() =>
             {
-                try
+                Log.Add(new FakeHubRequest(route, context.Request.Method, context.Request.Host.Value ?? "", context.Request.Path + context.Request.QueryString,
+                    context.Request.Headers.Authorization.FirstOrDefault(), receivedAt, context.Response.StatusCode));
+                return Task.CompletedTask;
+            });
+            Interlocked.Increment(ref _activeRequests);
+            try
+            {
+                if (!FakeHubEndpoints.TryFault(this, context, route))
                 {
                     await next(context);
                 }
-                catch (Exception e) when (e is OperationCanceledException or IOException)
-                {
-                    // The client went away mid-response (a stall it gave up on); nothing to answer.
-                }
             }
-
-            Log.Add(new FakeHubRequest(route, context.Request.Method, context.Request.Host.Value ?? "", context.Request.Path + context.Request.QueryString,
-                context.Request.Headers.Authorization.FirstOrDefault(), receivedAt, context.Response.StatusCode));
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The client went away mid-response (a stall it gave up on); nothing to answer.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _activeRequests);
+            }
         });
         FakeHubEndpoints.Map(app, this);
         await app.StartAsync(cancellationToken);

@@ -13,10 +13,12 @@ public static class FakeHubServices
         string modelsDirectory,
         Action<HubOptions>? hubOptions = null,
         Action<DownloadOptions>? downloadOptions = null,
-        IDiskSpaceProbe? diskSpace = null)
+        IDiskSpaceProbe? diskSpace = null,
+        Action<IServiceCollection>? replace = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        replace?.Invoke(services);
         if (diskSpace is not null)
         {
             services.AddSingleton(diskSpace);

@@ -88,7 +88,7 @@ public sealed class InspectCommandTests : IDisposable
     [Fact]
     public async Task A_machine_with_too_little_memory_gets_a_will_not_fit_verdict()
     {
-        var (exit, output, _) = await InspectAsync(new MachineMemory(ByteSizes.GiB, 10 * ByteSizes.MiB, []), "inspect", TestModels.Tiny);
+        var (exit, output, _) = await InspectAsync(new MachineMemory(ByteSizes.GiB, ByteSizes.MiB, []), "inspect", TestModels.Tiny);
 
         Assert.Equal(0, exit);
         Assert.Contains("Fit: WontFit. Will not fit", output);

@@ -88,13 +88,39 @@ public class MemoryEstimatorTests
         var verdict = MemoryEstimator.Fit(estimate, new MachineMemory(4 * ByteSizes.GiB, 2 * ByteSizes.GiB, [new("gpu", 24 * ByteSizes.GiB, 20 * ByteSizes.GiB)]));
 
         Assert.Equal((FitKind.FullyOnGpu, 17), (verdict.Kind, verdict.GpuLayers));
+        Assert.Equal(estimate.TotalOnGpuBytes, verdict.RequiredBytes);
+    }
+
+    [Fact]
+    public void A_GPU_must_hold_the_whole_reserved_compute_buffer_which_the_CPU_mostly_leaves_untouched()
+    {
+        var estimate = MemoryEstimator.Estimate(Llama1B, 4096, 1, KvCacheType.F16);
+
+        // llama.cpp reserves logits for a full 512-token micro-batch: 512 x (vocabulary + embedding) F32 values.
+        Assert.Equal(512L * (128256 + 2048) * 4, estimate.ReservedComputeBytes);
+        Assert.True(estimate.ComputeBytes < estimate.ReservedComputeBytes / 2);
+        Assert.True(estimate.TotalOnGpuBytes > estimate.TotalBytes);
+
+        var justTooSmall = estimate.TotalOnGpuBytes - 1;
+        var verdict = MemoryEstimator.Fit(estimate, new MachineMemory(16 * ByteSizes.GiB, 8 * ByteSizes.GiB, [new("gpu", justTooSmall, justTooSmall)]));
+        Assert.Equal((FitKind.PartlyOnGpu, 16), (verdict.Kind, verdict.GpuLayers));
+    }
+
+    [Fact]
+    public void Without_flash_attention_the_attention_scores_of_a_micro_batch_over_every_cell_are_added()
+    {
+        var with = MemoryEstimator.Estimate(Llama1B, 4096, 1, KvCacheType.F16, flashAttention: true);
+        var without = MemoryEstimator.Estimate(Llama1B, 4096, 1, KvCacheType.F16, flashAttention: false);
+
+        Assert.Equal(4096L * 512 * 32 * 4 * 7 / 5, without.ComputeBytes - with.ComputeBytes);
+        Assert.Equal(with.KvCacheBytes, without.KvCacheBytes);
     }
 
     [Fact]
     public void Some_free_VRAM_offloads_as_many_layers_as_fit_and_the_rest_stays_in_RAM()
     {
         var estimate = MemoryEstimator.Estimate(Llama1B, 4096, 1, KvCacheType.F16);
-        var vram = estimate.ComputeBytes + estimate.MarginBytes + 5 * estimate.BytesPerLayer + estimate.BytesPerLayer / 2;
+        var vram = estimate.ReservedComputeBytes + estimate.MarginBytes + 5 * estimate.BytesPerLayer + estimate.BytesPerLayer / 2;
 
         var verdict = MemoryEstimator.Fit(estimate, new MachineMemory(16 * ByteSizes.GiB, 8 * ByteSizes.GiB, [new("gpu", vram, vram)]));
 
@@ -106,11 +132,19 @@ public class MemoryEstimatorTests
     public void Partial_offload_is_refused_when_the_layers_left_in_RAM_do_not_fit_either()
     {
         var estimate = MemoryEstimator.Estimate(Llama1B, 4096, 1, KvCacheType.F16);
-        var vram = estimate.ComputeBytes + estimate.MarginBytes + 2 * estimate.BytesPerLayer;
+        var vram = estimate.ReservedComputeBytes + estimate.MarginBytes + 2 * estimate.BytesPerLayer;
 
         var verdict = MemoryEstimator.Fit(estimate, new MachineMemory(ByteSizes.GiB, 256 * ByteSizes.MiB, [new("gpu", vram, vram)]));
 
         Assert.Equal(FitKind.WontFit, verdict.Kind);
+    }
+
+    [Fact]
+    public void Load_options_give_the_same_estimate_as_their_values()
+    {
+        var options = new ModelLoadOptions { ModelPath = "m.gguf", ContextPerSequence = 2048, ParallelSequences = 3, KvCacheType = KvCacheType.Q8_0, FlashAttention = true };
+
+        Assert.Equal(MemoryEstimator.Estimate(Llama1B, 2048, 3, KvCacheType.Q8_0, flashAttention: true), MemoryEstimator.Estimate(Llama1B, options));
     }
 
     [Fact]

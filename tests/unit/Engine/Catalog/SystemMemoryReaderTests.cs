@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using WebChat.Engine.Catalog;
 
 namespace WebChat.Tests.Unit.Engine.Catalog;
@@ -85,6 +86,20 @@ public sealed class SystemMemoryReaderTests : IDisposable
 
         Assert.True(memory.TotalRamBytes > 256 * ByteSizes.MiB);
         Assert.InRange(memory.AvailableRamBytes, 1, memory.TotalRamBytes);
+    }
+
+    [Fact]
+    public void The_reader_resolves_from_dependency_injection_with_the_registered_GPU_probe()
+    {
+        using var services = new ServiceCollection()
+            .AddSingleton<IGpuMemoryProbe>(new FixedGpus(new GpuMemory("a", 8, 5)))
+            .AddSingleton<IMachineMemoryReader, SystemMemoryReader>()
+            .BuildServiceProvider();
+
+        var memory = services.GetRequiredService<IMachineMemoryReader>().Read();
+
+        Assert.Equal(5, memory.AvailableVramBytes);
+        Assert.True(memory.AvailableRamBytes > 0);
     }
 
     private MachineMemory Read() => new SystemMemoryReader(new NoGpuMemoryProbe(), Proc, Cgroup).Read();

@@ -39,7 +39,7 @@ public class DownloadManagerTests
         Assert.Equal(Expected(fixture).Length, ranges.Sum(r => r.Length));
     }
 
-    public static TheoryData<string> FaultKinds => ["drop", "server-error", "rate-limit", "stall"];
+    public static TheoryData<string> FaultKinds => ["drop", "server-error", "rate-limit", "stall", "expired-link"];
 
     [Theory]
     [MemberData(nameof(FaultKinds))]
@@ -53,12 +53,17 @@ public class DownloadManagerTests
             case "server-error": faults.FailNext(5, 500, FakeHubRoute.Cdn); break;
             case "rate-limit": faults.RateLimitNext(3, TimeSpan.Zero, route: FakeHubRoute.Cdn); break;
             case "stall": faults.StallNext(2, afterBytes: 50_000); break;
+            case "expired-link": faults.FailNext(2, 403, FakeHubRoute.Cdn); break;
         }
 
         var manager = Manager(fixture, o => o.StallTimeout = TimeSpan.FromMilliseconds(500));
         var path = await manager.Start(Repo, FileName).WaitAsync().WaitAsync(Patience);
 
         Assert.Equal(Expected(fixture), await File.ReadAllBytesAsync(path));
+        if (fault == "expired-link")
+        {
+            Assert.True(fixture.Hub.Log.Requests.Count(r => r.Route == FakeHubRoute.Resolve) > 1, "the refused link was not resolved again");
+        }
     }
 
     [Fact]
@@ -88,6 +93,18 @@ public class DownloadManagerTests
     }
 
     [Fact]
+    public async Task A_rate_limit_longer_than_allowed_fails_the_download_with_the_advertised_wait_and_installs_nothing()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        fixture.Hub.Faults.RateLimitNext(100, TimeSpan.FromMinutes(5), route: FakeHubRoute.Cdn);
+
+        var error = await Assert.ThrowsAsync<HubRateLimitedException>(() => Manager(fixture).Start(Repo, FileName).WaitAsync().WaitAsync(Patience));
+
+        Assert.Equal(TimeSpan.FromMinutes(5), error.RetryAfter);
+        Assert.False(File.Exists(Path.Combine(fixture.ModelsDirectory, "acme", "model-GGUF", FileName)));
+    }
+
+    [Fact]
     public async Task A_new_manager_after_an_abrupt_stop_downloads_no_finished_range_again()
     {
         await using var fixture = await FakeHubFixture.StartAsync(ModelRepo(ChunkSize * 8));
@@ -99,6 +116,10 @@ public class DownloadManagerTests
         await first.DisposeAsync();
 
         var finished = FinishedChunks(mapPath);
+
+        // Responses the stopped manager abandoned may still be running on the server; they belong to the first run.
+        await Task.Delay(200);
+        await WaitUntilAsync(() => fixture.Hub.ActiveRequests == 0);
         fixture.Hub.Log.Clear();
         fixture.Hub.Faults.BandwidthBytesPerSecond = null;
         var path = await Manager(fixture).Start(Repo, FileName).WaitAsync().WaitAsync(Patience);
@@ -220,23 +241,25 @@ public class DownloadManagerTests
     }
 
     [Fact]
-    public async Task The_concurrency_limit_queues_the_second_file_until_the_first_finishes()
+    public async Task The_concurrency_limit_starts_the_second_file_only_after_the_first_finishes()
     {
         var repo = ModelRepo() with { Files = [new FakeHubFile("a.gguf", FakeHubServices.RandomBytes(ChunkSize * 3, 1)), new FakeHubFile("b.gguf", FakeHubServices.RandomBytes(ChunkSize * 3, 2))] };
         await using var fixture = await FakeHubFixture.StartAsync(repo);
         fixture.Hub.Faults.BandwidthBytesPerSecond = 3_000_000;
         var manager = Manager(fixture, o => o.MaxConcurrentDownloads = 1);
+        var events = new List<(string File, DownloadState State)>();
+        using var watch = manager.Subscribe(p => { lock (events) events.Add((p.Key.FileName, p.State)); });
 
         var a = manager.Start(Repo, "a.gguf");
         var b = manager.Start(Repo, "b.gguf");
-        var aDoneWhenBStarted = new TaskCompletionSource<bool>();
-        using var watch = b.Subscribe(p =>
-        {
-            if (p.State == DownloadState.Resolving) aDoneWhenBStarted.TrySetResult(a.Completion.IsCompleted);
-        });
         await Task.WhenAll(a.WaitAsync(), b.WaitAsync()).WaitAsync(Patience);
 
-        Assert.True(await aDoneWhenBStarted.Task);
+        List<(string File, DownloadState State)> seen;
+        lock (events) seen = [.. events];
+        var first = seen.First(e => e.State == DownloadState.Resolving).File;
+        var second = first == "a.gguf" ? "b.gguf" : "a.gguf";
+        Assert.True(seen.FindIndex(e => e == (second, DownloadState.Resolving)) > seen.FindIndex(e => e == (first, DownloadState.Completed)),
+            "the second file started before the first finished");
     }
 
     [Fact]
@@ -254,6 +277,20 @@ public class DownloadManagerTests
         {
             Assert.Equal(part.Content, await File.ReadAllBytesAsync(Path.Combine(fixture.ModelsDirectory, "acme", "model-GGUF", part.Path)));
         }
+    }
+
+    [Fact]
+    public async Task A_split_model_larger_than_the_free_disk_is_refused_before_any_part_starts()
+    {
+        var parts = Enumerable.Range(1, 3).Select(i => new FakeHubFile($"big-0000{i}-of-00003.gguf", FakeHubServices.RandomBytes(100_000, i))).ToList();
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo() with { Files = parts });
+        var manager = Manager(fixture, disk: new FixedDiskSpace(250_000));
+
+        var error = await Assert.ThrowsAsync<InsufficientDiskSpaceException>(() => manager.StartModelAsync(Repo, "big-00001-of-00003.gguf"));
+
+        Assert.Equal(300_000, error.RequiredBytes);
+        Assert.Empty(manager.Jobs);
+        Assert.Equal(0, fixture.Hub.Log.BytesServed);
     }
 
     [Fact]

@@ -29,9 +29,10 @@ public sealed class FakeHubFixture : IAsyncDisposable
     }
 
     /// <summary>A fresh service provider (like a new process) over the same Hub and models folder.</summary>
-    public ServiceProvider Services(Action<HubOptions>? hub = null, Action<DownloadOptions>? downloads = null, IDiskSpaceProbe? disk = null)
+    public ServiceProvider Services(
+        Action<HubOptions>? hub = null, Action<DownloadOptions>? downloads = null, IDiskSpaceProbe? disk = null, Action<IServiceCollection>? replace = null)
     {
-        var provider = FakeHubServices.Create(Hub, ModelsDirectory, hub, downloads, disk);
+        var provider = FakeHubServices.Create(Hub, ModelsDirectory, hub, downloads, disk, replace);
         _providers.Add(provider);
         return provider;
     }

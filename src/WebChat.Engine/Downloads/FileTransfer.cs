@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using Polly;
+using WebChat.Engine.Hub;
+using WebChat.Engine.Storage;
+
+namespace WebChat.Engine.Downloads;
+
+/// <summary>Moves one file's bytes: resolve, a .part file with a resume map, parallel byte ranges, pipelined sha256, verify, rename into the store.</summary>
+internal sealed partial class FileTransfer(DownloadKey key, DownloadContext context, ProgressMeter meter, Action<DownloadState> setState)
+{
+    private const int BufferSize = 128 * 1024;
+    private readonly DownloadContext _context = context;
+    private readonly ProgressMeter _meter = meter;
+
+    public DownloadKey Key { get; } = key;
+
+    public string? Sha256 { get; private set; }
+
+    public string? Commit { get; private set; }
+
+    /// <summary>File size; 0 until resolved.</summary>
+    public long TotalBytes { get; private set; }
+
+    public TimeSpan VerificationTime { get; private set; }
+
+    public TimeSpan HashingTime { get; private set; }
+
+    public async Task<string> RunAsync(CancellationToken token)
+    {
+        SetState(DownloadState.Resolving);
+        var location = await _context.Hub.ResolveFileAsync(Key.Repo, Key.Revision, Key.FileName, token);
+        var sha256 = location.Sha256 ?? throw new DownloadNotVerifiableException(Key.ToString());
+        Sha256 = sha256;
+        Commit = location.Commit;
+        var finalPath = _context.Store.PathFor(Key.Repo, Key.FileName);
+        TotalBytes = location.Size;
+        if (File.Exists(finalPath) && new FileInfo(finalPath).Length == location.Size)
+        {
+            _meter.Reset(location.Size);
+            return finalPath;
+        }
+
+        var partPath = finalPath + ModelStore.PartSuffix;
+        var mapPath = finalPath + ModelStore.ResumeMapSuffix;
+        var map = (File.Exists(partPath) ? ResumeMap.TryLoad(mapPath, location.Size, sha256) : null)
+                  ?? ResumeMap.Create(location.Size, sha256, _context.Options.ChunkSize);
+
+        // Checked before the .part file exists, so a full disk fails with nothing written.
+        _context.Store.EnsureSpace(location.Size - map.CompletedBytes + _context.Options.DiskHeadroomBytes);
+        Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
+        string actual;
+        using (var file = File.OpenHandle(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous))
+        {
+            if (RandomAccess.GetLength(file) != location.Size)
+            {
+                RandomAccess.SetLength(file, location.Size);
+            }
+
+            map.Save(mapPath);
+            using var link = new CdnLink(_context.Hub, Key, location);
+            actual = await TransferAndHashAsync(link, map, file, mapPath, token);
+        }
+
+        if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            DeletePartial();
+            throw new DownloadVerificationException(Key.ToString(), sha256, actual);
+        }
+
+        File.Move(partPath, finalPath, overwrite: true);
+        File.Delete(mapPath);
+        LogInstalled(_context.Logger, Key.ToString(), finalPath);
+        return finalPath;
+    }
+
+    private async Task<string> TransferAndHashAsync(CdnLink link, ResumeMap map, SafeFileHandle file, string mapPath, CancellationToken token)
+    {
+        _meter.Reset(map.CompletedBytes);
+        SetState(DownloadState.Downloading);
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(token);
+        await using var hasher = new PipelinedHasher(file, map, failFast.Token);
+        var pending = new ConcurrentQueue<int>(Enumerable.Range(0, map.ChunkCount).Where(i => !map.Done[i]));
+        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(_context.Options.Connections, pending.Count)))
+            .Select(_ => RunWorkerAsync(pending, link, map, file, mapPath, hasher, failFast))
+            .ToArray();
+        await WhenAllOrFirstFailureAsync(workers, token);
+
+        var lastByte = Stopwatch.GetTimestamp();
+        SetState(DownloadState.Verifying);
+        var actual = await hasher.FinishAsync();
+        VerificationTime = Stopwatch.GetElapsedTime(lastByte);
+        HashingTime = hasher.HashingTime;
+        return actual;
+    }
+
+    private async Task RunWorkerAsync(
+        ConcurrentQueue<int> pending, CdnLink link, ResumeMap map, SafeFileHandle file, string mapPath,
+        PipelinedHasher hasher, CancellationTokenSource failFast)
+    {
+        try
+        {
+            while (pending.TryDequeue(out var chunk))
+            {
+                await DownloadChunkAsync(chunk, link, map, file, failFast.Token);
+                lock (map)
+                {
+                    map.Done[chunk] = true;
+                    map.Save(mapPath);
+                }
+
+                hasher.MarkReady(chunk);
+            }
+        }
+        catch when (!failFast.IsCancellationRequested)
+        {
+            await failFast.CancelAsync();
+            throw;
+        }
+    }
+
+    private static async Task WhenAllOrFirstFailureAsync(Task[] workers, CancellationToken token)
+    {
+        try
+        {
+            await Task.WhenAll(workers);
+        }
+        catch when (!token.IsCancellationRequested)
+        {
+            var first = workers.Where(w => w.IsFaulted).Select(w => w.Exception!.InnerException!).FirstOrDefault();
+            if (first is not null)
+            {
+                ExceptionDispatchInfo.Throw(first);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Fetches one range, continuing after drops from the last byte written; a stall or drop is retried with backoff.</summary>
+    private async Task DownloadChunkAsync(int chunk, CdnLink link, ResumeMap map, SafeFileHandle file, CancellationToken token)
+    {
+        var start = map.ChunkStart(chunk);
+        var end = start + map.ChunkLength(chunk);
+        var written = 0L;
+        try
+        {
+            await FetchRangeWithRetriesAsync();
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException or DownloadStalledException or DownloadLinkRefusedException or HubOfflineException)
+        {
+            throw new DownloadTransferException(Key.ToString(), exception);
+        }
+
+        Task FetchRangeWithRetriesAsync() => _context.RangeRetry.ExecuteAsync(async attemptToken =>
+        {
+            var offset = start + written;
+            var address = link.Address;
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(attemptToken);
+            stall.CancelAfter(_context.Options.StallTimeout);
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                using var response = await _context.Hub.GetRangeAsync(address, offset, end - 1, Key.ToString(), stall.Token);
+                await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
+                while (offset < end)
+                {
+                    var read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, end - offset)), stall.Token);
+                    if (read == 0)
+                    {
+                        throw new IOException($"The server closed the connection at byte {offset} of {Key}.");
+                    }
+
+                    await RandomAccess.WriteAsync(file, buffer.AsMemory(0, read), offset, attemptToken);
+                    offset += read;
+                    written += read;
+                    _meter.Add(read);
+                    stall.CancelAfter(_context.Options.StallTimeout);
+                }
+            }
+            catch (OperationCanceledException) when (stall.IsCancellationRequested && !attemptToken.IsCancellationRequested)
+            {
+                throw new DownloadStalledException(Key.ToString(), offset, _context.Options.StallTimeout);
+            }
+            catch (HubException refused) when (refused is HubUnauthorizedException or HubNotFoundException && link.IsRedirected(address))
+            {
+                await link.RefreshAsync(address, attemptToken);
+                throw new DownloadLinkRefusedException(Key.ToString(), refused);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }, token).AsTask();
+    }
+
+    /// <summary>Removes the .part file and its resume map (after a failed verification or a cancel).</summary>
+    public void DeletePartial()
+    {
+        try
+        {
+            var finalPath = _context.Store.PathFor(Key.Repo, Key.FileName);
+            File.Delete(finalPath + ModelStore.PartSuffix);
+            File.Delete(finalPath + ModelStore.ResumeMapSuffix);
+        }
+        catch (IOException exception)
+        {
+            LogProblem(_context.Logger, Key.ToString(), $"could not delete the partial file: {exception.Message}");
+        }
+    }
+
+    private void SetState(DownloadState state) => setState(state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Download {Key}: {Problem}")]
+    private static partial void LogProblem(ILogger logger, string key, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Downloaded and verified {Key} into {Path}")]
+    private static partial void LogInstalled(ILogger logger, string key, string path);
+}
