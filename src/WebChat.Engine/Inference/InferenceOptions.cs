@@ -11,9 +11,12 @@ public sealed class InferenceOptions
     [Range(0, 10_000)]
     public int QueueLimit { get; set; } = 32;
 
-    /// <summary>Prompt tokens decoded per step; cancellation during a long prompt takes effect within one chunk.</summary>
+    /// <summary>Most prompt tokens decoded per step; cancellation during a long prompt takes effect within one chunk.</summary>
     [Range(1, 8192)]
     public int PrefillChunkTokens { get; set; } = 256;
+
+    /// <summary>Target time of one step: on a slow machine chunks shrink (to 16 tokens at least) so a step, and so a cancel, stays near it.</summary>
+    public TimeSpan PrefillStepBudget { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Unload the model after this long without requests; null keeps it loaded.</summary>
     public TimeSpan? KeepAlive { get; set; } = TimeSpan.FromMinutes(30);

@@ -27,6 +27,9 @@ internal sealed class Scheduler : IAsyncDisposable
     private long _clock;
     private long _steps;
 
+    // Measured seconds per token of prompt-heavy steps; sizes chunks to the step budget.
+    private double _secondsPerPromptToken;
+
     // Shared with callers, changed with Interlocked: requests in the system (waiting or generating), waiting ones,
     // generating ones. The first bounds admission, so Busy is decided at once without asking the loop.
     private int _inSystem;
@@ -146,8 +149,10 @@ internal sealed class Scheduler : IAsyncDisposable
                 }
 
                 var step = QueueNextBatch();
+                var started = _time.GetTimestamp();
                 if (await DecodeWithRecoveryAsync(shutdown))
                 {
+                    LearnStepSpeed(step, _time.GetElapsedTime(started));
                     StepCompleted?.Invoke(step);
                     SampleDecodedSequences();
                 }
@@ -289,7 +294,7 @@ internal sealed class Scheduler : IAsyncDisposable
             }
         }
 
-        var budget = _options.PrefillChunkTokens;
+        var budget = ChunkTokens();
         foreach (var slot in _slots.Where(s => s.Active is { InPrefill: true }).OrderBy(s => s.Active!.Work.SubmittedAt))
         {
             var active = slot.Active!;
@@ -310,6 +315,30 @@ internal sealed class Scheduler : IAsyncDisposable
         }
 
         return new SchedulerStep(++_steps, tokens);
+    }
+
+    // The chunk that fits the step budget at the measured speed, between 16 tokens and the configured chunk.
+    private int ChunkTokens()
+    {
+        if (_secondsPerPromptToken <= 0)
+        {
+            return _options.PrefillChunkTokens;
+        }
+
+        var fitting = (int)(_options.PrefillStepBudget.TotalSeconds / _secondsPerPromptToken);
+        return Math.Clamp(fitting, Math.Min(16, _options.PrefillChunkTokens), _options.PrefillChunkTokens);
+    }
+
+    // Only prompt-heavy steps say how long a prompt token takes; single-token steps are dominated by reading the weights.
+    private void LearnStepSpeed(SchedulerStep step, TimeSpan elapsed)
+    {
+        if (step.TotalTokens < 16)
+        {
+            return;
+        }
+
+        var perToken = elapsed.TotalSeconds / step.TotalTokens;
+        _secondsPerPromptToken = _secondsPerPromptToken <= 0 ? perToken : (_secondsPerPromptToken + perToken) / 2;
     }
 
     // A full KV cache leaves the batch queued: free idle caches and retry; with none left, fail the active requests.

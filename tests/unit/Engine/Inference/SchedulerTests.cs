@@ -75,6 +75,22 @@ public sealed class SchedulerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Chunks_shrink_when_steps_take_longer_than_the_step_budget()
+    {
+        var backend = new FakeInferenceBackend(sequences: 1) { BeforeDecode = () => Task.Delay(TimeSpan.FromMilliseconds(64)) };
+        var options = new InferenceOptions { PrefillChunkTokens = 64, PrefillStepBudget = TimeSpan.FromMilliseconds(16) };
+        await using var scheduler = new Scheduler(backend, options, TimeProvider.System, NullLogger.Instance);
+
+        await ReadAllAsync(scheduler.Submit(Request(new string('p', 200), maxTokens: 1), CancellationToken.None));
+
+        // The first chunk is full size and takes at least 1 ms per token; later chunks fit 16 ms, at the 16-token floor.
+        var chunks = backend.Batches.Select(b => b.Values.Single()).ToArray();
+        Assert.Equal(64, chunks[0]);
+        Assert.All(chunks[1..^1], c => Assert.Equal(16, c));
+        Assert.Equal(200, chunks.Sum());
+    }
+
+    [Fact]
     public async Task A_generating_sequence_gets_its_next_token_in_the_same_batch_as_another_prompt_chunk()
     {
         _backend.Answer = null;
