@@ -12,6 +12,7 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatOptions();
     builder.AddWebChatData();
     builder.AddWebChatAccounts();
+    builder.AddWebChatModels();
     builder.AddWebChatInference();
     builder.AddWebChatChat();
     builder.AddWebChatUi();

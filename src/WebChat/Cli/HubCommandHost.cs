@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using WebChat.Configuration;
-using WebChat.Engine.Hub;
-using WebChat.Engine.Storage;
 using WebChat.Extensions;
 
 namespace WebChat.Cli;
@@ -21,11 +17,7 @@ internal static class HubCommandHost
         builder.Logging.AddFilter(null, LogLevel.Warning);
         builder.AddWebChatOptions();
         builder.AddWebChatData();
-        builder.Services.AddWebChatHub();
-
-        // The store uses the app's models folder unless WebChat:Models:Directory says otherwise.
-        builder.Services.AddOptions<ModelStoreOptions>().PostConfigure<IOptions<WebChatOptions>>((store, app) =>
-            store.Directory = string.IsNullOrWhiteSpace(store.Directory) ? app.Value.ModelsDirectory : store.Directory);
+        builder.AddWebChatModels();
         return builder.Build();
     }
 }

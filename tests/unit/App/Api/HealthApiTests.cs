@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using WebChat.Api;
 using WebChat.Data;
 using WebChat.Engine.Inference;
-using WebChat.Services.Inference;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace WebChat.Tests.Unit.App.Api;
 
@@ -33,7 +33,7 @@ public sealed class HealthApiTests
         var options = new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite($"Data Source={missingFolder}").Options;
         var dbFactory = new PooledDbContextFactory<WebChatDbContext>(options);
 
-        var result = await HealthApi.GetHealthAsync(dbFactory, new UnloadedInferenceEngine(), CancellationToken.None);
+        var result = await HealthApi.GetHealthAsync(dbFactory, EmptyEngine(), CancellationToken.None);
 
         var json = Assert.IsType<JsonHttpResult<HealthReport>>(result.Result);
         Assert.Equal(503, json.StatusCode);
@@ -48,7 +48,7 @@ public sealed class HealthApiTests
 
         try
         {
-            var result = await HealthApi.GetHealthAsync(new PooledDbContextFactory<WebChatDbContext>(options), new UnloadedInferenceEngine(), CancellationToken.None);
+            var result = await HealthApi.GetHealthAsync(new PooledDbContextFactory<WebChatDbContext>(options), EmptyEngine(), CancellationToken.None);
             Assert.Equal(503, Assert.IsType<JsonHttpResult<HealthReport>>(result.Result).StatusCode);
         }
         finally
@@ -68,4 +68,8 @@ public sealed class HealthApiTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/Account/Login", response.Headers.Location!.AbsolutePath);
     }
+
+    /// <summary>The real engine before any model is loaded.</summary>
+    private static IInferenceEngine EmptyEngine() =>
+        new ServiceCollection().AddLogging().AddWebChatInference().BuildServiceProvider().GetRequiredService<IInferenceEngine>();
 }

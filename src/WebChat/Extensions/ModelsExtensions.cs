@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+using WebChat.Configuration;
+using WebChat.Engine.Hub;
+using WebChat.Engine.Storage;
+
+namespace WebChat.Extensions;
+
+internal static class ModelsExtensions
+{
+    /// <summary>Registers the Hub client, model search, downloads and the model store, all on the app's models folder.</summary>
+    public static IHostApplicationBuilder AddWebChatModels(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddWebChatHub();
+        // One models folder: WebChat:ModelsDirectory, unless WebChat:Models:Directory says otherwise.
+        builder.Services.AddOptions<ModelStoreOptions>().PostConfigure<IOptions<WebChatOptions>>((store, app) =>
+            store.Directory = string.IsNullOrWhiteSpace(store.Directory) ? app.Value.ModelsDirectory : store.Directory);
+        return builder;
+    }
+}
