@@ -1,14 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using WebChat.Data;
-using InstalledModel = WebChat.Data.Entities.InstalledModel;
-using ModelSource = WebChat.Data.Entities.ModelSource;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Downloads;
 using WebChat.Engine.Hub;
 using WebChat.Engine.Storage;
 using WebChat.Extensions;
+using WebChat.Services.Models;
 
 namespace WebChat.Cli;
 
@@ -67,7 +64,8 @@ internal static class PullCommand
                 return 130;
             }
 
-            await RecordAsync(host, manager, download, revision, cancellationToken);
+            await host.MigrateWebChatDatabaseAsync(cancellationToken);
+            await services.GetRequiredService<InstalledModelRecorder>().RecordDownloadAsync(download, revision, cancellationToken);
             Console.WriteLine();
             Console.WriteLine($"Verified (sha256) and installed: {path}");
             return 0;
@@ -132,39 +130,5 @@ internal static class PullCommand
         var eta = speed > 0 ? TimeSpan.FromSeconds((total - doneBytes) / speed).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
         var state = download.Parts.FirstOrDefault(p => p.State != DownloadState.Completed)?.State ?? DownloadState.Completed;
         return $"[{bar}] {fraction * 100,5:0.0}% {ByteSizes.Format(doneBytes)}/{ByteSizes.Format(total)} {ByteSizes.Format((long)speed)}/s ETA {eta} {state}";
-    }
-
-    /// <summary>Records each installed part in the app's database (InstalledModel), with what its GGUF header says.</summary>
-    private static async Task RecordAsync(IHost host, DownloadManager manager, ModelDownload download, string revision, CancellationToken cancellationToken)
-    {
-        await host.MigrateWebChatDatabaseAsync(cancellationToken);
-        var dbFactory = host.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        foreach (var part in download.Parts)
-        {
-            var path = await part.WaitAsync(cancellationToken);
-            var descriptor = SplitGgufName.IsFirstPartOrWhole(part.Key.FileName) ? await ModelDescriptors.FromFileAsync(path, cancellationToken) : null;
-            var id = $"{part.Key.Repo}/{part.Key.FileName}";
-            var row = await db.Set<InstalledModel>().FindAsync([id], cancellationToken);
-            if (row is null)
-            {
-                row = new InstalledModel { Id = id, FileName = part.Key.FileName, RelativePath = "" };
-                db.Add(row);
-            }
-
-            row.Repo = part.Key.Repo.ToString();
-            row.Revision = part.Commit ?? revision;
-            row.RelativePath = Path.GetRelativePath(manager.Store.Root, path).Replace('\\', '/');
-            row.Sha256 = part.Sha256;
-            row.SizeBytes = new FileInfo(path).Length;
-            row.Architecture = descriptor?.Architecture;
-            row.ParameterCount = descriptor?.ParameterCount;
-            row.Quantization = descriptor?.Quantization;
-            row.ContextLength = descriptor?.ContextLength;
-            row.Source = ModelSource.Hub;
-            row.InstalledAt = DateTime.UtcNow;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 }
