@@ -30,6 +30,7 @@ public partial class Discover
     [Inject] private ModelLibrary Library { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private ILogger<Discover> Logger { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -79,6 +80,12 @@ public partial class Discover
         {
             _results = null;
             _problem = Describe(error);
+        }
+        catch (Exception error) when (error is HttpRequestException or IOException or InvalidOperationException)
+        {
+            Logger.LogWarning(error, "Model search failed");
+            _results = null;
+            _problem = (Severity.Error, "The search failed.", error.Message);
         }
 
         _searching = false;
