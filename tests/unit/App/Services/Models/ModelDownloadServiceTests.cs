@@ -138,6 +138,46 @@ public sealed class ModelDownloadServiceTests : IAsyncLifetime
         Assert.Single(await check.InstalledModels.ToListAsync());
     }
 
+    [Fact]
+    public async Task Progress_reaches_the_database_while_the_download_runs_and_pause_then_resume_finishes_it()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        _hub.Faults.BandwidthBytesPerSecond = _model.Length / 3;
+
+        var id = await Downloads.StartAsync(admin, Repo, File);
+        var midway = await PollRowAsync(id, row => row is { State: DownloadState.Downloading, BytesDone: > 0 } && row.BytesDone < _model.LongLength);
+        Assert.Equal(_model.LongLength, midway.TotalBytes);
+
+        Downloads.Pause(admin, id);
+        var paused = await PollRowAsync(id, row => row.State == DownloadState.Paused);
+        Assert.True(paused.BytesDone < _model.LongLength);
+        Assert.True(Assert.Single(await Downloads.ListAsync()).CanResume);
+
+        _hub.Faults.BandwidthBytesPerSecond = null;
+        await Downloads.ResumeAsync(admin, id);
+        await Downloads.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var done = await PollRowAsync(id, row => row.State == DownloadState.Completed);
+        Assert.Equal(_model.LongLength, done.BytesDone);
+    }
+
+    private async Task<Download> PollRowAsync(Guid id, Func<Download, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var db = await CreateDbAsync();
+            var row = await db.Downloads.AsNoTracking().SingleAsync(d => d.Id == id);
+            if (condition(row))
+            {
+                return row;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the download row stayed {row.State} at {row.BytesDone} bytes");
+            await Task.Delay(50);
+        }
+    }
+
     private Task<WebChatDbContext> CreateDbAsync() =>
         _app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
 }
