@@ -21,6 +21,11 @@ public sealed class ModelFilterForm
     public bool HideGated { get; set; }
     public ModelSort Sort { get; set; } = ModelSort.Downloads;
 
+    /// <summary>How many results to ask for; "More results" raises it.</summary>
+    public int Limit { get; set; } = PageSize;
+
+    public const int PageSize = 20;
+
     /// <summary>How many filters (besides text and sort) are set, for the Filters button's badge.</summary>
     public int ActiveCount =>
         new object?[] { SizeClass, MinBillions, MaxBillions, Quantization, MaxFileGiB, MinContext, License, Task, UpdatedWithinDays, MinDownloads }
@@ -42,6 +47,7 @@ public sealed class ModelFilterForm
         FitsThisMachine = FitsThisMachine,
         HideGated = HideGated,
         Sort = Sort,
+        Limit = Limit,
     };
 
     public void Clear()

@@ -49,6 +49,18 @@ public partial class Discover
     private async Task SortAsync(ModelSort sort)
     {
         _form.Sort = sort;
+        await NewSearchAsync();
+    }
+
+    private async Task NewSearchAsync()
+    {
+        _form.Limit = ModelFilterForm.PageSize;
+        await SearchAsync();
+    }
+
+    private async Task MoreAsync()
+    {
+        _form.Limit += ModelFilterForm.PageSize;
         await SearchAsync();
     }
 

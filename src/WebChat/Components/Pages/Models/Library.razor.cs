@@ -12,6 +12,8 @@ namespace WebChat.Components.Pages.Models;
 public partial class Library
 {
     private IReadOnlyList<LibraryModel> _models = [];
+    private LiveDownloadList _downloads = default!;
+    private long _freeBytes;
     private EngineStatus _status = EngineStatus.Empty;
     private IDisposable? _engineSubscription;
     private ClaimsPrincipal _user = new();
@@ -26,6 +28,8 @@ public partial class Library
     [Inject] private ModelLibrary ModelLibrary { get; set; } = default!;
     [Inject] private ModelImporter Importer { get; set; } = default!;
     [Inject] private IInferenceEngine Engine { get; set; } = default!;
+    [Inject] private ModelDownloadService DownloadService { get; set; } = default!;
+    [Inject] private ModelStore Store { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -35,10 +39,36 @@ public partial class Library
         _canManage = ModelPermissions.CanManage(_user);
         _status = Engine.Status;
         _engineSubscription = Engine.Subscribe(OnEngineStatus);
+        _downloads = new LiveDownloadList(DownloadService, InvokeAsync, OnDownloadChangedAsync);
+        await _downloads.LoadAsync();
         await RefreshAsync();
     }
 
-    private async Task RefreshAsync() => _models = await ModelLibrary.ListAsync();
+    private async Task RefreshAsync()
+    {
+        _models = await ModelLibrary.ListAsync();
+        _freeBytes = Store.FreeSpace();
+    }
+
+    private async Task OnDownloadChangedAsync(DownloadView download)
+    {
+        if (download.State == Data.Entities.DownloadState.Completed)
+        {
+            await RefreshAsync();
+        }
+
+        StateHasChanged();
+    }
+
+    private Task PauseAsync(DownloadView download) => RunAsync(() =>
+    {
+        DownloadService.Pause(_user, download.Id);
+        return Task.CompletedTask;
+    });
+
+    private Task ResumeAsync(DownloadView download) => RunAsync(() => DownloadService.ResumeAsync(_user, download.Id));
+
+    private Task CancelAsync(DownloadView download) => RunAsync(() => DownloadService.CancelAsync(_user, download.Id));
 
     private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
     {
@@ -110,5 +140,9 @@ public partial class Library
         await RefreshAsync();
     }
 
-    public void Dispose() => _engineSubscription?.Dispose();
+    public void Dispose()
+    {
+        _engineSubscription?.Dispose();
+        _downloads?.Dispose();
+    }
 }

@@ -61,6 +61,7 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.Equal("local/my-tiny.gguf", page.Find("[data-testid=library-model]").GetAttribute("data-model")));
         Assert.Contains("F32", page.Find("[data-testid=library-table]").TextContent, StringComparison.Ordinal);
+        Assert.Contains($"1 model · {WebChat.Engine.Catalog.ByteSizes.Format(new FileInfo(source).Length)} on disk", page.Find("[data-testid=library-summary]").TextContent, StringComparison.Ordinal);
         page.Find("button[aria-label='Load my-tiny']").Click();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=loaded-marker]")));
         Assert.Equal(EngineState.Ready, _engine.Status.State);
