@@ -95,6 +95,13 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
         }
     }
 
+    /// <summary>The tokens a request's prompt becomes (template applied, fitted to the context); benchmarks feed them to their baselines.</summary>
+    internal async Task<int[]> PromptTokensAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await ReadySchedulerAsync(cancellationToken);
+        return scheduler.UseModel(backend => PromptFitter.Prepare(request, backend, _options.MinAnswerTokens).PromptTokens);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // The container may dispose the one instance twice (as itself and as IInferenceEngine).
