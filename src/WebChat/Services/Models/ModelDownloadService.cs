@@ -318,14 +318,25 @@ public sealed partial class ModelDownloadService(
             observers = [.. _observers];
         }
 
+        // One failing observer (a closed circuit) is logged and skipped: it must not stop the others or the download.
         foreach (var observer in observers)
         {
-            observer(view);
+            try
+            {
+                observer(view);
+            }
+            catch (Exception error)
+            {
+                LogObserverFailed(logger, error, view.Repo, view.FileName);
+            }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Download of {Repo}/{File} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, Exception error, string repo, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A download observer failed on {Repo}/{File}; it was skipped")]
+    private static partial void LogObserverFailed(ILogger logger, Exception error, string repo, string file);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the progress of {Repo}/{File}")]
     private static partial void LogPersistFailed(ILogger logger, Exception error, string repo, string file);

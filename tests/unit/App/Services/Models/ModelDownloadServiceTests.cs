@@ -70,6 +70,26 @@ public sealed class ModelDownloadServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_observer_that_throws_is_skipped_and_neither_the_download_nor_other_observers_notice()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        using var broken = Downloads.Subscribe(_ => throw new ObjectDisposedException("circuit"));
+        var states = new List<DownloadState>();
+        using var healthy = Downloads.Subscribe(view => { lock (states) states.Add(view.State); });
+
+        var id = await Downloads.StartAsync(admin, Repo, File);
+        await Downloads.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+
+        lock (states)
+        {
+            Assert.Equal(DownloadState.Completed, states[^1]);
+        }
+
+        await using var db = await CreateDbAsync();
+        Assert.Equal(DownloadState.Completed, (await db.Downloads.SingleAsync()).State);
+    }
+
+    [Fact]
     public async Task A_download_with_wrong_bytes_is_recorded_as_failed_with_the_reason_and_installs_nothing()
     {
         var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
