@@ -20,6 +20,7 @@ public sealed class StarterModelTests(FirstRunAppFixture app) : IClassFixture<Fi
         // No model yet: the Get-started card offers the starter model, and the composer says why it is disabled.
         var card = page.GetByTestId("get-started");
         await Assertions.Expect(card).ToContainTextAsync(FirstRunAppFixture.StarterFile);
+        await Assertions.Expect(card.GetByTestId("starter-file")).ToContainTextAsync("KiB"); // its size, asked of the Hub
         await Assertions.Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true })).ToBeDisabledAsync();
 
         // One click downloads it; progress shows in the card while the bytes arrive.

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
+using WebChat.Engine.Hub;
 using WebChat.Engine.Inference;
 using WebChat.Services.Chat;
 using WebChat.Services.Models;
@@ -13,10 +14,12 @@ public partial class ChatPage
 {
     private LiveDownloadList? _starterDownloads;
     private string? _starterError;
+    private long? _starterSize;
     private bool _starterFlow;
 
     [Inject] private ModelDownloadService DownloadService { get; set; } = default!;
     [Inject] private IOptions<StarterModelOptions> StarterModel { get; set; } = default!;
+    [Inject] private HubClient Hub { get; set; } = default!;
 
     /// <summary>On a new chat, until a model is ready: always when nothing is installed, and after a download started here until it is loaded.</summary>
     private bool ShowGetStarted => ConversationId is null && _engineStatus.State != EngineState.Ready && (_models.Count == 0 || _starterFlow);
@@ -35,6 +38,31 @@ public partial class ChatPage
         _starterDownloads = new LiveDownloadList(DownloadService, InvokeAsync, OnStarterDownloadChangedAsync);
         await _starterDownloads.LoadAsync();
         _starterFlow = StarterDownload is { IsFinished: false };
+        if (_models.Count == 0 && RendererInfo.IsInteractive)
+        {
+            _ = ShowStarterSizeAsync();
+        }
+    }
+
+    // A hint for the decision, not a step of it: if the Hub does not answer, the card simply shows no size.
+    private async Task ShowStarterSizeAsync()
+    {
+        var starter = StarterModel.Value;
+        if (!RepoId.TryParse(starter.Repo, out var repo))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            _starterSize = (await Hub.ResolveFileAsync(repo, starter.Revision, starter.File, timeout.Token)).Size;
+            StateHasChanged();
+        }
+        catch (Exception error) when (error is HubException or OperationCanceledException)
+        {
+            _starterSize = null;
+        }
     }
 
     private async Task DownloadStarterAsync()
