@@ -116,6 +116,19 @@ public sealed class DiscoverPageTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Hub_that_cannot_be_reached_is_reported_in_words_and_the_page_keeps_working()
+    {
+        await SignInAsync("admin");
+        await _hub.DisposeAsync(); // Nothing listens on its port any more: connection refused.
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Contains("cannot be reached", page.Find("[data-testid=discover-error]").TextContent, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        Assert.NotNull(page.Find("[data-testid=downloads-panel]"));
+    }
+
+    [Fact]
     public async Task A_user_who_is_not_an_admin_browses_but_is_told_why_downloads_are_not_offered()
     {
         await ModelTestUsers.RegisterAsync(_app.Services, "admin");
