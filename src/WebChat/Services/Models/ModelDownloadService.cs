@@ -26,6 +26,9 @@ public sealed partial class ModelDownloadService(
     public static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<Guid, LiveDownload> _live = new();
+
+    // Rows whose job is being started (the Hub is asked for sizes first): not interrupted, just not live yet.
+    private readonly ConcurrentDictionary<Guid, byte> _starting = new();
     private readonly List<Action<DownloadView>> _observers = [];
 
     /// <summary>Starts (or joins, or resumes) the download of one GGUF file and returns its Download id. Admins only.</summary>
@@ -64,7 +67,9 @@ public sealed partial class ModelDownloadService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Downloads.AsNoTracking().OrderByDescending(d => d.StartedAt).Take(count).ToListAsync(cancellationToken);
-        return [.. rows.Select(r => _live.TryGetValue(r.Id, out var live) ? live.View : DownloadView.From(r, isInterrupted: IsUnfinished(r.State)))];
+        return [.. rows.Select(r => _live.TryGetValue(r.Id, out var live)
+            ? live.View
+            : DownloadView.From(r, isInterrupted: IsUnfinished(r.State) && !_starting.ContainsKey(r.Id)))];
     }
 
     public void Pause(ClaimsPrincipal user, Guid id)
@@ -143,12 +148,14 @@ public sealed partial class ModelDownloadService(
         row.State = DownloadState.Queued;
         row.Error = null;
         row.FinishedAt = null;
-        await SaveRowAsync(row, cancellationToken);
-
-        ModelDownload download;
+        _starting[row.Id] = 0;
+        LiveDownload live;
         try
         {
-            download = await manager.StartModelAsync(RepoId.Parse(row.Repo), row.FileName, row.Revision, cancellationToken);
+            await SaveRowAsync(row, cancellationToken);
+            Publish(DownloadView.From(row));
+            var download = await manager.StartModelAsync(RepoId.Parse(row.Repo), row.FileName, row.Revision, cancellationToken);
+            live = _live[row.Id] = new LiveDownload(row, download);
         }
         catch (Exception error) when (error is HubException or DownloadException or StorageException)
         {
@@ -157,9 +164,11 @@ public sealed partial class ModelDownloadService(
             Publish(failed);
             throw new ModelOperationException(error.Message, error);
         }
+        finally
+        {
+            _starting.TryRemove(row.Id, out _);
+        }
 
-        var live = new LiveDownload(row, download);
-        _live[row.Id] = live;
         live.Subscribe(() => OnProgress(live));
         OnProgress(live);
         _ = Task.Run(() => WatchAsync(live), CancellationToken.None);
