@@ -18,7 +18,10 @@ internal static class ModelsExtensions
         // One models folder: WebChat:ModelsDirectory, unless WebChat:Models:Directory says otherwise.
         builder.Services.AddOptions<ModelStoreOptions>().PostConfigure<IOptions<WebChatOptions>>((store, app) =>
             store.Directory = string.IsNullOrWhiteSpace(store.Directory) ? app.Value.ModelsDirectory : store.Directory);
-        builder.Services.AddOptions<StarterModelOptions>().BindConfiguration(StarterModelOptions.SectionName);
+        builder.Services.AddOptions<StarterModelOptions>().BindConfiguration(StarterModelOptions.SectionName)
+            .Validate(o => string.IsNullOrWhiteSpace(o.Repo) || (RepoId.TryParse(o.Repo, out _) && !string.IsNullOrWhiteSpace(o.File)),
+                "WebChat:StarterModel needs Repo as owner/name and a File, or an empty Repo to offer no starter download.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<InstalledModelRecorder>();
         builder.Services.AddSingleton<ModelDownloadService>();
         builder.Services.AddSingleton<ModelImporter>();
