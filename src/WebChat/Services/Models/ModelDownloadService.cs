@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Engine;
 using WebChat.Engine.Downloads;
 using WebChat.Engine.Gguf;
 using WebChat.Engine.Hub;
@@ -29,7 +30,7 @@ public sealed partial class ModelDownloadService(
 
     // Rows whose job is being started (the Hub is asked for sizes first): not interrupted, just not live yet.
     private readonly ConcurrentDictionary<Guid, byte> _starting = new();
-    private readonly List<Action<DownloadView>> _observers = [];
+    private readonly Observers<DownloadView> _observers = new();
 
     /// <summary>Starts (or joins, or resumes) the download of one GGUF file and returns its Download id. Admins only.</summary>
     public async Task<Guid> StartAsync(ClaimsPrincipal user, string repo, string fileName, string revision = "main", CancellationToken cancellationToken = default)
@@ -119,21 +120,7 @@ public sealed partial class ModelDownloadService(
         _live.TryGetValue(id, out var live) ? live.Done.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>Calls the observer on every progress tick and state change of any download until disposed.</summary>
-    public IDisposable Subscribe(Action<DownloadView> observer)
-    {
-        lock (_observers)
-        {
-            _observers.Add(observer);
-        }
-
-        return new Subscription(() =>
-        {
-            lock (_observers)
-            {
-                _observers.Remove(observer);
-            }
-        });
-    }
+    public IDisposable Subscribe(Action<DownloadView> observer) => _observers.Add(observer);
 
     public void Dispose()
     {
@@ -320,24 +307,7 @@ public sealed partial class ModelDownloadService(
 
     private void Publish(DownloadView view)
     {
-        Action<DownloadView>[] observers;
-        lock (_observers)
-        {
-            observers = [.. _observers];
-        }
-
-        // One failing observer (a closed circuit) is logged and skipped: it must not stop the others or the download.
-        foreach (var observer in observers)
-        {
-            try
-            {
-                observer(view);
-            }
-            catch (Exception error)
-            {
-                LogObserverFailed(logger, error, view.Repo, view.FileName);
-            }
-        }
+        _observers.Notify(view, error => LogObserverFailed(logger, error, view.Repo, view.FileName));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Download of {Repo}/{File} failed unexpectedly")]
@@ -348,11 +318,4 @@ public sealed partial class ModelDownloadService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the progress of {Repo}/{File}")]
     private static partial void LogPersistFailed(ILogger logger, Exception error, string repo, string file);
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
-    }
 }
