@@ -32,6 +32,9 @@ internal sealed class LiveDownloadList : IDisposable
 
     public async Task LoadAsync(CancellationToken cancellationToken = default) => _items = [.. await _service.ListAsync(cancellationToken: cancellationToken)];
 
+    /// <summary>Drops finished downloads from the list (after the service forgot them).</summary>
+    public void RemoveFinished() => _items.RemoveAll(d => d.IsFinished);
+
     public void Dispose() => _subscription.Dispose();
 
     private void OnUpdate(DownloadView view) => _ = _invoke(async () =>

@@ -115,6 +115,17 @@ public sealed partial class ModelDownloadService(
         Publish(view);
     }
 
+    /// <summary>Forgets finished downloads (completed, failed, cancelled) so the list shows what matters; installed models stay.</summary>
+    public async Task<int> ClearFinishedAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        ModelPermissions.EnsureCanManage(user);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var live = _live.Keys.ToList();
+        return await db.Downloads
+            .Where(d => (d.State == DownloadState.Completed || d.State == DownloadState.Failed || d.State == DownloadState.Cancelled) && !live.Contains(d.Id))
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
     /// <summary>Completes when the download has finished and its rows are written (at once when it is not running).</summary>
     public Task WaitAsync(Guid id, CancellationToken cancellationToken = default) =>
         _live.TryGetValue(id, out var live) ? live.Done.Task.WaitAsync(cancellationToken) : Task.CompletedTask;

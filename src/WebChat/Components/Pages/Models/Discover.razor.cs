@@ -123,6 +123,12 @@ public partial class Discover
 
     private Task CancelAsync(DownloadView download) => RunAsync(() => DownloadService.CancelAsync(_user, download.Id));
 
+    private Task ClearFinishedAsync() => RunAsync(async () =>
+    {
+        await DownloadService.ClearFinishedAsync(_user);
+        _downloads.RemoveFinished();
+    });
+
     private async Task RunAsync(Func<Task> action)
     {
         try

@@ -121,6 +121,29 @@ public sealed class ModelDownloadServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Clearing_finished_downloads_forgets_failed_and_completed_ones_but_keeps_unfinished_ones_and_installed_models()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        var completed = await Downloads.StartAsync(admin, Repo, File);
+        await Downloads.WaitAsync(completed).WaitAsync(TimeSpan.FromSeconds(30));
+        var interrupted = new Download { Repo = Repo, Revision = "main", FileName = "other.gguf", State = DownloadState.Downloading };
+        await using (var db = await CreateDbAsync())
+        {
+            db.Downloads.AddRange(interrupted, new Download { Repo = Repo, Revision = "main", FileName = "gated.gguf", State = DownloadState.Failed, Error = "needs a token" });
+            await db.SaveChangesAsync();
+        }
+
+        var user = await ModelTestUsers.RegisterAsync(_app.Services, "user");
+        await Assert.ThrowsAsync<ModelAccessDeniedException>(() => Downloads.ClearFinishedAsync(user));
+        var cleared = await Downloads.ClearFinishedAsync(admin);
+
+        Assert.Equal(2, cleared);
+        Assert.Equal([interrupted.Id], (await Downloads.ListAsync()).Select(d => d.Id));
+        await using var check = await CreateDbAsync();
+        Assert.Single(await check.InstalledModels.ToListAsync());
+    }
+
+    [Fact]
     public async Task A_user_who_is_not_an_admin_cannot_start_a_download_and_nothing_is_recorded()
     {
         await ModelTestUsers.RegisterAsync(_app.Services, "admin");
