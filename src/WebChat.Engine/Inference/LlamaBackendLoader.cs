@@ -68,7 +68,7 @@ internal sealed class LlamaBackendLoader : IBackendLoader
             GpuLayerCount = gpuLayers,
             TypeK = kvType,
             TypeV = kvType,
-            FlashAttention = options.FlashAttention,
+            FlashAttention = options.FlashAttention ? null : false, // null: auto, on where the backend supports it.
         };
     }
 }

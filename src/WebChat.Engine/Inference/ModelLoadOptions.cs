@@ -27,5 +27,10 @@ public sealed record ModelLoadOptions
     /// <summary>Decode threads; null means the number of physical cores.</summary>
     public int? Threads { get; init; }
     public KvCacheType KvCacheType { get; init; } = KvCacheType.F16;
-    public bool FlashAttention { get; init; }
+
+    /// <summary>
+    /// True lets llama.cpp use flash attention wherever its backend supports it ("auto", llama.cpp's own default),
+    /// which shrinks the compute buffer several times at long contexts; false turns it off.
+    /// </summary>
+    public bool FlashAttention { get; init; } = true;
 }
