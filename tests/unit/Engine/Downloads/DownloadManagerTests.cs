@@ -220,6 +220,40 @@ public class DownloadManagerTests
     }
 
     [Fact]
+    public async Task Cancelling_a_paused_download_deletes_its_partial_file_and_ends_it_cancelled()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        fixture.Hub.Faults.BandwidthBytesPerSecond = 500_000;
+        var job = Manager(fixture).Start(Repo, FileName);
+        await WaitUntilAsync(() => job.Progress.BytesDone > 0);
+        job.Pause();
+        await WaitUntilAsync(() => job.State == DownloadState.Paused);
+
+        job.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => job.WaitAsync().WaitAsync(Patience));
+        Assert.Equal(DownloadState.Cancelled, job.State);
+        Assert.Empty(Directory.EnumerateFiles(fixture.ModelsDirectory, "*", SearchOption.AllDirectories));
+        job.Resume();
+        Assert.Equal(DownloadState.Cancelled, job.State);
+    }
+
+    [Fact]
+    public async Task A_file_already_installed_completes_without_fetching_its_bytes_again()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        var path = await Manager(fixture).Start(Repo, FileName).WaitAsync().WaitAsync(Patience);
+        var servedBefore = fixture.Hub.Log.ServedRanges.Count;
+
+        // A fresh manager, as after a restart: it only knows what is on disk.
+        var again = Manager(fixture).Start(Repo, FileName);
+
+        Assert.Equal(path, await again.WaitAsync().WaitAsync(Patience));
+        Assert.Equal(servedBefore, fixture.Hub.Log.ServedRanges.Count);
+        Assert.Equal(DownloadState.Completed, again.State);
+    }
+
+    [Fact]
     public async Task Progress_reports_bytes_speed_and_the_states_in_order()
     {
         await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
