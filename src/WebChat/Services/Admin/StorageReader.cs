@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
 using WebChat.Configuration;
+using WebChat.Engine.Downloads;
 using WebChat.Engine.Inference;
 using WebChat.Engine.Storage;
 
 namespace WebChat.Services.Admin;
 
 /// <summary>Reads the models folder and the database file into a <see cref="StorageReport"/>.</summary>
-public sealed class StorageReader(ModelStore store, IInferenceEngine engine, IOptions<WebChatOptions> appOptions, IOptions<ModelStoreOptions> storeOptions)
+public sealed class StorageReader(
+    ModelStore store, IInferenceEngine engine, DownloadManager downloads, IOptions<WebChatOptions> appOptions, IOptions<ModelStoreOptions> storeOptions)
 {
     /// <summary>SQLite's write-ahead log holds recent writes beside the database file until a checkpoint.</summary>
     private static readonly string[] DatabaseFileSuffixes = ["", "-wal"];
@@ -17,7 +19,9 @@ public sealed class StorageReader(ModelStore store, IInferenceEngine engine, IOp
         var models = store.DiskUsage()
             .Select(u => new ModelStorageRow(u.Repo.ToString(), u.Bytes, u.Files, LoadedModels.IsInside(loaded, store, u.Repo)))
             .ToList();
-        var partials = store.ListPartialFiles();
+        var partials = store.ListPartialFiles()
+            .Select(p => new PartialFileRow(p.RelativePath, p.SizeBytes, p.ModifiedUtc, p.IsStale, downloads.IsWriting(p.FullPath)))
+            .ToList();
         var databasePath = appOptions.Value.DatabasePath;
         return new StorageReport(
             store.Root,

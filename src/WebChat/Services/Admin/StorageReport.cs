@@ -1,5 +1,3 @@
-using WebChat.Engine.Storage;
-
 namespace WebChat.Services.Admin;
 
 /// <summary>What the Storage page shows: the models folder, its disk, each model's share and the partial downloads.</summary>
@@ -9,7 +7,7 @@ public sealed record StorageReport(
     long ModelBytes,
     long PartialBytes,
     IReadOnlyList<ModelStorageRow> Models,
-    IReadOnlyList<PartialModelFile> PartialFiles,
+    IReadOnlyList<PartialFileRow> PartialFiles,
     string DatabasePath,
     long DatabaseBytes,
     TimeSpan StalePartAge)
@@ -20,3 +18,6 @@ public sealed record StorageReport(
 
 /// <summary>One repository in the models folder: its size, file count, and whether the engine serves one of its files.</summary>
 public sealed record ModelStorageRow(string Repo, long Bytes, int Files, bool IsLoaded);
+
+/// <summary>A partial download: stale ones are older than the configured age; one a running download writes is never cleaned up.</summary>
+public sealed record PartialFileRow(string RelativePath, long SizeBytes, DateTimeOffset ModifiedUtc, bool IsStale, bool IsDownloading);
