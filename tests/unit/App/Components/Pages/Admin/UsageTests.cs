@@ -55,6 +55,7 @@ public sealed class UsageTests : BunitContext, IAsyncLifetime
         Assert.Contains("average 260 ms", Totals(page), StringComparison.Ordinal);
         Assert.Contains("model-old", page.Markup, StringComparison.Ordinal);
         Assert.Contains("2026-10-31", page.Markup, StringComparison.Ordinal);
+        Assert.Equal(["All"], page.FindAll("[aria-checked=true]").Select(b => b.TextContent.Trim()));
     }
 
     private static string Totals(IRenderedComponent<Usage> page) =>
