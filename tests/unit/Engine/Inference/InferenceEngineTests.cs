@@ -392,4 +392,26 @@ public sealed class InferenceEngineTests
         Assert.Equal(EngineState.Ready, engine.Status.State);
         Assert.Equal(EngineState.Ready, seen[^1]);
     }
+    [Fact]
+    public async Task Loading_the_serving_model_again_with_the_same_settings_keeps_its_answers_running()
+    {
+        await using var engine = CreateEngine();
+        await engine.LoadAsync(Load());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stream = engine.StreamChatAsync(Endless() with { MaxTokens = 40 }, cancel.Token).GetAsyncEnumerator(cancel.Token);
+        Assert.True(await stream.MoveNextAsync());
+
+        await engine.LoadAsync(Load());
+
+        var updates = new List<ChatUpdate> { stream.Current };
+        while (await stream.MoveNextAsync())
+        {
+            updates.Add(stream.Current);
+        }
+
+        await stream.DisposeAsync();
+        // A reload would have ended it as Cancelled ("the model was switched").
+        Assert.Contains(Summary(updates).FinishReason, new[] { FinishReason.Stop, FinishReason.Length });
+        Assert.Equal(EngineState.Ready, engine.Status.State);
+    }
 }
