@@ -414,4 +414,33 @@ public sealed class InferenceEngineTests
         Assert.Contains(Summary(updates).FinishReason, new[] { FinishReason.Stop, FinishReason.Length });
         Assert.Equal(EngineState.Ready, engine.Status.State);
     }
+    [Fact]
+    public async Task When_the_backend_breaks_the_engine_reports_failed_with_the_reason()
+    {
+        var backend = new FakeInferenceBackend(2, 4096) { BeforeDecode = () => throw new InvalidOperationException("device lost") };
+        await using var engine = new InferenceEngine(
+            new FixedBackendLoader(backend), Microsoft.Extensions.Options.Options.Create(Options()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await engine.LoadAsync(Load());
+        var failed = new TaskCompletionSource<EngineStatus>();
+        using var subscription = engine.Subscribe(s =>
+        {
+            if (s.State == EngineState.Failed)
+            {
+                failed.TrySetResult(s);
+            }
+        });
+
+        var updates = await CollectAsync(engine.StreamChatAsync(Ask("hello")));
+
+        Assert.Equal(FinishReason.Error, Summary(updates).FinishReason);
+        var status = await failed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("The engine failed: device lost", status.Error);
+        Assert.Equal(TestModels.Tiny, status.ModelPath);
+    }
+
+    /// <summary>Hands the engine a prepared backend, so the engine's reaction to a breaking backend can be seen.</summary>
+    private sealed class FixedBackendLoader(IInferenceBackend backend) : IBackendLoader
+    {
+        public Task<IInferenceBackend> LoadAsync(ModelLoadOptions options, IProgress<double> progress, CancellationToken cancellationToken) => Task.FromResult(backend);
+    }
 }
