@@ -16,6 +16,7 @@ return args switch
         await MemoryProbe.RunAsync(model, int.Parse(context, CultureInfo.InvariantCulture), int.Parse(parallel, CultureInfo.InvariantCulture), flash == "auto"),
     [DownloadBench.Command] => await DownloadBench.RunAsync(results),
     ["inference", ..] => await InferenceBench.RunAsync(results, args),
+    [DecodeThreadBench.Command] => await DecodeThreadBench.RunAsync(),
     ["chat", ..] => await ChatBench.RunAsync(results, args),
     _ => Usage(),
 };

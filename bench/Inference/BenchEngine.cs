@@ -14,19 +14,24 @@ internal sealed class BenchEngine(InferenceEngine engine, string path) : IAsyncD
         return Array.ConvertAll(weights.NativeHandle.Tokenize(text, false, true, System.Text.Encoding.UTF8), t => (int)t);
     }
 
+    /// <summary>The tokens the engine decodes for the chat the throughput drivers send, so baselines decode the same prompt.</summary>
+    public Task<int[]> StoryPromptTokensAsync() => engine.PromptTokensAsync(StoryRequest(0, 1));
+
     /// <summary>W concurrent chats of the same short prompt, each generating exactly <paramref name="tokens"/>; completion tokens per wall second.</summary>
     public async Task<double> AggregateTokensPerSecondAsync(int width, int tokens)
     {
         var clock = Stopwatch.StartNew();
-        var summaries = await Task.WhenAll(Enumerable.Range(0, width).Select(i => LastAsync(engine.StreamChatAsync(new ChatRequest
-        {
-            Messages = [new ChatTurn(ChatRole.User, "Hello, please tell me a short story about a cat.")],
-            MaxTokens = tokens,
-            Sampling = Sampling with { Seed = 7 + (uint)i },
-        }))));
+        var summaries = await Task.WhenAll(Enumerable.Range(0, width).Select(i => LastAsync(engine.StreamChatAsync(StoryRequest(i, tokens)))));
         var seconds = clock.Elapsed.TotalSeconds;
         return summaries.Sum(s => s.CompletionTokens) / seconds;
     }
+
+    private static ChatRequest StoryRequest(int index, int tokens) => new()
+    {
+        Messages = [new ChatTurn(ChatRole.User, "Hello, please tell me a short story about a cat.")],
+        MaxTokens = tokens,
+        Sampling = Sampling with { Seed = 7 + (uint)index },
+    };
 
     /// <summary>Plain words that tokenize to about <paramref name="tokens"/> tokens.</summary>
     public string TextOfAbout(int tokens)

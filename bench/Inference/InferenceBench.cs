@@ -53,7 +53,8 @@ internal static class InferenceBench
 
         await using (var engine = await LoadEngineAsync(path, sequences: 8, context: 1024))
         {
-            var prompt = engine.Tokens("Hello, please tell me a short story about a cat.");
+            // The baseline decodes exactly the tokens the engine does: the chat template applied to the same message.
+            var prompt = await engine.StoryPromptTokensAsync();
             using var weights = await LLamaWeights.LoadFromFileAsync(LlamaBackendLoader.CreateParameters(Load(path, 8, 1024), 0, Chunk));
             using var bare = new BareDecodeLoop(weights, Load(path, 8, 1024), Chunk);
 

@@ -11,7 +11,7 @@ public sealed partial class DownloadJob
     private readonly DownloadContext _context;
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ProgressMeter _meter;
-    private readonly List<Action<DownloadProgress>> _observers = [];
+    private readonly Observers<DownloadProgress> _observers = new();
     private readonly FileTransfer _transfer;
 
     // Guards _run, _runSource, _cancelRequested and _state transitions made by Pause, Resume and Cancel.
@@ -56,21 +56,7 @@ public sealed partial class DownloadJob
     public Task<string> WaitAsync(CancellationToken cancellationToken = default) => Completion.WaitAsync(cancellationToken);
 
     /// <summary>Calls the observer on every progress tick and state change until the returned handle is disposed.</summary>
-    public IDisposable Subscribe(Action<DownloadProgress> observer)
-    {
-        lock (_observers)
-        {
-            _observers.Add(observer);
-        }
-
-        return new Unsubscriber(() =>
-        {
-            lock (_observers)
-            {
-                _observers.Remove(observer);
-            }
-        });
-    }
+    public IDisposable Subscribe(Action<DownloadProgress> observer) => _observers.Add(observer);
 
     /// <summary>Stops the transfer and keeps the .part file and resume map.</summary>
     public void Pause()
@@ -212,31 +198,17 @@ public sealed partial class DownloadJob
     private void Publish()
     {
         var snapshot = Progress;
-        Action<DownloadProgress>[] observers;
-        lock (_observers)
-        {
-            observers = [.. _observers];
-        }
-
-        foreach (var observer in observers)
-        {
-            observer(snapshot);
-        }
+        _observers.Notify(snapshot, exception => LogObserverFailed(_context.Logger, exception, Key.ToString()));
 
         _context.OnProgress(snapshot);
     }
 
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A progress observer of download {Key} failed")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Download {Key} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string key, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Download {Key} failed unexpectedly")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string key);
-
 }

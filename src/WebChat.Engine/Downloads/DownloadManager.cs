@@ -11,7 +11,7 @@ namespace WebChat.Engine.Downloads;
 public sealed class DownloadManager : IAsyncDisposable
 {
     private readonly Dictionary<DownloadKey, DownloadJob> _jobs = [];
-    private readonly List<Action<DownloadProgress>> _observers = [];
+    private readonly Observers<DownloadProgress> _observers = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly DownloadContext _context;
     private int _disposed;
@@ -90,21 +90,7 @@ public sealed class DownloadManager : IAsyncDisposable
         && string.Equals(Store.PathFor(j.Key.Repo, j.Key.FileName) + ModelStore.PartSuffix, partPath, StringComparison.Ordinal));
 
     /// <summary>Calls the observer with progress of every job (for a page that lists downloads) until disposed.</summary>
-    public IDisposable Subscribe(Action<DownloadProgress> observer)
-    {
-        lock (_observers)
-        {
-            _observers.Add(observer);
-        }
-
-        return new Subscription(() =>
-        {
-            lock (_observers)
-            {
-                _observers.Remove(observer);
-            }
-        });
-    }
+    public IDisposable Subscribe(Action<DownloadProgress> observer) => _observers.Add(observer);
 
     /// <summary>Pauses every job (their .part files and resume maps stay) and waits for them to stop.</summary>
     public async ValueTask DisposeAsync()
@@ -121,16 +107,7 @@ public sealed class DownloadManager : IAsyncDisposable
 
     private void Publish(DownloadProgress progress)
     {
-        Action<DownloadProgress>[] observers;
-        lock (_observers)
-        {
-            observers = [.. _observers];
-        }
-
-        foreach (var observer in observers)
-        {
-            observer(progress);
-        }
+        _observers.Notify(progress, exception => _context.Logger.LogWarning(exception, "A download progress observer failed"));
     }
 
     private static ResiliencePipeline BuildRangeRetry(DownloadOptions options) => new ResiliencePipelineBuilder()
@@ -148,11 +125,4 @@ public sealed class DownloadManager : IAsyncDisposable
                 .Handle<HubOfflineException>(), // Short rate limits were already waited out by the HTTP handler; long ones go to the person.
         })
         .Build();
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
-    }
 }

@@ -22,8 +22,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
     private ModelLoadOptions? _lastOptions;
     private bool _sleeping;
 
-    private readonly Lock _subscribersGate = new();
-    private readonly List<Action<EngineStatus>> _subscribers = [];
+    private readonly Observers<EngineStatus> _subscribers = new();
     private readonly ITimer _idleTimer;
     private volatile EngineStatus _status = EngineStatus.Empty;
     private int _disposed;
@@ -43,21 +42,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
     /// <summary>Raised after every decode step of the current model; tests and benchmarks count steps with it.</summary>
     internal event Action<SchedulerStep>? StepCompleted;
 
-    public IDisposable Subscribe(Action<EngineStatus> onChange)
-    {
-        lock (_subscribersGate)
-        {
-            _subscribers.Add(onChange);
-        }
-
-        return new Subscription(() =>
-        {
-            lock (_subscribersGate)
-            {
-                _subscribers.Remove(onChange);
-            }
-        });
-    }
+    public IDisposable Subscribe(Action<EngineStatus> onChange) => _subscribers.Add(onChange);
 
     public async Task LoadAsync(ModelLoadOptions options, CancellationToken cancellationToken = default)
     {
@@ -108,6 +93,13 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
         {
             await requestCancellation.CancelAsync();
         }
+    }
+
+    /// <summary>The tokens a request's prompt becomes (template applied, fitted to the context); benchmarks feed them to their baselines.</summary>
+    internal async Task<int[]> PromptTokensAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await ReadySchedulerAsync(cancellationToken);
+        return scheduler.UseModel(backend => PromptFitter.Prepare(request, backend, _options.MinAnswerTokens).PromptTokens);
     }
 
     public async ValueTask DisposeAsync()
@@ -275,29 +267,6 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
     private void Publish(EngineStatus status)
     {
         _status = status;
-        Action<EngineStatus>[] subscribers;
-        lock (_subscribersGate)
-        {
-            subscribers = [.. _subscribers];
-        }
-
-        foreach (var subscriber in subscribers)
-        {
-            try
-            {
-                subscriber(status);
-            }
-            catch (Exception exception)
-            {
-                _logger.LogError(exception, "An engine status subscriber failed");
-            }
-        }
-    }
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        private Action? _dispose = dispose;
-
-        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
+        _subscribers.Notify(status, exception => _logger.LogError(exception, "An engine status subscriber failed"));
     }
 }

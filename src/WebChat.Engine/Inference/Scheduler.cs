@@ -17,13 +17,13 @@ internal sealed class Scheduler : IAsyncDisposable
     private readonly ILogger _logger;
 
     // Requests enter here; a null item only wakes the loop (a queued request was cancelled).
-    private readonly Channel<Work?> _inbox = Channel.CreateUnbounded<Work?>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<SchedulerWork?> _inbox = Channel.CreateUnbounded<SchedulerWork?>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _loop;
 
     // Owned by the loop alone.
-    private readonly LinkedList<Work> _waiting = new();
-    private readonly Slot[] _slots;
+    private readonly LinkedList<SchedulerWork> _waiting = new();
+    private readonly SequenceSlot[] _slots;
     private long _clock;
     private long _steps;
 
@@ -47,7 +47,7 @@ internal sealed class Scheduler : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _slots = Enumerable.Range(0, backend.SequenceCount).Select(i => new Slot(i)).ToArray();
+        _slots = Enumerable.Range(0, backend.SequenceCount).Select(i => new SequenceSlot(i)).ToArray();
         _loop = Task.Run(RunAsync);
     }
 
@@ -92,7 +92,7 @@ internal sealed class Scheduler : IAsyncDisposable
             throw new EngineBusyException(_options.QueueLimit);
         }
 
-        var work = new Work(request, _time.GetTimestamp());
+        var work = new SchedulerWork(request, _time.GetTimestamp());
         Interlocked.Increment(ref _queued);
         work.Registration = cancellationToken.Register(() =>
         {
@@ -223,7 +223,7 @@ internal sealed class Scheduler : IAsyncDisposable
     }
 
     // The conversation's own idle sequence first (prefix reuse), then an empty one, then the least recently used idle one.
-    private Slot? PickSlot(string? conversationKey)
+    private SequenceSlot? PickSlot(string? conversationKey)
     {
         var idle = _slots.Where(s => s.Active is null).ToList();
         var own = conversationKey is null ? null : idle.FirstOrDefault(s => s.ConversationKey == conversationKey);
@@ -236,7 +236,7 @@ internal sealed class Scheduler : IAsyncDisposable
         return chosen;
     }
 
-    private void Start(Slot slot, Work work)
+    private void Start(SequenceSlot slot, SchedulerWork work)
     {
         var prompt = work.Request.PromptTokens;
 
@@ -383,7 +383,7 @@ internal sealed class Scheduler : IAsyncDisposable
         }
     }
 
-    private void Accept(Slot slot, ActiveSequence active, int token)
+    private void Accept(SequenceSlot slot, ActiveSequence active, int token)
     {
         active.FirstTokenAt ??= _time.GetTimestamp();
         if (_backend.IsEndOfGeneration(token))
@@ -413,7 +413,7 @@ internal sealed class Scheduler : IAsyncDisposable
         }
     }
 
-    private void Finish(Slot slot, FinishReason reason, string? message = null)
+    private void Finish(SequenceSlot slot, FinishReason reason, string? message = null)
     {
         var active = slot.Active!;
         var rest = active.Stops.Append(active.Decoder.Flush()) + active.Stops.Flush();
@@ -433,7 +433,7 @@ internal sealed class Scheduler : IAsyncDisposable
         Complete(active.Work, Summary(active.Work, reason, message, active));
     }
 
-    private ChatSummary Summary(Work work, FinishReason reason, string? message, ActiveSequence? active = null)
+    private ChatSummary Summary(SchedulerWork work, FinishReason reason, string? message, ActiveSequence? active = null)
     {
         var now = _time.GetTimestamp();
         var firstTokenAt = active?.FirstTokenAt;
@@ -456,7 +456,7 @@ internal sealed class Scheduler : IAsyncDisposable
     }
 
     // The count drops before the summary is written, so a caller that reads the summary may submit again at once.
-    private void Complete(Work work, ChatSummary summary)
+    private void Complete(SchedulerWork work, ChatSummary summary)
     {
         Interlocked.Decrement(ref _inSystem);
         work.Registration.Dispose();
@@ -465,7 +465,7 @@ internal sealed class Scheduler : IAsyncDisposable
         CountsChanged?.Invoke();
     }
 
-    private void Evict(Slot slot)
+    private void Evict(SequenceSlot slot)
     {
         if (slot.Cached.Count > 0)
         {
@@ -502,49 +502,5 @@ internal sealed class Scheduler : IAsyncDisposable
         }
 
         return length;
-    }
-
-    /// <summary>A request from submission to its summary.</summary>
-    private sealed class Work(PreparedRequest request, long submittedAt)
-    {
-        public PreparedRequest Request { get; } = request;
-        public long SubmittedAt { get; } = submittedAt;
-        public Channel<ChatUpdate> Output { get; } = Channel.CreateUnbounded<ChatUpdate>(new UnboundedChannelOptions { SingleWriter = true });
-        public CancellationTokenRegistration Registration { get; set; }
-        public int LastPosition { get; set; }
-
-        // Set by the caller's cancellation callback, read by the loop between steps.
-        private volatile bool _cancelRequested;
-
-        public bool CancelRequested
-        {
-            get => _cancelRequested;
-            set => _cancelRequested = value;
-        }
-    }
-
-    /// <summary>A request that holds a sequence: where it is in its prompt and answer.</summary>
-    private sealed class ActiveSequence(Work work, int reusedTokens)
-    {
-        public Work Work { get; } = work;
-        public int ReusedTokens { get; } = reusedTokens;
-        public Utf8TokenDecoder Decoder { get; } = new();
-        public StopStringMatcher Stops { get; } = new(work.Request.StopStrings);
-        public int PromptQueued { get; set; } = reusedTokens;
-        public bool InPrefill => PromptQueued < Work.Request.PromptTokens.Length;
-        public int? PendingToken { get; set; }
-        public bool SampleAfterDecode { get; set; }
-        public int CompletionTokens { get; set; }
-        public long? FirstTokenAt { get; set; }
-    }
-
-    /// <summary>One sequence of the context: the tokens its KV cache holds, and the request using it, if any.</summary>
-    private sealed class Slot(int index)
-    {
-        public int Index { get; } = index;
-        public List<int> Cached { get; } = [];
-        public string? ConversationKey { get; set; }
-        public long LastUsed { get; set; }
-        public ActiveSequence? Active { get; set; }
     }
 }

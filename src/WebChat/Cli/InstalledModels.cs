@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebChat.Engine.Storage;
@@ -9,9 +10,17 @@ internal sealed class InstalledModels(string directory)
 {
     public string Directory { get; } = directory;
 
-    /// <summary>The models folder of the command line: the option if given, else the app's default data directory.</summary>
-    public static InstalledModels From(string? directory) =>
-        new(string.IsNullOrWhiteSpace(directory) ? DataDirectories.ModelsIn(DataDirectories.Default()) : Path.GetFullPath(directory));
+    /// <summary>The models folder of the command line: the option if given, else the one the app is configured with.</summary>
+    public static InstalledModels From(string? directory, IReadOnlyList<string> configurationSwitches)
+    {
+        if (!string.IsNullOrWhiteSpace(directory))
+        {
+            return new(Path.GetFullPath(directory));
+        }
+
+        using var host = HubCommandHost.Build(configurationSwitches);
+        return new(host.Services.GetRequiredService<ModelStore>().Root);
+    }
 
     /// <summary>Installed GGUF files as (id, path, bytes), the id being owner/repo/file or the loose file's name.</summary>
     public IReadOnlyList<(string Id, string Path, long Bytes)> List()

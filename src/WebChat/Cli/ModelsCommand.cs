@@ -8,11 +8,12 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var directory = new Option<string?>("--models-dir") { Description = "The models folder (default: the app's data directory)." };
+        var directory = new Option<string?>("--models-dir") { Description = "The models folder (default: the app's, from appsettings.json, the environment or --WebChat:ModelsDirectory=...)." };
         var command = new Command("models", "List installed models.") { directory };
+        command.TreatUnmatchedTokensAsErrors = false; // --Section:Key=value host switches choose the configuration.
         command.SetAction(result =>
         {
-            var installed = InstalledModels.From(result.GetValue(directory));
+            var installed = InstalledModels.From(result.GetValue(directory), result.UnmatchedTokens);
             var models = installed.List();
             if (models.Count == 0)
             {

@@ -19,19 +19,20 @@ internal static class RunCommand
         var threads = new Option<int?>("--threads") { Description = "Decode threads (default: all cores)." };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => new SamplingOptions().Temperature };
         var seed = new Option<uint?>("--seed") { Description = "Fixed seed for a reproducible answer." };
-        var directory = new Option<string?>("--models-dir") { Description = "The models folder (default: the app's data directory)." };
+        var directory = new Option<string?>("--models-dir") { Description = "The models folder (default: the app's, from appsettings.json, the environment or --WebChat:ModelsDirectory=...)." };
         var verbose = new Option<bool>("--verbose") { Description = "Show llama.cpp's log." };
         var command = new Command("run", "Answer one prompt with a model, streaming to the console.")
         {
             model, prompt, system, maxTokens, context, threads, temperature, seed, directory, verbose,
         };
+        command.TreatUnmatchedTokensAsErrors = false; // --Section:Key=value host switches choose the configuration.
 
         command.SetAction(async (result, cancellationToken) =>
         {
             string path;
             try
             {
-                path = InstalledModels.From(result.GetValue(directory)).Resolve(result.GetValue(model)!);
+                path = InstalledModels.From(result.GetValue(directory), result.UnmatchedTokens).Resolve(result.GetValue(model)!);
             }
             catch (FileNotFoundException exception)
             {

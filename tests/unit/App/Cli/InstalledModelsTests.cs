@@ -60,4 +60,15 @@ public sealed class InstalledModelsTests : IDisposable
 
         Assert.Contains(_root, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Without_a_folder_option_the_configured_models_folder_is_used()
+    {
+        var dataDirectory = Path.Combine(_root, "data");
+
+        var installed = InstalledModels.From(null, [$"--WebChat:DataDirectory={dataDirectory}", $"--WebChat:ModelsDirectory={_root}"]);
+
+        Assert.Equal(Path.GetFullPath(_root), installed.Directory);
+        Assert.Contains(installed.List(), m => m.Id == "loose.gguf");
+    }
 }

@@ -39,6 +39,21 @@ public class DownloadManagerTests
         Assert.Equal(Expected(fixture).Length, ranges.Sum(r => r.Length));
     }
 
+    [Fact]
+    public async Task A_progress_observer_that_throws_does_not_break_the_download()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        var manager = Manager(fixture);
+        using var brokenPageListener = manager.Subscribe(_ => throw new ObjectDisposedException("circuit"));
+        var job = manager.Start(Repo, FileName);
+        using var brokenJobListener = job.Subscribe(_ => throw new InvalidOperationException("gone"));
+
+        var path = await job.WaitAsync().WaitAsync(Patience);
+
+        Assert.Equal(Expected(fixture), await File.ReadAllBytesAsync(path));
+        Assert.Equal(DownloadState.Completed, job.State);
+    }
+
     public static TheoryData<string> FaultKinds => ["drop", "server-error", "rate-limit", "stall", "expired-link"];
 
     [Theory]

@@ -1,0 +1,22 @@
+using System.Threading.Channels;
+
+namespace WebChat.Engine.Inference;
+
+/// <summary>A request from submission to its summary.</summary>
+internal sealed class SchedulerWork(PreparedRequest request, long submittedAt)
+{
+    public PreparedRequest Request { get; } = request;
+    public long SubmittedAt { get; } = submittedAt;
+    public Channel<ChatUpdate> Output { get; } = Channel.CreateUnbounded<ChatUpdate>(new UnboundedChannelOptions { SingleWriter = true });
+    public CancellationTokenRegistration Registration { get; set; }
+    public int LastPosition { get; set; }
+
+    // Set by the caller's cancellation callback, read by the loop between steps.
+    private volatile bool _cancelRequested;
+
+    public bool CancelRequested
+    {
+        get => _cancelRequested;
+        set => _cancelRequested = value;
+    }
+}
