@@ -269,6 +269,26 @@ public class DownloadManagerTests
     }
 
     [Fact]
+    public async Task A_file_that_changes_on_the_hub_mid_download_fails_in_words_and_installs_nothing()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        fixture.Hub.Faults.BandwidthBytesPerSecond = 500_000;
+        var job = Manager(fixture).Start(Repo, FileName);
+        await WaitUntilAsync(() => job.Progress.BytesDone > 0);
+
+        // A new upload replaces the file and the signed link expires: resolving again finds other content.
+        fixture.Hub.Add(FakeHubServices.RepoWithRandomFile("acme/model-GGUF", FileName, (ChunkSize * 6) + 1000, seed: 99));
+        fixture.Hub.Faults.FailNext(1, 403, FakeHubRoute.Cdn);
+        fixture.Hub.Faults.BandwidthBytesPerSecond = null;
+
+        var error = await Assert.ThrowsAsync<HubBadResponseException>(() => job.WaitAsync().WaitAsync(Patience));
+
+        Assert.Contains("changed on the Hub during the download", error.Message, StringComparison.Ordinal);
+        Assert.Equal(DownloadState.Failed, job.State);
+        Assert.False(File.Exists(Path.Combine(fixture.ModelsDirectory, "acme", "model-GGUF", FileName)));
+    }
+
+    [Fact]
     public async Task Progress_reports_bytes_speed_and_the_states_in_order()
     {
         await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
