@@ -12,7 +12,6 @@ public sealed class ModelDownloadTests
     private const string SecondPart = "model-00002-of-00002.gguf";
     private const int PartSize = 600_000;
     private static readonly RepoId Repo = RepoId.Parse("acme/split-GGUF");
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private static FakeHubRepo SplitRepo() => new()
     {
@@ -26,7 +25,7 @@ public sealed class ModelDownloadTests
         await using var fixture = await FakeHubFixture.StartAsync(SplitRepo());
         var download = fixture.Services().GetRequiredService<DownloadManager>().StartModel(Repo, SecondPart);
 
-        var path = await download.WaitAsync().WaitAsync(Patience);
+        var path = await download.WaitAsync().WaitAsync(Eventually.Patience);
 
         Assert.Equal([FirstPart, SecondPart], download.Parts.Select(p => p.Key.FileName));
         Assert.Equal(Path.Combine(fixture.ModelsDirectory, "acme", "split-GGUF", FirstPart), path);
@@ -40,13 +39,13 @@ public sealed class ModelDownloadTests
         await using var fixture = await FakeHubFixture.StartAsync(SplitRepo());
         fixture.Hub.Faults.BandwidthBytesPerSecond = 200_000;
         var download = fixture.Services().GetRequiredService<DownloadManager>().StartModel(Repo, FirstPart);
-        await WaitUntilAsync(() => download.BytesDone > 0);
+        await Eventually.TrueAsync(() => download.BytesDone > 0);
 
         download.Pause();
-        await WaitUntilAsync(() => download.Parts.All(p => p.State == DownloadState.Paused));
+        await Eventually.TrueAsync(() => download.Parts.All(p => p.State == DownloadState.Paused));
         fixture.Hub.Faults.BandwidthBytesPerSecond = null;
         download.Resume();
-        await download.WaitAsync().WaitAsync(Patience);
+        await download.WaitAsync().WaitAsync(Eventually.Patience);
 
         Assert.All(download.Parts, p => Assert.Equal(DownloadState.Completed, p.State));
         Assert.Equal(
@@ -60,22 +59,12 @@ public sealed class ModelDownloadTests
         await using var fixture = await FakeHubFixture.StartAsync(SplitRepo());
         fixture.Hub.Faults.BandwidthBytesPerSecond = 100_000;
         var download = fixture.Services().GetRequiredService<DownloadManager>().StartModel(Repo, FirstPart);
-        await WaitUntilAsync(() => download.BytesDone > 0);
+        await Eventually.TrueAsync(() => download.BytesDone > 0);
 
         download.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download.WaitAsync().WaitAsync(Patience));
-        await WaitUntilAsync(() => download.Parts.All(p => p.State == DownloadState.Cancelled));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download.WaitAsync().WaitAsync(Eventually.Patience));
+        await Eventually.TrueAsync(() => download.Parts.All(p => p.State == DownloadState.Cancelled));
         Assert.Empty(Directory.EnumerateFiles(fixture.ModelsDirectory, "*", SearchOption.AllDirectories));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition never came true");
-            await Task.Delay(20);
-        }
     }
 }

@@ -13,7 +13,6 @@ namespace WebChat.Tests.Unit.App.Services.Admin;
 
 public sealed class PartialFileCleanupTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Cleanup_removes_stale_partial_files_but_never_the_one_a_running_download_writes()
@@ -25,7 +24,7 @@ public sealed class PartialFileCleanupTests
         var downloads = services.GetRequiredService<DownloadManager>();
         var job = downloads.Start(RepoId.Parse("acme/slow-GGUF"), "s.gguf");
         var running = Path.Combine(hub.ModelsDirectory, "acme", "slow-GGUF", "s.gguf.part");
-        await WaitUntilAsync(() => File.Exists(running) && job.Progress.BytesDone > 0);
+        await Eventually.TrueAsync(() => File.Exists(running) && job.Progress.BytesDone > 0);
         var abandoned = Path.Combine(hub.ModelsDirectory, "old", "gone-GGUF", "g.gguf");
         Directory.CreateDirectory(Path.GetDirectoryName(abandoned)!);
         await File.WriteAllBytesAsync(abandoned + ".part", new byte[100]);
@@ -42,15 +41,5 @@ public sealed class PartialFileCleanupTests
         Assert.False(File.Exists(abandoned + ".part.json"));
         Assert.True(File.Exists(running));
         job.Cancel();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition never came true");
-            await Task.Delay(20);
-        }
     }
 }

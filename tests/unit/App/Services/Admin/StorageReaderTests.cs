@@ -16,7 +16,6 @@ namespace WebChat.Tests.Unit.App.Services.Admin;
 public sealed class StorageReaderTests : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-20T12:00:00Z", CultureInfo.InvariantCulture);
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string databaseFolder = Path.Combine(Path.GetTempPath(), "webchat-admin-storage", Guid.NewGuid().ToString("N"));
 
     public StorageReaderTests() => Directory.CreateDirectory(databaseFolder);
@@ -69,7 +68,7 @@ public sealed class StorageReaderTests : IDisposable
         hub.Hub.Faults.BandwidthBytesPerSecond = 100_000;
         var services = hub.Services();
         var job = services.GetRequiredService<DownloadManager>().Start(RepoId.Parse("acme/slow-GGUF"), "s.gguf");
-        await WaitUntilAsync(() => job.Progress.BytesDone > 0);
+        await Eventually.TrueAsync(() => job.Progress.BytesDone > 0);
 
         var partial = Assert.Single(Reader(services, FixedStatusEngine.Empty).Read().PartialFiles);
         job.Cancel();
@@ -109,16 +108,6 @@ public sealed class StorageReaderTests : IDisposable
         File.WriteAllBytes(path, new byte[bytes]);
         File.SetLastWriteTimeUtc(path, modified.UtcDateTime);
         return path;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition never came true");
-            await Task.Delay(20);
-        }
     }
 
     private sealed class FixedDiskSpace(long bytes) : IDiskSpaceProbe
