@@ -7,12 +7,12 @@ using WebChat.Engine.Storage;
 
 namespace WebChat.Services.Admin;
 
-/// <summary>What deleting a model did: a refusal in words, or how many files and database rows went.</summary>
-public sealed record ModelRemovalResult(string? Refusal, int FilesRemoved, int RowsRemoved)
+/// <summary>What deleting a model did: a problem in words (a refusal, or files that would not go), or how many files and rows went.</summary>
+public sealed record ModelRemovalResult(string? Problem, int FilesRemoved, int RowsRemoved)
 {
-    public bool Removed => Refusal is null;
+    public bool Removed => Problem is null;
 
-    public static ModelRemovalResult Refused(string reason) => new(reason, 0, 0);
+    public static ModelRemovalResult Failed(string reason) => new(reason, 0, 0);
 }
 
 /// <summary>Deletes a repository's files from the models folder and its InstalledModel rows, unless the engine or a download uses it.</summary>
@@ -22,24 +22,30 @@ public sealed class ModelRemoval(ModelStore store, IInferenceEngine engine, Down
     {
         if (!RepoId.TryParse(repository, out var repo))
         {
-            return ModelRemovalResult.Refused($"'{repository}' is not a model of the models folder (owner/name).");
+            return ModelRemovalResult.Failed($"'{repository}' is not a model of the models folder (owner/name).");
         }
 
         if (LoadedModels.IsInside(LoadedModels.PathOf(engine.Status), store, repo))
         {
-            return ModelRemovalResult.Refused($"{repo} is the model the engine has loaded; load another model or unload it first.");
+            return ModelRemovalResult.Failed($"{repo} is the model the engine has loaded; load another model or unload it first.");
         }
 
         // A paused job would write into the folder again when resumed.
         if (downloads.Jobs.Any(j => !j.Completion.IsCompleted && j.Key.Repo == repo))
         {
-            return ModelRemovalResult.Refused($"{repo} has a download running or paused; cancel it first.");
+            return ModelRemovalResult.Failed($"{repo} has a download running or paused; cancel it first.");
         }
 
         // Rows first: a row without its file would offer a model that cannot load; a file without a row is only unlisted.
         var rows = await DeleteRowsAsync(repo, cancellationToken);
-        var files = store.DeleteModel(repo);
-        return new ModelRemovalResult(null, files, rows);
+        try
+        {
+            return new ModelRemovalResult(null, store.DeleteModel(repo), rows);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return ModelRemovalResult.Failed($"{repo} was removed from the list, but its files could not all be deleted ({exception.Message}); try again.");
+        }
     }
 
     private async Task<int> DeleteRowsAsync(RepoId repo, CancellationToken cancellationToken)

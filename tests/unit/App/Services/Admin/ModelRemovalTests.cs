@@ -41,7 +41,7 @@ public sealed class ModelRemovalTests
         var result = await Removal(hub, app, FixedStatusEngine.Serving(loaded)).DeleteAsync("acme/tiny-GGUF");
 
         Assert.False(result.Removed);
-        Assert.Contains("loaded", result.Refusal, StringComparison.Ordinal);
+        Assert.Contains("loaded", result.Problem, StringComparison.Ordinal);
         Assert.True(File.Exists(loaded));
         Assert.Equal(["acme/tiny-GGUF/a.gguf"], await RowIdsAsync(app));
     }
@@ -60,7 +60,7 @@ public sealed class ModelRemovalTests
             .DeleteAsync("acme/slow-GGUF");
         job.Cancel();
 
-        Assert.Contains("download", result.Refusal, StringComparison.Ordinal);
+        Assert.Contains("download", result.Problem, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public sealed class ModelRemovalTests
 
         var result = await Removal(hub, app, FixedStatusEngine.Empty).DeleteAsync(name);
 
-        Assert.NotNull(result.Refusal);
+        Assert.NotNull(result.Problem);
         Assert.Single(store.ListInstalled());
     }
 
