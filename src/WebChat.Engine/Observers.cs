@@ -4,7 +4,7 @@ namespace WebChat.Engine;
 /// Callbacks subscribed from any thread. One failing observer (a closed browser circuit, say) is reported and
 /// skipped: it must never break the download or the model load that is notifying.
 /// </summary>
-internal sealed class Observers<T>
+public sealed class Observers<T>
 {
     private readonly Lock _gate = new();
     private readonly List<Action<T>> _observers = [];

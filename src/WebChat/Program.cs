@@ -22,16 +22,16 @@ static async Task<int> ServeAsync(string[] args)
     try
     {
         await app.MigrateWebChatDatabaseAsync();
+        app.UseWebChatPipeline();
+        await app.RunAsync();
+        return 0;
     }
     catch (OptionsValidationException e)
     {
+        // A setting that cannot work (a folder, the starter model, inference limits) stops the start with its name.
         app.Logger.LogCritical("WebChat cannot start: {Reasons}", string.Join(" ", e.Failures));
         return 1;
     }
-
-    app.UseWebChatPipeline();
-    await app.RunAsync();
-    return 0;
 }
 
 public partial class Program;

@@ -30,7 +30,7 @@ public static class ModelFileOptions
 
     /// <summary>Estimates one file: from the model's shape (scaled to this file's weights) when known, else from its size.</summary>
     public static ModelFileOption Estimate(
-        (string FileName, IReadOnlyList<string> Parts, string Quantization, long Size) file, ModelDescriptor? shape, int contextLength, MachineMemory machine)
+        (string FileName, IReadOnlyList<string> Parts, string Quantization, long Size) file, ModelDescriptor? shape, int contextLength, int parallelSequences, MachineMemory machine)
     {
         MemoryEstimate estimate;
         if (shape is { WeightBytes: > 0, FileSize: { } shapeFileSize })
@@ -43,11 +43,11 @@ public static class ModelFileOptions
                 FileSize = file.Size,
             };
             var context = shape.ContextLength > 0 ? Math.Min(contextLength, shape.ContextLength) : contextLength;
-            estimate = MemoryEstimator.Estimate(scaled, context, 1, KvCacheType.F16);
+            estimate = MemoryEstimator.Estimate(scaled, context, parallelSequences, KvCacheType.F16);
         }
         else
         {
-            estimate = new MemoryEstimate { WeightBytes = file.Size, MarginBytes = FallbackOverheadBytes + (file.Size / 20), ContextPerSequence = contextLength, ParallelSequences = 1 };
+            estimate = new MemoryEstimate { WeightBytes = file.Size, MarginBytes = FallbackOverheadBytes + (file.Size / 20), ContextPerSequence = contextLength, ParallelSequences = parallelSequences };
         }
 
         return new ModelFileOption(file.FileName, file.Parts, file.Quantization, file.Size, estimate, MemoryEstimator.Fit(estimate, machine), shape is not null);

@@ -1,4 +1,5 @@
 using WebChat.Engine.Catalog;
+using WebChat.Engine.Inference;
 
 namespace WebChat.Engine.Hub;
 
@@ -59,8 +60,11 @@ public sealed record ModelQuery
     /// <summary>How many results to return.</summary>
     public int Limit { get; init; } = 20;
 
-    /// <summary>Context length the memory estimate assumes (capped at the model's own).</summary>
-    public int EstimateContextLength { get; init; } = 4096;
+    /// <summary>Context per conversation the memory estimate assumes (capped at the model's own); the engine's default, so a fit here is a fit when loaded.</summary>
+    public int EstimateContextLength { get; init; } = ModelLoadOptions.DefaultContextPerSequence;
+
+    /// <summary>Conversations at once the memory estimate assumes; the engine's default.</summary>
+    public int EstimateParallelSequences { get; init; } = ModelLoadOptions.DefaultParallelSequences;
 
     /// <summary>Read one GGUF header per model over byte ranges for exact estimates (false: estimate from file sizes only).</summary>
     public bool ReadHeaders { get; init; } = true;

@@ -76,7 +76,7 @@ public sealed partial class ModelSearch(HubClient hub, GgufHeaderPeek headerPeek
             return null;
         }
 
-        var options = files.Select(f => ModelFileOptions.Estimate(f, shape, query.EstimateContextLength, machine))
+        var options = files.Select(f => ModelFileOptions.Estimate(f, shape, query.EstimateContextLength, query.EstimateParallelSequences, machine))
             .Where(f => query.Quantization is null || string.Equals(f.Quantization, query.Quantization, StringComparison.OrdinalIgnoreCase))
             .Where(f => query.MaxFileSizeBytes is null || f.SizeBytes <= query.MaxFileSizeBytes)
             .ToList();

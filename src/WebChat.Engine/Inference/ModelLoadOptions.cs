@@ -11,9 +11,15 @@ public enum KvCacheType
 /// <summary>How to load a model into the engine.</summary>
 public sealed record ModelLoadOptions
 {
+    /// <summary>Context per conversation when nothing else is asked for.</summary>
+    public const int DefaultContextPerSequence = 4096;
+
+    /// <summary>Conversations served at once when nothing else is asked for.</summary>
+    public const int DefaultParallelSequences = 4;
+
     public required string ModelPath { get; init; }
-    public int ContextPerSequence { get; init; } = 4096;
-    public int ParallelSequences { get; init; } = 4;
+    public int ContextPerSequence { get; init; } = DefaultContextPerSequence;
+    public int ParallelSequences { get; init; } = DefaultParallelSequences;
 
     /// <summary>Layers to offload to the GPU; null means "auto" from the memory estimate.</summary>
     public int? GpuLayers { get; init; }

@@ -1,14 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using WebChat.Data;
-using InstalledModel = WebChat.Data.Entities.InstalledModel;
-using ModelSource = WebChat.Data.Entities.ModelSource;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Downloads;
 using WebChat.Engine.Hub;
 using WebChat.Engine.Storage;
 using WebChat.Extensions;
+using WebChat.Services.Models;
 
 namespace WebChat.Cli;
 
@@ -56,23 +53,35 @@ internal static class PullCommand
         try
         {
             fileName ??= await ChooseFileAsync(services.GetRequiredService<HubClient>(), repo, revision, quant, cancellationToken);
+            await host.MigrateWebChatDatabaseAsync(cancellationToken);
             await using var manager = services.GetRequiredService<DownloadManager>();
-            var download = await manager.StartModelAsync(repo, fileName, revision, cancellationToken);
-            Console.WriteLine($"Pulling {repo} {string.Join(", ", download.Parts.Select(p => p.Key.FileName))} into {manager.Store.Root}");
-            var path = await ShowProgressUntilDoneAsync(download, cancellationToken);
-            if (path is null)
+            var downloads = services.GetRequiredService<ModelDownloadService>();
+            DownloadView? latest = null;
+            using var watch = downloads.Subscribe(view =>
             {
-                Console.WriteLine();
-                Console.WriteLine("Paused. Finished ranges are kept: run the same command again to resume.");
-                return 130;
-            }
-
-            await RecordAsync(host, manager, download, revision, cancellationToken);
+                if (view.Repo == repo.ToString() && view.FileName == fileName)
+                {
+                    latest = view;
+                }
+            });
+            Console.WriteLine($"Pulling {repo} {fileName} into {manager.Store.Root}");
+            var id = await downloads.StartAsync(ModelPermissions.ServerOperator, repo.ToString(), fileName, revision, cancellationToken);
+            var final = await ShowProgressUntilDoneAsync(downloads, id, () => latest, cancellationToken);
             Console.WriteLine();
-            Console.WriteLine($"Verified (sha256) and installed: {path}");
-            return 0;
+            switch (final?.State)
+            {
+                case Data.Entities.DownloadState.Completed:
+                    Console.WriteLine($"Verified (sha256) and installed: {manager.Store.PathFor(repo, fileName)}");
+                    return 0;
+                case Data.Entities.DownloadState.Paused:
+                    Console.WriteLine("Paused. Finished ranges are kept: run the same command again (or press Resume on the Discover page) to resume.");
+                    return 130;
+                default:
+                    await Console.Error.WriteLineAsync(final?.Error ?? $"The download ended {final?.State.ToString().ToLowerInvariant() ?? "without a result"}.");
+                    return 1;
+            }
         }
-        catch (Exception error) when (error is HubException or DownloadException or StorageException)
+        catch (Exception error) when (error is HubException or DownloadException or StorageException or ModelOperationException)
         {
             Console.WriteLine();
             await Console.Error.WriteLineAsync(error.Message);
@@ -102,69 +111,53 @@ internal static class PullCommand
         return (ggufs.FirstOrDefault(f => f.Name!.Quantization == "Q4_K_M").Sibling ?? ggufs.MinBy(f => f.Sibling.Size ?? long.MaxValue).Sibling).FileName;
     }
 
-    /// <summary>Prints a progress line until the model is installed (returns its path) or Ctrl+C pauses it (returns null).</summary>
-    private static async Task<string?> ShowProgressUntilDoneAsync(ModelDownload download, CancellationToken cancellationToken)
+    /// <summary>Prints a progress line until the download ends (installed, failed, cancelled) or Ctrl+C pauses it; returns its last state.</summary>
+    private static async Task<DownloadView?> ShowProgressUntilDoneAsync(
+        ModelDownloadService downloads, Guid id, Func<DownloadView?> latest, CancellationToken cancellationToken)
     {
-        var done = download.WaitAsync(CancellationToken.None);
-        using var pauseOnCtrlC = cancellationToken.Register(download.Pause);
+        var done = downloads.WaitAsync(id, CancellationToken.None);
+        using var pauseOnCtrlC = cancellationToken.Register(() => Pause(downloads, id));
         while (!done.IsCompleted)
         {
-            Console.Write($"\r{ProgressLine(download)}   ");
-            if (cancellationToken.IsCancellationRequested && download.Parts.All(p => p.State is DownloadState.Paused or DownloadState.Completed))
+            if (latest() is { } view)
             {
-                return null;
+                Console.Write($"\r{ProgressLine(view)}   ");
+                if (cancellationToken.IsCancellationRequested && view.State == Data.Entities.DownloadState.Paused)
+                {
+                    return view;
+                }
             }
 
             await Task.WhenAny(done, Task.Delay(500, CancellationToken.None));
         }
 
-        Console.Write($"\r{ProgressLine(download)}   ");
-        return await done;
-    }
-
-    internal static string ProgressLine(ModelDownload download)
-    {
-        var total = download.TotalBytes;
-        var doneBytes = download.BytesDone;
-        var fraction = total > 0 ? (double)doneBytes / total : 0;
-        var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
-        var speed = download.BytesPerSecond;
-        var eta = speed > 0 ? TimeSpan.FromSeconds((total - doneBytes) / speed).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
-        var state = download.Parts.FirstOrDefault(p => p.State != DownloadState.Completed)?.State ?? DownloadState.Completed;
-        return $"[{bar}] {fraction * 100,5:0.0}% {ByteSizes.Format(doneBytes)}/{ByteSizes.Format(total)} {ByteSizes.Format((long)speed)}/s ETA {eta} {state}";
-    }
-
-    /// <summary>Records each installed part in the app's database (InstalledModel), with what its GGUF header says.</summary>
-    private static async Task RecordAsync(IHost host, DownloadManager manager, ModelDownload download, string revision, CancellationToken cancellationToken)
-    {
-        await host.MigrateWebChatDatabaseAsync(cancellationToken);
-        var dbFactory = host.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        foreach (var part in download.Parts)
+        await done;
+        if (latest() is { } last)
         {
-            var path = await part.WaitAsync(cancellationToken);
-            var descriptor = SplitGgufName.IsFirstPartOrWhole(part.Key.FileName) ? await ModelDescriptors.FromFileAsync(path, cancellationToken) : null;
-            var id = $"{part.Key.Repo}/{part.Key.FileName}";
-            var row = await db.Set<InstalledModel>().FindAsync([id], cancellationToken);
-            if (row is null)
-            {
-                row = new InstalledModel { Id = id, FileName = part.Key.FileName, RelativePath = "" };
-                db.Add(row);
-            }
-
-            row.Repo = part.Key.Repo.ToString();
-            row.Revision = part.Commit ?? revision;
-            row.RelativePath = Path.GetRelativePath(manager.Store.Root, path).Replace('\\', '/');
-            row.Sha256 = part.Sha256;
-            row.SizeBytes = new FileInfo(path).Length;
-            row.Architecture = descriptor?.Architecture;
-            row.ParameterCount = descriptor?.ParameterCount;
-            row.Quantization = descriptor?.Quantization;
-            row.ContextLength = descriptor?.ContextLength;
-            row.Source = ModelSource.Hub;
-            row.InstalledAt = DateTime.UtcNow;
+            Console.Write($"\r{ProgressLine(last)}   ");
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        return latest();
+    }
+
+    private static void Pause(ModelDownloadService downloads, Guid id)
+    {
+        try
+        {
+            downloads.Pause(ModelPermissions.ServerOperator, id);
+        }
+        catch (ModelOperationException)
+        {
+            // It finished between the key press and the pause: nothing to pause.
+        }
+    }
+
+    internal static string ProgressLine(DownloadView download)
+    {
+        var fraction = download.Fraction;
+        var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
+        var eta = download.Eta is { } left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
+        return $"[{bar}] {fraction * 100,5:0.0}% {ByteSizes.Format(download.BytesDone)}/{ByteSizes.Format(download.TotalBytes)} " +
+            $"{ByteSizes.Format((long)download.BytesPerSecond)}/s ETA {eta} {download.State}";
     }
 }

@@ -21,7 +21,10 @@ internal sealed class AppServicesHost : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<AppServicesHost> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<AppServicesHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
+
+    /// <summary>Like <see cref="StartAsync(ValueTuple{string, string}[])"/>, with more of the app's registrations (e.g. AddWebChatModels).</summary>
+    public static async Task<AppServicesHost> StartAsync(Action<IHostApplicationBuilder>? configure, params (string Key, string Value)[] settings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "webchat-unit-" + Guid.NewGuid().ToString("N"));
         var builder = Host.CreateApplicationBuilder();
@@ -31,6 +34,7 @@ internal sealed class AppServicesHost : IAsyncDisposable
         builder.AddWebChatOptions();
         builder.AddWebChatData();
         builder.AddWebChatAccounts();
+        configure?.Invoke(builder);
         var host = builder.Build();
         await host.MigrateWebChatDatabaseAsync();
         return new AppServicesHost(host, dataDirectory);
@@ -38,7 +42,16 @@ internal sealed class AppServicesHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        host.Dispose();
+        // Async: the download manager (registered with the models) only disposes asynchronously.
+        if (host is IAsyncDisposable asyncHost)
+        {
+            await asyncHost.DisposeAsync();
+        }
+        else
+        {
+            host.Dispose();
+        }
+
         SqliteConnection.ClearAllPools();
         await Task.Yield();
         Directory.Delete(DataDirectory, recursive: true);

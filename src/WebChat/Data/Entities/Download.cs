@@ -21,6 +21,9 @@ public enum DownloadState
 {
     Queued,
     Downloading,
+
+    /// <summary>Stopped by an admin; the finished ranges are kept and it resumes from them.</summary>
+    Paused,
     Verifying,
     Completed,
     Failed,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Gguf;
 using WebChat.Engine.Hub;
+using WebChat.Engine.Inference;
 using WebChat.Tests.Support.FakeHub;
 using WebChat.Tests.Support.Models;
 
@@ -94,6 +95,8 @@ public class ModelSearchTests
         Assert.All(result.Files, f => Assert.True(f.ExactEstimate && f.Estimate.KvCacheBytes > 0 && f.Estimate.WeightBytes < f.SizeBytes));
         Assert.Equal("llama", result.Descriptor!.Architecture);
         Assert.True(result.Files[0].Estimate.TotalBytes < result.Files[2].Estimate.TotalBytes);
+        // Estimated as the engine loads a model by default, so Discover and the Library agree on what fits.
+        Assert.All(result.Files, f => Assert.Equal(ModelLoadOptions.DefaultParallelSequences, f.Estimate.ParallelSequences));
     }
 
     [Fact]

@@ -86,5 +86,9 @@ public partial class ChatPage
         await RefreshModelsAsync();
     });
 
-    public void Dispose() => _engineSubscription?.Dispose();
+    public void Dispose()
+    {
+        _engineSubscription?.Dispose();
+        _starterDownloads?.Dispose();
+    }
 }

@@ -59,6 +59,7 @@ public partial class ChatPage
         EngineState.Ready => null,
         EngineState.Loading => $"The model is loading ({_engineStatus.LoadProgress:P0}). You can write as soon as it is ready.",
         EngineState.Failed => $"The model failed to load: {_engineStatus.Error ?? "unknown error"}. {(_isAdmin ? "Pick another model or try again." : "Ask an admin to load a model.")}",
+        _ when _models.Count == 0 => _isAdmin ? "No model is loaded: none is installed yet. Get started above." : "No model is loaded: none is installed yet. Ask your admin.",
         _ => _isAdmin ? "No model is loaded. Pick one above and press Load." : "No model is loaded. Ask an admin to load one.",
     };
 
@@ -71,6 +72,7 @@ public partial class ChatPage
         _engineSubscription = Engine.Subscribe(OnEngineStatus);
         _settings = await Settings.GetAsync(_userId);
         await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync());
+        await InitializeGetStartedAsync();
     }
 
     protected override async Task OnParametersSetAsync()

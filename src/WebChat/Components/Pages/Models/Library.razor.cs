@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+using WebChat.Engine.Inference;
+using WebChat.Components.Models;
+using WebChat.Engine.Storage;
+using WebChat.Services.Models;
+
+namespace WebChat.Components.Pages.Models;
+
+public partial class Library
+{
+    private IReadOnlyList<LibraryModel> _models = [];
+    private LiveDownloadList _downloads = default!;
+    private long _freeBytes;
+    private EngineStatus _status = EngineStatus.Empty;
+    private IDisposable? _engineSubscription;
+    private ClaimsPrincipal _user = new();
+    private string? _importPath;
+    private ImportMode _importMode = ImportMode.Copy;
+    private string? _error;
+    private bool _canManage;
+    private bool _busy;
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [Inject] private ModelLibrary ModelLibrary { get; set; } = default!;
+    [Inject] private ModelImporter Importer { get; set; } = default!;
+    [Inject] private IInferenceEngine Engine { get; set; } = default!;
+    [Inject] private ModelDownloadService DownloadService { get; set; } = default!;
+    [Inject] private ModelStore Store { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _user = (await AuthenticationState).User;
+        _canManage = ModelPermissions.CanManage(_user);
+        _status = Engine.Status;
+        _engineSubscription = Engine.Subscribe(OnEngineStatus);
+        _downloads = new LiveDownloadList(DownloadService, InvokeAsync, OnDownloadChangedAsync);
+        await _downloads.LoadAsync();
+        await RefreshAsync();
+    }
+
+    private async Task RefreshAsync()
+    {
+        _models = await ModelLibrary.ListAsync();
+        _freeBytes = Store.FreeSpace();
+    }
+
+    private async Task OnDownloadChangedAsync(DownloadView download)
+    {
+        if (download.State == Data.Entities.DownloadState.Completed)
+        {
+            await RefreshAsync();
+        }
+
+        StateHasChanged();
+    }
+
+    private Task PauseAsync(DownloadView download) => RunAsync(() =>
+    {
+        DownloadService.Pause(_user, download.Id);
+        return Task.CompletedTask;
+    });
+
+    private Task ResumeAsync(DownloadView download) => RunAsync(() => DownloadService.ResumeAsync(_user, download.Id));
+
+    private Task CancelAsync(DownloadView download) => RunAsync(() => DownloadService.CancelAsync(_user, download.Id));
+
+    private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
+    {
+        try
+        {
+            var changed = status.State != _status.State || status.ModelPath != _status.ModelPath;
+            _status = status;
+            if (changed)
+            {
+                await RefreshAsync();
+            }
+
+            StateHasChanged();
+        }
+        catch (Exception error)
+        {
+            await DispatchExceptionAsync(error);
+        }
+    });
+
+    private Task LoadAsync(LibraryModel model) => RunAsync(async () =>
+    {
+        await ModelLibrary.LoadAsync(_user, model.Id);
+        Snackbar.Add($"{model.Name} is loaded.", Severity.Success);
+    });
+
+    private Task UnloadAsync() => RunAsync(() => ModelLibrary.UnloadAsync(_user));
+
+    private async Task DeleteAsync(LibraryModel model)
+    {
+        var warning = model.IsLoaded ? " It is loaded now: it will be unloaded first, and chats wait until an admin loads another model." : "";
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete model", $"Delete {model.FileName} ({ModelFormat.Bytes(model.SizeBytes)}) from the server?{warning}",
+            yesText: "Delete", cancelText: "Cancel");
+        if (confirmed == true)
+        {
+            await RunAsync(async () =>
+            {
+                await ModelLibrary.DeleteAsync(_user, model.Id);
+                Snackbar.Add($"{model.FileName} was deleted.", Severity.Success);
+            });
+        }
+    }
+
+    private Task ImportAsync() => RunAsync(async () =>
+    {
+        var imported = await Importer.ImportAsync(_user, _importPath ?? "", _importMode);
+        _importPath = null;
+        Snackbar.Add($"{imported.FileName} was imported.", Severity.Success);
+    });
+
+    /// <summary>Expected failures become the alert at the top; the list is refreshed either way.</summary>
+    private async Task RunAsync(Func<Task> action)
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            await action();
+        }
+        catch (Exception error) when (error is ModelOperationException or EngineException or Services.Chat.ChatException)
+        {
+            _error = error.Message;
+        }
+        finally
+        {
+            _busy = false;
+        }
+
+        await RefreshAsync();
+    }
+
+    public void Dispose()
+    {
+        _engineSubscription?.Dispose();
+        _downloads?.Dispose();
+    }
+}

@@ -1,0 +1,321 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using WebChat.Data;
+using WebChat.Data.Entities;
+using WebChat.Engine;
+using WebChat.Engine.Downloads;
+using WebChat.Engine.Gguf;
+using WebChat.Engine.Hub;
+using WebChat.Engine.Storage;
+using DownloadState = WebChat.Data.Entities.DownloadState;
+
+namespace WebChat.Services.Models;
+
+/// <summary>
+/// Downloads Hub files for admins and keeps each as a Download row (state, bytes, error, who asked), with throttled
+/// progress writes; a verified download becomes InstalledModel rows. A singleton: jobs outlive the page that started them.
+/// </summary>
+public sealed partial class ModelDownloadService(
+    IDbContextFactory<WebChatDbContext> dbFactory,
+    DownloadManager manager,
+    InstalledModelRecorder recorder,
+    TimeProvider time,
+    ILogger<ModelDownloadService> logger) : IDisposable
+{
+    /// <summary>Progress reaches the database at most this often; state changes are written at once.</summary>
+    public static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<Guid, LiveDownload> _live = new();
+
+    // Rows whose job is being started (the Hub is asked for sizes first): not interrupted, just not live yet.
+    private readonly ConcurrentDictionary<Guid, byte> _starting = new();
+    private readonly Observers<DownloadView> _observers = new();
+
+    /// <summary>Starts (or joins, or resumes) the download of one GGUF file and returns its Download id. Admins only.</summary>
+    public async Task<Guid> StartAsync(ClaimsPrincipal user, string repo, string fileName, string revision = "main", CancellationToken cancellationToken = default)
+    {
+        ModelPermissions.EnsureCanManage(user);
+        if (!RepoId.TryParse(repo, out _))
+        {
+            throw new ModelOperationException($"'{repo}' is not a Hub repository name (owner/name).");
+        }
+
+        if (_live.Values.FirstOrDefault(l => l.Row.Repo == repo && l.Row.FileName == fileName && l.Row.Revision == revision && !l.IsFinal) is { } running)
+        {
+            running.Download.Resume();
+            return running.Id;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Downloads.AsNoTracking()
+            .Where(d => d.Repo == repo && d.FileName == fileName && d.Revision == revision)
+            .Where(d => d.State == DownloadState.Queued || d.State == DownloadState.Downloading || d.State == DownloadState.Paused || d.State == DownloadState.Verifying)
+            .FirstOrDefaultAsync(cancellationToken);
+        row ??= new Download
+        {
+            Repo = repo,
+            FileName = fileName,
+            Revision = revision,
+            RequestedByUserId = user.FindFirstValue(ClaimTypes.NameIdentifier),
+            StartedAt = time.GetUtcNow().UtcDateTime,
+        };
+        return await StartRowAsync(row, cancellationToken);
+    }
+
+    /// <summary>Recent downloads, newest first; live ones with their current speed and ETA.</summary>
+    public async Task<IReadOnlyList<DownloadView>> ListAsync(int count = 20, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Downloads.AsNoTracking().OrderByDescending(d => d.StartedAt).Take(count).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => _live.TryGetValue(r.Id, out var live)
+            ? live.View
+            : DownloadView.From(r, isInterrupted: IsUnfinished(r.State) && !_starting.ContainsKey(r.Id)))];
+    }
+
+    public void Pause(ClaimsPrincipal user, Guid id)
+    {
+        ModelPermissions.EnsureCanManage(user);
+        LiveOrThrow(id).Download.Pause();
+    }
+
+    /// <summary>Resumes a paused download, or one a restart interrupted (from the finished ranges on disk).</summary>
+    public async Task ResumeAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken = default)
+    {
+        ModelPermissions.EnsureCanManage(user);
+        if (_live.TryGetValue(id, out var live))
+        {
+            live.Download.Resume();
+            return;
+        }
+
+        await StartRowAsync(await UnfinishedRowAsync(id, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Stops a download and deletes its partial file.</summary>
+    public async Task CancelAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken = default)
+    {
+        ModelPermissions.EnsureCanManage(user);
+        if (_live.TryGetValue(id, out var live))
+        {
+            live.Download.Cancel();
+            return;
+        }
+
+        var row = await UnfinishedRowAsync(id, cancellationToken);
+        foreach (var part in SplitGgufName.AllParts(row.FileName))
+        {
+            var path = manager.Store.PathFor(RepoId.Parse(row.Repo), part);
+            File.Delete(path + ModelStore.PartSuffix);
+            File.Delete(path + ModelStore.ResumeMapSuffix);
+        }
+
+        var view = DownloadView.From(row) with { State = DownloadState.Cancelled, FinishedAt = time.GetUtcNow().UtcDateTime };
+        await WriteAsync(view, cancellationToken);
+        Publish(view);
+    }
+
+    /// <summary>Completes when the download has finished and its rows are written (at once when it is not running).</summary>
+    public Task WaitAsync(Guid id, CancellationToken cancellationToken = default) =>
+        _live.TryGetValue(id, out var live) ? live.Done.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Calls the observer on every progress tick and state change of any download until disposed.</summary>
+    public IDisposable Subscribe(Action<DownloadView> observer) => _observers.Add(observer);
+
+    public void Dispose()
+    {
+        foreach (var live in _live.Values)
+        {
+            live.Unsubscribe();
+        }
+    }
+
+    private async Task<Guid> StartRowAsync(Download row, CancellationToken cancellationToken)
+    {
+        row.State = DownloadState.Queued;
+        row.Error = null;
+        row.FinishedAt = null;
+        _starting[row.Id] = 0;
+        LiveDownload live;
+        try
+        {
+            await SaveRowAsync(row, cancellationToken);
+            Publish(DownloadView.From(row));
+            var download = await manager.StartModelAsync(RepoId.Parse(row.Repo), row.FileName, row.Revision, cancellationToken);
+            live = _live[row.Id] = new LiveDownload(row, download);
+        }
+        catch (Exception error) when (error is HubException or DownloadException or StorageException)
+        {
+            var failed = DownloadView.From(row) with { State = DownloadState.Failed, Error = error.Message, FinishedAt = time.GetUtcNow().UtcDateTime };
+            await WriteAsync(failed, CancellationToken.None);
+            Publish(failed);
+            throw new ModelOperationException(error.Message, error);
+        }
+        finally
+        {
+            _starting.TryRemove(row.Id, out _);
+        }
+
+        live.Subscribe(() => OnProgress(live));
+        OnProgress(live);
+        _ = Task.Run(() => WatchAsync(live), CancellationToken.None);
+        return row.Id;
+    }
+
+    private void OnProgress(LiveDownload live)
+    {
+        DownloadView view;
+        bool persist;
+        lock (live)
+        {
+            if (live.IsFinal)
+            {
+                return;
+            }
+
+            view = live.View = live.Snapshot();
+            var now = time.GetUtcNow();
+            persist = view.State != live.SavedState || now - live.SavedAt >= PersistInterval;
+            if (persist)
+            {
+                live.SavedState = view.State;
+                live.SavedAt = now;
+            }
+        }
+
+        Publish(view);
+        if (persist)
+        {
+            _ = PersistAsync(live, view, final: false);
+        }
+    }
+
+    // Detached from any page: waits for the job, records the installed model, writes the final state once.
+    private async Task WatchAsync(LiveDownload live)
+    {
+        DownloadView final;
+        try
+        {
+            await live.Download.WaitAsync(CancellationToken.None);
+            await recorder.RecordDownloadAsync(live.Download, live.Row.Revision, CancellationToken.None);
+            final = live.Snapshot() with { State = DownloadState.Completed, BytesDone = live.Download.TotalBytes, BytesPerSecond = 0, Eta = null };
+        }
+        catch (OperationCanceledException)
+        {
+            final = live.Snapshot() with { State = DownloadState.Cancelled, BytesPerSecond = 0, Eta = null };
+        }
+        catch (Exception error) when (error is HubException or DownloadException or StorageException or IOException or UnauthorizedAccessException or GgufFormatException)
+        {
+            RemoveUnreadableFiles(live, error);
+            final = live.Snapshot() with { State = DownloadState.Failed, Error = error.Message, BytesPerSecond = 0, Eta = null };
+        }
+        catch (Exception error)
+        {
+            LogUnexpected(logger, error, live.Row.Repo, live.Row.FileName);
+            final = live.Snapshot() with { State = DownloadState.Failed, Error = $"The download failed unexpectedly: {error.Message}", BytesPerSecond = 0, Eta = null };
+        }
+
+        final = final with { FinishedAt = time.GetUtcNow().UtcDateTime };
+        lock (live)
+        {
+            live.IsFinal = true;
+            live.View = final;
+        }
+
+        await PersistAsync(live, final, final: true);
+        live.Unsubscribe();
+        _live.TryRemove(live.Id, out _);
+        Publish(final);
+        live.Done.TrySetResult();
+    }
+
+    // A verified file whose header cannot be read would sit in the folder unrecorded: remove it.
+    private void RemoveUnreadableFiles(LiveDownload live, Exception error)
+    {
+        if (error is not GgufFormatException)
+        {
+            return;
+        }
+
+        foreach (var part in live.Download.Parts)
+        {
+            manager.Store.DeleteFile(part.Key.Repo, part.Key.FileName);
+        }
+    }
+
+    private async Task PersistAsync(LiveDownload live, DownloadView view, bool final)
+    {
+        await live.SaveGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (live.FinalSaved)
+            {
+                return;
+            }
+
+            await WriteAsync(view, CancellationToken.None);
+            live.FinalSaved = final;
+        }
+        catch (Exception error) when (error is DbUpdateException or InvalidOperationException or ObjectDisposedException)
+        {
+            LogPersistFailed(logger, error, view.Repo, view.FileName);
+        }
+        finally
+        {
+            live.SaveGate.Release();
+        }
+    }
+
+    private async Task WriteAsync(DownloadView view, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Downloads.Where(d => d.Id == view.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.State, view.State)
+            .SetProperty(d => d.BytesDone, view.BytesDone)
+            .SetProperty(d => d.TotalBytes, view.TotalBytes > 0 ? view.TotalBytes : null)
+            .SetProperty(d => d.Error, view.Error)
+            .SetProperty(d => d.FinishedAt, view.FinishedAt), cancellationToken);
+    }
+
+    private async Task SaveRowAsync(Download row, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Downloads.AnyAsync(d => d.Id == row.Id, cancellationToken))
+        {
+            db.Update(row);
+        }
+        else
+        {
+            db.Add(row);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<Download> UnfinishedRowAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Downloads.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        return row is not null && IsUnfinished(row.State) ? row : throw new ModelOperationException("That download has already finished.");
+    }
+
+    private LiveDownload LiveOrThrow(Guid id) =>
+        _live.TryGetValue(id, out var live) ? live : throw new ModelOperationException("That download is not running.");
+
+    private static bool IsUnfinished(DownloadState state) =>
+        state is DownloadState.Queued or DownloadState.Downloading or DownloadState.Paused or DownloadState.Verifying;
+
+    private void Publish(DownloadView view)
+    {
+        _observers.Notify(view, error => LogObserverFailed(logger, error, view.Repo, view.FileName));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Download of {Repo}/{File} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception error, string repo, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A download observer failed on {Repo}/{File}; it was skipped")]
+    private static partial void LogObserverFailed(ILogger logger, Exception error, string repo, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the progress of {Repo}/{File}")]
+    private static partial void LogPersistFailed(ILogger logger, Exception error, string repo, string file);
+}

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.Rendering;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
+using MudBlazor.Services;
+using WebChat.Components.Pages.Models;
+using WebChat.Engine.Inference;
+using WebChat.Extensions;
+using WebChat.Services.Accounts;
+using WebChat.Services.Chat;
+using WebChat.Tests.Support.Chat;
+using WebChat.Tests.Support.Models;
+using WebChat.Tests.Unit.App.Services.Models;
+
+namespace WebChat.Tests.Unit.App.Components.Pages.Models;
+
+/// <summary>The Library page on the app's real model services and SQLite; the engine is the scripted double.</summary>
+public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
+{
+    private readonly ScriptedInferenceEngine _engine = new();
+    private AppServicesHost _app = null!;
+    private BunitAuthorizationContext _auth = null!;
+
+    public async Task InitializeAsync()
+    {
+        _engine.SetStatus(EngineStatus.Empty);
+        _app = await AppServicesHost.StartAsync(builder =>
+        {
+            builder.AddWebChatModels();
+            builder.Services.AddSingleton<IInferenceEngine>(_engine);
+            builder.Services.TryAddSingleton<ModelChoices>();
+        });
+        Services.AddMudServices();
+        Services.AddFallbackServiceProvider(_app.Services);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        _auth = AddAuthorization();
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_imports_a_GGUF_by_path_loads_it_and_sees_it_marked_loaded()
+    {
+        await SignInAsync("admin");
+        var source = Path.Combine(_app.DataDirectory, "my-tiny.gguf");
+        File.Copy(TestModels.Tiny, source);
+        var page = RenderPage();
+        Assert.NotNull(page.Find("[data-testid=library-empty]"));
+
+        page.Find("[data-testid=import-gguf] input").Input(source);
+        page.Find("[data-testid=import-button]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("local/my-tiny.gguf", page.Find("[data-testid=library-model]").GetAttribute("data-model")));
+        Assert.Contains("F32", page.Find("[data-testid=library-table]").TextContent, StringComparison.Ordinal);
+        Assert.Contains($"1 model · {WebChat.Engine.Catalog.ByteSizes.Format(new FileInfo(source).Length)} on disk", page.Find("[data-testid=library-summary]").TextContent, StringComparison.Ordinal);
+        page.Find("button[aria-label='Load my-tiny']").Click();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=loaded-marker]")));
+        Assert.Equal(EngineState.Ready, _engine.Status.State);
+    }
+
+    [Fact]
+    public async Task Importing_a_file_that_is_not_a_GGUF_shows_why_and_adds_nothing()
+    {
+        await SignInAsync("admin");
+        var bogus = Path.Combine(_app.DataDirectory, "readme.gguf");
+        await File.WriteAllTextAsync(bogus, "not a model");
+        var page = RenderPage();
+
+        page.Find("[data-testid=import-gguf] input").Input(bogus);
+        page.Find("[data-testid=import-button]").Click();
+
+        page.WaitForAssertion(() => Assert.StartsWith("readme.gguf is not a GGUF model", page.Find("[data-testid=library-error]").TextContent.Trim(), StringComparison.Ordinal));
+        Assert.NotNull(page.Find("[data-testid=library-empty]"));
+    }
+
+    [Fact]
+    public async Task A_user_who_is_not_an_admin_sees_no_import_and_no_actions()
+    {
+        await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        await SignInAsync("user");
+
+        var page = RenderPage();
+
+        Assert.Empty(page.FindAll("[data-testid=import-gguf]"));
+        Assert.Contains("Only an admin", page.Markup, StringComparison.Ordinal);
+    }
+
+    private async Task SignInAsync(string name)
+    {
+        var principal = await ModelTestUsers.RegisterAsync(_app.Services, name);
+        _auth.SetAuthorized(name);
+        _auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
+        if (principal.IsInRole(Roles.Admin))
+        {
+            _auth.SetRoles(Roles.Admin);
+        }
+    }
+
+    // MudSelect needs a popover provider on the page, as MainLayout has.
+    private IRenderedComponent<ContainerFragment> RenderPage() => Render(builder =>
+    {
+        builder.OpenComponent<MudPopoverProvider>(0);
+        builder.CloseComponent();
+        builder.OpenComponent<Library>(1);
+        builder.CloseComponent();
+    });
+}

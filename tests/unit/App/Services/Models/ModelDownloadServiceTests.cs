@@ -1,0 +1,203 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WebChat.Data;
+using WebChat.Data.Entities;
+using WebChat.Engine.Gguf;
+using WebChat.Engine.Storage;
+using WebChat.Extensions;
+using WebChat.Services.Accounts;
+using WebChat.Services.Models;
+using WebChat.Tests.Support.FakeHub;
+using WebChat.Tests.Support.Models;
+
+namespace WebChat.Tests.Unit.App.Services.Models;
+
+/// <summary>The download service against the fake Hub (real Kestrel) with the app's database on a real SQLite file.</summary>
+public sealed class ModelDownloadServiceTests : IAsyncLifetime
+{
+    private const string Repo = "acme/tiny-GGUF";
+    private const string File = "tiny-Q8_0.gguf";
+    private FakeHubServer _hub = null!;
+    private AppServicesHost _app = null!;
+    private byte[] _model = [];
+
+    public async Task InitializeAsync()
+    {
+        _model = await System.IO.File.ReadAllBytesAsync(TestModels.TinyOfType(GgmlType.Q8_0));
+        _hub = await FakeHubServer.StartAsync([new FakeHubRepo { Id = Repo, Files = [new FakeHubFile(File, _model)] }]);
+        _app = await AppServicesHost.StartAsync(
+            builder => builder.AddWebChatModels(),
+            ("WebChat:Hub:Endpoint", _hub.BaseAddress.ToString()),
+            ("WebChat:Hub:MaxRetries", "1"),
+            ("WebChat:Hub:RetryBaseDelay", "00:00:00.010"),
+            ("WebChat:Downloads:MaxRetriesPerRange", "1"),
+            ("WebChat:Downloads:RetryBaseDelay", "00:00:00.010"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _hub.DisposeAsync();
+    }
+
+    private ModelDownloadService Downloads => _app.Services.GetRequiredService<ModelDownloadService>();
+
+    [Fact]
+    public async Task An_admins_download_is_recorded_as_a_completed_Download_and_an_installed_model_with_its_header_facts()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        var seen = new List<DownloadView>();
+        using var subscription = Downloads.Subscribe(view => { lock (seen) seen.Add(view); });
+
+        var id = await Downloads.StartAsync(admin, Repo, File);
+        await Downloads.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var db = await CreateDbAsync();
+        var download = await db.Downloads.SingleAsync();
+        Assert.Equal((id, DownloadState.Completed, _model.LongLength, (long?)_model.LongLength, (string?)null),
+            (download.Id, download.State, download.BytesDone, download.TotalBytes, download.Error));
+        Assert.NotNull(download.FinishedAt);
+        Assert.Equal(admin.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)!.Value, download.RequestedByUserId);
+        var installed = await db.InstalledModels.SingleAsync();
+        Assert.Equal(($"{Repo}/{File}", $"{Repo}/{File}", ModelSource.Hub, "Q8_0", "llama", _hub.Repo(Repo).File(File)!.Sha256),
+            (installed.Id, installed.RelativePath, installed.Source, installed.Quantization, installed.Architecture, installed.Sha256));
+        Assert.True(installed.ParameterCount > 0);
+        Assert.Equal(_model, await System.IO.File.ReadAllBytesAsync(_app.Services.GetRequiredService<ModelStore>().PathFor(WebChat.Engine.Hub.RepoId.Parse(Repo), File)));
+        lock (seen)
+        {
+            Assert.Equal(DownloadState.Completed, seen[^1].State);
+        }
+    }
+
+    [Fact]
+    public async Task An_observer_that_throws_is_skipped_and_neither_the_download_nor_other_observers_notice()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        using var broken = Downloads.Subscribe(_ => throw new ObjectDisposedException("circuit"));
+        var states = new List<DownloadState>();
+        using var healthy = Downloads.Subscribe(view => { lock (states) states.Add(view.State); });
+
+        var id = await Downloads.StartAsync(admin, Repo, File);
+        await Downloads.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+
+        lock (states)
+        {
+            Assert.Equal(DownloadState.Completed, states[^1]);
+        }
+
+        await using var db = await CreateDbAsync();
+        Assert.Equal(DownloadState.Completed, (await db.Downloads.SingleAsync()).State);
+    }
+
+    [Fact]
+    public async Task A_download_with_wrong_bytes_is_recorded_as_failed_with_the_reason_and_installs_nothing()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        _hub.Faults.CorruptContent = true;
+
+        var id = await Downloads.StartAsync(admin, Repo, File);
+        await Downloads.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var db = await CreateDbAsync();
+        var download = await db.Downloads.SingleAsync();
+        Assert.Equal(DownloadState.Failed, download.State);
+        Assert.Contains("failed verification", download.Error, StringComparison.Ordinal);
+        Assert.Empty(await db.InstalledModels.ToListAsync());
+        Assert.Empty(_app.Services.GetRequiredService<ModelStore>().ListInstalled());
+    }
+
+    [Fact]
+    public async Task A_Hub_that_answers_500_fails_the_start_with_a_readable_error_recorded_on_the_download()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        _hub.Faults.FailNext(10, 500);
+
+        var error = await Assert.ThrowsAsync<ModelOperationException>(() => Downloads.StartAsync(admin, Repo, File));
+
+        await using var db = await CreateDbAsync();
+        var download = await db.Downloads.SingleAsync();
+        Assert.Equal((DownloadState.Failed, error.Message), (download.State, download.Error));
+        Assert.Empty(await db.InstalledModels.ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_user_who_is_not_an_admin_cannot_start_a_download_and_nothing_is_recorded()
+    {
+        await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        var user = await ModelTestUsers.RegisterAsync(_app.Services, "user");
+        Assert.False(user.IsInRole(Roles.Admin));
+
+        var error = await Assert.ThrowsAsync<ModelAccessDeniedException>(() => Downloads.StartAsync(user, Repo, File));
+
+        Assert.Contains("Only an admin", error.Message, StringComparison.Ordinal);
+        await using var db = await CreateDbAsync();
+        Assert.Empty(await db.Downloads.ToListAsync());
+        Assert.Empty(_hub.Log.Requests);
+    }
+
+    [Fact]
+    public async Task A_download_left_running_by_a_previous_start_is_listed_as_interrupted_and_resume_finishes_it()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        var leftOver = new Download { Repo = Repo, Revision = "main", FileName = File, State = DownloadState.Downloading, BytesDone = 10 };
+        await using (var db = await CreateDbAsync())
+        {
+            db.Downloads.Add(leftOver);
+            await db.SaveChangesAsync();
+        }
+
+        var listed = Assert.Single(await Downloads.ListAsync());
+        Assert.True(listed.IsInterrupted && listed.CanResume);
+
+        await Downloads.ResumeAsync(admin, leftOver.Id);
+        await Downloads.WaitAsync(leftOver.Id).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var finished = Assert.Single(await Downloads.ListAsync());
+        Assert.Equal((leftOver.Id, DownloadState.Completed, false), (finished.Id, finished.State, finished.IsInterrupted));
+        await using var check = await CreateDbAsync();
+        Assert.Single(await check.InstalledModels.ToListAsync());
+    }
+
+    [Fact]
+    public async Task Progress_reaches_the_database_while_the_download_runs_and_pause_then_resume_finishes_it()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        _hub.Faults.BandwidthBytesPerSecond = _model.Length / 3;
+
+        var id = await Downloads.StartAsync(admin, Repo, File);
+        var midway = await PollRowAsync(id, row => row is { State: DownloadState.Downloading, BytesDone: > 0 } && row.BytesDone < _model.LongLength);
+        Assert.Equal(_model.LongLength, midway.TotalBytes);
+
+        Downloads.Pause(admin, id);
+        var paused = await PollRowAsync(id, row => row.State == DownloadState.Paused);
+        Assert.True(paused.BytesDone < _model.LongLength);
+        Assert.True(Assert.Single(await Downloads.ListAsync()).CanResume);
+
+        _hub.Faults.BandwidthBytesPerSecond = null;
+        await Downloads.ResumeAsync(admin, id);
+        await Downloads.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var done = await PollRowAsync(id, row => row.State == DownloadState.Completed);
+        Assert.Equal(_model.LongLength, done.BytesDone);
+    }
+
+    private async Task<Download> PollRowAsync(Guid id, Func<Download, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var db = await CreateDbAsync();
+            var row = await db.Downloads.AsNoTracking().SingleAsync(d => d.Id == id);
+            if (condition(row))
+            {
+                return row;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the download row stayed {row.State} at {row.BytesDone} bytes");
+            await Task.Delay(50);
+        }
+    }
+
+    private Task<WebChatDbContext> CreateDbAsync() =>
+        _app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
+}
