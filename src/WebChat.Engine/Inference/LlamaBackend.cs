@@ -35,7 +35,7 @@ internal sealed class LlamaBackend : IInferenceBackend
         var own = weights.NativeHandle.GetTemplate(null, strict: false);
         _templateSource = own ?? fallbackTemplate;
         TemplateName = own is null ? fallbackTemplate : "model";
-        _executor = new BatchedExecutor(weights, contextParams);
+        _executor = CreateExecutor();
     }
 
     public string ModelName { get; }
@@ -155,7 +155,23 @@ internal sealed class LlamaBackend : IInferenceBackend
     {
         DisposeConversations();
         _executor.Dispose();
-        _executor = new BatchedExecutor(_weights, _contextParams);
+        _executor = CreateExecutor();
+    }
+
+    // LLamaSharp hands back an executor over a null context when llama.cpp refuses to create one; the first decode would then crash the process.
+    private BatchedExecutor CreateExecutor()
+    {
+        var executor = new BatchedExecutor(_weights, _contextParams);
+        if (!executor.Context.NativeHandle.IsInvalid)
+        {
+            return executor;
+        }
+
+        executor.Dispose();
+        var kvCache = _contextParams.TypeK is { } type && type != GGMLType.GGML_TYPE_F16
+            ? $" with a {type.ToString().Replace("GGML_TYPE_", "", StringComparison.Ordinal)} KV cache (a quantized cache needs a head size divisible by its block size)"
+            : "";
+        throw new RuntimeError($"llama.cpp refused to create a context{kvCache}; its log says why.");
     }
 
     public void Dispose()

@@ -10,6 +10,9 @@ public sealed record InstalledModelFile(RepoId Repo, string FileName, string Ful
 /// <summary>Disk used by one repository's installed files.</summary>
 public sealed record ModelDiskUsage(RepoId Repo, long Bytes, int Files);
 
+/// <summary>A partial download (.part) in the models folder; stale ones are older than the configured age.</summary>
+public sealed record PartialModelFile(string FullPath, string RelativePath, long SizeBytes, DateTimeOffset ModifiedUtc, bool IsStale);
+
 /// <summary>How an imported file enters the store.</summary>
 public enum ImportMode
 {
@@ -100,6 +103,23 @@ public sealed partial class ModelStore(
         return count;
     }
 
+    /// <summary>Every .part file under the models folder, oldest first, with whether cleanup would count it as stale.</summary>
+    public IReadOnlyList<PartialModelFile> ListPartialFiles()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return [];
+        }
+
+        var cutoff = StaleCutoff();
+        return Directory.EnumerateFiles(Root, "*" + PartSuffix, SearchOption.AllDirectories)
+            .Select(f => new FileInfo(f))
+            .Select(f => new PartialModelFile(
+                f.FullName, Path.GetRelativePath(Root, f.FullName).Replace('\\', '/'), f.Length, f.LastWriteTimeUtc, f.LastWriteTimeUtc < cutoff.UtcDateTime))
+            .OrderBy(f => f.ModifiedUtc)
+            .ToList();
+    }
+
     /// <summary>Removes .part files (and their resume maps) untouched for longer than the configured age; returns how many.</summary>
     public int CleanStalePartFiles(Func<string, bool>? isInUse = null)
     {
@@ -108,7 +128,7 @@ public sealed partial class ModelStore(
             return 0;
         }
 
-        var cutoff = timeProvider.GetUtcNow() - options.Value.StalePartAge;
+        var cutoff = StaleCutoff();
         var removed = 0;
         foreach (var part in Directory.EnumerateFiles(Root, "*" + PartSuffix, SearchOption.AllDirectories))
         {
@@ -155,6 +175,8 @@ public sealed partial class ModelStore(
         var installed = new FileInfo(target);
         return new InstalledModelFile(repo, fileName ?? source.Name, installed.FullName, installed.Length, installed.LastWriteTimeUtc);
     }
+
+    private DateTimeOffset StaleCutoff() => timeProvider.GetUtcNow() - options.Value.StalePartAge;
 
     private void RemoveEmptyFolders(string folder)
     {

@@ -102,6 +102,29 @@ public sealed class SystemMemoryReaderTests : IDisposable
         Assert.True(memory.AvailableRamBytes > 0);
     }
 
+    [Fact]
+    public void Without_proc_meminfo_the_runtime_view_of_physical_memory_is_used_and_still_capped_by_a_cgroup()
+    {
+        Write("cgroup/memory.max", (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Write("cgroup/memory.current", (100L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var memory = Read();
+
+        Assert.Equal(Math.Min(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, 512L * 1024 * 1024), memory.TotalRamBytes);
+        Assert.InRange(memory.AvailableRamBytes, 1, 412L * 1024 * 1024);
+    }
+
+    [Fact]
+    public void A_meminfo_without_MemAvailable_falls_back_to_the_runtime_view()
+    {
+        Write("proc/meminfo", "MemTotal:       16000000 kB\nMemFree:         1000 kB\n");
+
+        var memory = Read();
+
+        Assert.Equal(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, memory.TotalRamBytes);
+        Assert.InRange(memory.AvailableRamBytes, 0, memory.TotalRamBytes);
+    }
+
     private MachineMemory Read() => new SystemMemoryReader(new NoGpuMemoryProbe(), Proc, Cgroup).Read();
 
     private void WriteMeminfo(long totalKb, long availableKb) =>

@@ -235,6 +235,60 @@ public class DownloadManagerTests
     }
 
     [Fact]
+    public async Task Cancelling_a_paused_download_deletes_its_partial_file_and_ends_it_cancelled()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        fixture.Hub.Faults.BandwidthBytesPerSecond = 500_000;
+        var job = Manager(fixture).Start(Repo, FileName);
+        await WaitUntilAsync(() => job.Progress.BytesDone > 0);
+        job.Pause();
+        await WaitUntilAsync(() => job.State == DownloadState.Paused);
+
+        job.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => job.WaitAsync().WaitAsync(Patience));
+        Assert.Equal(DownloadState.Cancelled, job.State);
+        Assert.Empty(Directory.EnumerateFiles(fixture.ModelsDirectory, "*", SearchOption.AllDirectories));
+        job.Resume();
+        Assert.Equal(DownloadState.Cancelled, job.State);
+    }
+
+    [Fact]
+    public async Task A_file_already_installed_completes_without_fetching_its_bytes_again()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        var path = await Manager(fixture).Start(Repo, FileName).WaitAsync().WaitAsync(Patience);
+        var servedBefore = fixture.Hub.Log.ServedRanges.Count;
+
+        // A fresh manager, as after a restart: it only knows what is on disk.
+        var again = Manager(fixture).Start(Repo, FileName);
+
+        Assert.Equal(path, await again.WaitAsync().WaitAsync(Patience));
+        Assert.Equal(servedBefore, fixture.Hub.Log.ServedRanges.Count);
+        Assert.Equal(DownloadState.Completed, again.State);
+    }
+
+    [Fact]
+    public async Task A_file_that_changes_on_the_hub_mid_download_fails_in_words_and_installs_nothing()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        fixture.Hub.Faults.BandwidthBytesPerSecond = 500_000;
+        var job = Manager(fixture).Start(Repo, FileName);
+        await WaitUntilAsync(() => job.Progress.BytesDone > 0);
+
+        // A new upload replaces the file and the signed link expires: resolving again finds other content.
+        fixture.Hub.Add(FakeHubServices.RepoWithRandomFile("acme/model-GGUF", FileName, (ChunkSize * 6) + 1000, seed: 99));
+        fixture.Hub.Faults.FailNext(1, 403, FakeHubRoute.Cdn);
+        fixture.Hub.Faults.BandwidthBytesPerSecond = null;
+
+        var error = await Assert.ThrowsAsync<HubBadResponseException>(() => job.WaitAsync().WaitAsync(Patience));
+
+        Assert.Contains("changed on the Hub during the download", error.Message, StringComparison.Ordinal);
+        Assert.Equal(DownloadState.Failed, job.State);
+        Assert.False(File.Exists(Path.Combine(fixture.ModelsDirectory, "acme", "model-GGUF", FileName)));
+    }
+
+    [Fact]
     public async Task Progress_reports_bytes_speed_and_the_states_in_order()
     {
         await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());

@@ -54,6 +54,36 @@ public class GgufRoundTripTests
         }
     }
 
+    public static TheoryData<GgufValueType, Array> ArraysOfEveryPrimitive => new()
+    {
+        { GgufValueType.UInt8, new byte[] { 0, 127, 255 } },
+        { GgufValueType.Int8, new sbyte[] { -128, 0, 127 } },
+        { GgufValueType.UInt16, new ushort[] { 0, 1, 65535 } },
+        { GgufValueType.Int16, new short[] { -32768, 7, 32767 } },
+        { GgufValueType.UInt32, new uint[] { 0, 4_000_000_000 } },
+        { GgufValueType.Int32, new[] { int.MinValue, -1, int.MaxValue } },
+        { GgufValueType.Float32, new[] { -0.5f, float.Epsilon, 3e38f } },
+        { GgufValueType.UInt64, new[] { 0UL, ulong.MaxValue } },
+        { GgufValueType.Int64, new[] { long.MinValue, 42L, long.MaxValue } },
+        { GgufValueType.Float64, new[] { double.MinValue, 1e-300 } },
+        { GgufValueType.Bool, new[] { false, true } },
+    };
+
+    [Theory]
+    [MemberData(nameof(ArraysOfEveryPrimitive))]
+    public async Task An_array_of_every_element_type_keeps_its_extreme_values(GgufValueType elementType, Array items)
+    {
+        var written = GgufValue.Array(new GgufArray(elementType, items));
+        using var file = new MemoryStream();
+        GgufWriter.Write(file, [new("general.architecture", GgufValue.String("llama")), new("test.array", written), new("test.after", GgufValue.UInt32(7))], []);
+        file.Position = 0;
+
+        var header = await GgufReader.ReadAsync(file);
+
+        AssertSameValue(written, header["test.array"]!);
+        Assert.Equal(7, header.GetInteger("test.after"));
+    }
+
     [Fact]
     public async Task Tensor_infos_of_a_generated_model_match_what_the_writer_wrote()
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using WebChat.Engine.Gguf;
+using WebChat.Engine.Gguf.Writing;
 using WebChat.Engine.Inference;
 using WebChat.Tests.Support.Models;
 using static WebChat.Tests.Unit.Engine.Inference.RealModel;
@@ -318,5 +319,128 @@ public sealed class InferenceEngineTests
         var updates = await CollectAsync(engine.StreamChatAsync(Ask("hello", maxTokens: 2)));
         Assert.NotEqual(FinishReason.Error, Summary(updates).FinishReason);
         Assert.Equal(EngineState.Ready, engine.Status.State);
+    }
+    [Fact]
+    public async Task A_context_that_llama_cpp_refuses_is_a_load_error_and_the_engine_keeps_working()
+    {
+        // The tiny model's head size (16) is not a multiple of Q8_0's block (32): llama.cpp creates no context.
+        await using var engine = CreateEngine();
+
+        var error = await Assert.ThrowsAsync<ModelLoadException>(() => engine.LoadAsync(Load() with { KvCacheType = KvCacheType.Q8_0 }));
+
+        Assert.Contains("Q8_0 KV cache", error.Message, StringComparison.Ordinal);
+        Assert.Equal(EngineState.Failed, engine.Status.State);
+        await engine.LoadAsync(Load());
+        var updates = await CollectAsync(engine.StreamChatAsync(Ask("hello", maxTokens: 2)));
+        Assert.NotEqual(FinishReason.Error, Summary(updates).FinishReason);
+    }
+
+    [Fact]
+    public async Task A_gguf_of_an_architecture_llama_cpp_does_not_know_fails_to_load_with_a_typed_error()
+    {
+        var spec = TestModels.TinySpec;
+        var metadata = LlamaModelWriter.Metadata(spec, SentencePieceVocabulary.Build(spec.VocabularySize, chatTokens: true))
+            .Select(entry => entry.Key == "general.architecture" ? new KeyValuePair<string, GgufValue>(entry.Key, GgufValue.String("not-an-architecture")) : entry)
+            .ToList();
+        var path = Path.Combine(Path.GetTempPath(), $"unknown-architecture-{Guid.NewGuid():N}.gguf");
+        using (var file = File.Create(path))
+        {
+            GgufWriter.Write(file, metadata, LlamaModelWriter.Tensors(spec));
+        }
+
+        try
+        {
+            await using var engine = CreateEngine();
+            var error = await Assert.ThrowsAsync<ModelLoadException>(() => engine.LoadAsync(Load(path)));
+            Assert.Contains("unsupported architecture", error.Message, StringComparison.Ordinal);
+            Assert.Equal(new EngineStatus(EngineState.Failed, path, Path.GetFileNameWithoutExtension(path), Error: error.Message), engine.Status);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Cancelling_a_load_leaves_the_engine_empty_not_loading()
+    {
+        await using var engine = CreateEngine();
+        using var cancel = new CancellationTokenSource();
+        using var subscription = engine.Subscribe(s =>
+        {
+            if (s.State == EngineState.Loading && s.LoadProgress > 0)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.LoadAsync(Load(), cancel.Token));
+
+        Assert.Equal(EngineStatus.Empty, engine.Status);
+    }
+
+    [Fact]
+    public async Task A_failing_status_subscriber_neither_stops_the_load_nor_the_other_subscribers()
+    {
+        await using var engine = CreateEngine();
+        var seen = new List<EngineState>();
+        using var failing = engine.Subscribe(_ => throw new InvalidOperationException("a page that crashed"));
+        using var healthy = engine.Subscribe(s => seen.Add(s.State));
+
+        await engine.LoadAsync(Load());
+
+        Assert.Equal(EngineState.Ready, engine.Status.State);
+        Assert.Equal(EngineState.Ready, seen[^1]);
+    }
+    [Fact]
+    public async Task Loading_the_serving_model_again_with_the_same_settings_keeps_its_answers_running()
+    {
+        await using var engine = CreateEngine();
+        await engine.LoadAsync(Load());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stream = engine.StreamChatAsync(Endless() with { MaxTokens = 40 }, cancel.Token).GetAsyncEnumerator(cancel.Token);
+        Assert.True(await stream.MoveNextAsync());
+
+        await engine.LoadAsync(Load());
+
+        var updates = new List<ChatUpdate> { stream.Current };
+        while (await stream.MoveNextAsync())
+        {
+            updates.Add(stream.Current);
+        }
+
+        await stream.DisposeAsync();
+        // A reload would have ended it as Cancelled ("the model was switched").
+        Assert.Contains(Summary(updates).FinishReason, new[] { FinishReason.Stop, FinishReason.Length });
+        Assert.Equal(EngineState.Ready, engine.Status.State);
+    }
+    [Fact]
+    public async Task When_the_backend_breaks_the_engine_reports_failed_with_the_reason()
+    {
+        var backend = new FakeInferenceBackend(2, 4096) { BeforeDecode = () => throw new InvalidOperationException("device lost") };
+        await using var engine = new InferenceEngine(
+            new FixedBackendLoader(backend), Microsoft.Extensions.Options.Options.Create(Options()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await engine.LoadAsync(Load());
+        var failed = new TaskCompletionSource<EngineStatus>();
+        using var subscription = engine.Subscribe(s =>
+        {
+            if (s.State == EngineState.Failed)
+            {
+                failed.TrySetResult(s);
+            }
+        });
+
+        var updates = await CollectAsync(engine.StreamChatAsync(Ask("hello")));
+
+        Assert.Equal(FinishReason.Error, Summary(updates).FinishReason);
+        var status = await failed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("The engine failed: device lost", status.Error);
+        Assert.Equal(TestModels.Tiny, status.ModelPath);
+    }
+
+    /// <summary>Hands the engine a prepared backend, so the engine's reaction to a breaking backend can be seen.</summary>
+    private sealed class FixedBackendLoader(IInferenceBackend backend) : IBackendLoader
+    {
+        public Task<IInferenceBackend> LoadAsync(ModelLoadOptions options, IProgress<double> progress, CancellationToken cancellationToken) => Task.FromResult(backend);
     }
 }

@@ -356,4 +356,19 @@ public sealed class SchedulerTests : IAsyncDisposable
         Assert.Equal(cold, _backend.Samplers[0]);
         Assert.Equal(hot, _backend.Samplers[1]);
     }
+    [Fact]
+    public async Task A_backend_that_breaks_ends_every_request_with_the_error_and_refuses_later_ones()
+    {
+        await using var scheduler = CreateScheduler(new FakeInferenceBackend(2, 4096) { BeforeDecode = () => throw new InvalidOperationException("device lost") });
+
+        var updates = await ReadAllAsync(scheduler.Submit(Request("Hi"), CancellationToken.None));
+        await scheduler.Completion;
+
+        var summary = Summary(updates);
+        Assert.Equal(FinishReason.Error, summary.FinishReason);
+        Assert.Equal("The engine failed: device lost", summary.Message);
+        Assert.True(scheduler.Failed);
+        var refused = Assert.Throws<ModelNotReadyException>(() => scheduler.Submit(Request("Again"), CancellationToken.None));
+        Assert.Equal("The engine failed: device lost", refused.Message);
+    }
 }

@@ -97,6 +97,58 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public void Partial_files_are_listed_oldest_first_with_their_size_and_whether_cleanup_counts_them_stale()
+    {
+        var old = Write("acme/tiny-GGUF/old.gguf.part", 30);
+        Write("acme/tiny-GGUF/old.gguf.part.json", 5);
+        var recent = Write("other/big-GGUF/sub/new.gguf.part", 20);
+        Write("acme/tiny-GGUF/done.gguf", 50);
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddDays(-3));
+        File.SetLastWriteTimeUtc(recent, DateTime.UtcNow.AddHours(-1));
+
+        var partials = _store.ListPartialFiles();
+
+        Assert.Equal(
+            [("acme/tiny-GGUF/old.gguf.part", 30L, true), ("other/big-GGUF/sub/new.gguf.part", 20L, false)],
+            partials.Select(p => (p.RelativePath, p.SizeBytes, p.IsStale)));
+        Assert.Equal(old, partials[0].FullPath);
+    }
+
+    [Fact]
+    public void A_models_folder_that_does_not_exist_yet_holds_nothing_and_removes_nothing()
+    {
+        Assert.False(Directory.Exists(_root));
+
+        Assert.Empty(_store.ListInstalled());
+        Assert.Empty(_store.DiskUsage());
+        Assert.Empty(_store.ListPartialFiles());
+        Assert.Equal(0, _store.CleanStalePartFiles());
+        Assert.Equal(0, _store.DeleteModel(Repo));
+        Assert.False(Directory.Exists(_root));
+    }
+
+    [Fact]
+    public void Folders_that_are_not_owner_and_repository_names_are_not_listed_as_models()
+    {
+        Write(".cache/x/a.gguf", 10);
+        Write("acme/tiny-GGUF/b.gguf", 10);
+
+        Assert.Equal(["b.gguf"], _store.ListInstalled().Select(f => f.FileName));
+    }
+
+    [Fact]
+    public void Deleting_a_file_also_removes_its_partial_download_and_reports_whether_it_existed()
+    {
+        var part = Write("acme/tiny-GGUF/a.gguf.part", 10);
+        var map = Write("acme/tiny-GGUF/a.gguf.part.json", 10);
+
+        Assert.False(_store.DeleteFile(Repo, "a.gguf"));
+        Assert.False(File.Exists(part));
+        Assert.False(File.Exists(map));
+        Assert.False(Directory.Exists(Path.Combine(_root, "acme")));
+    }
+
+    [Fact]
     public async Task Importing_a_gguf_by_copy_installs_the_same_bytes()
     {
         var source = GgufLikeFile();

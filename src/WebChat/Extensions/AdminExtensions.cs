@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebChat.Services.Admin;
+
+namespace WebChat.Extensions;
+
+internal static class AdminExtensions
+{
+    /// <summary>The admin pages' services: storage report, partial-file cleanup, model removal, usage statistics.</summary>
+    public static IHostApplicationBuilder AddWebChatAdmin(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StorageReader>();
+        builder.Services.AddSingleton<PartialFileCleanup>();
+        builder.Services.AddSingleton<ModelRemoval>();
+        builder.Services.AddSingleton<UsageStatistics>();
+        return builder;
+    }
+}
