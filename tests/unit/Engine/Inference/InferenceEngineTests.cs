@@ -61,6 +61,11 @@ public sealed class InferenceEngineTests
             {
                 stepsAfterCancel++;
             }
+            else
+            {
+                // The tiny model writes 400 tokens in a few hundred milliseconds: paced, the answer outlasts a reader slowed by a busy machine.
+                Thread.Sleep(10);
+            }
         };
         var updates = new List<ChatUpdate>();
 
