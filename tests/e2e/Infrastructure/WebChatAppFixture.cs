@@ -51,7 +51,7 @@ public class WebChatAppFixture : IAsyncLifetime
         factory = new WebChatFactory(DataDirectory, Settings, ConfigureWebHost).StartOnLoopback();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseAddress = new Uri(addresses.Addresses.First());
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         Browser = await BrowserLauncher.LaunchAsync(playwright);
     }
@@ -61,7 +61,7 @@ public class WebChatAppFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString() });
         // Generous: two cores shared by the app, Chromium and the test run (and other builds on a dev machine).
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 
