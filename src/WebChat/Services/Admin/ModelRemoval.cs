@@ -15,7 +15,7 @@ public sealed record ModelRemovalResult(string? Problem, int FilesRemoved, int R
     public static ModelRemovalResult Failed(string reason) => new(reason, 0, 0);
 }
 
-/// <summary>Deletes a repository's files from the models folder and its InstalledModel rows, unless the engine or a download uses it.</summary>
+/// <summary>Deletes a repository's files from the models folder and its InstalledModel rows, unless a download or an answer in progress uses it.</summary>
 public sealed class ModelRemoval(ModelStore store, IInferenceEngine engine, DownloadManager downloads, IDbContextFactory<WebChatDbContext> dbFactory)
 {
     public async Task<ModelRemovalResult> DeleteAsync(string repository, CancellationToken cancellationToken = default)
@@ -25,9 +25,17 @@ public sealed class ModelRemoval(ModelStore store, IInferenceEngine engine, Down
             return ModelRemovalResult.Failed($"'{repository}' is not a model of the models folder (owner/name).");
         }
 
-        if (LoadedModels.IsInside(LoadedModels.PathOf(engine.Status), store, repo))
+        // The Library's rule too: an idle loaded model is unloaded first; one that is answering is never cut off.
+        var status = engine.Status;
+        if (LoadedModels.IsInside(LoadedModels.PathOf(status), store, repo))
         {
-            return ModelRemovalResult.Failed($"{repo} is the model the engine has loaded; load another model or unload it first.");
+            if (status.ActiveSequences > 0 || status.QueuedRequests > 0)
+            {
+                return ModelRemovalResult.Failed(
+                    $"{repo} is the model the engine has loaded and it is answering {status.ActiveSequences + status.QueuedRequests} request(s); try again when they finish, or unload it first.");
+            }
+
+            await engine.UnloadAsync(cancellationToken);
         }
 
         // A paused job would write into the folder again when resumed.

@@ -4,6 +4,7 @@ using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Downloads;
 using WebChat.Engine.Hub;
+using WebChat.Engine.Inference;
 using WebChat.Engine.Storage;
 using WebChat.Services.Admin;
 using WebChat.Tests.Support.FakeHub;
@@ -31,19 +32,38 @@ public sealed class ModelRemovalTests
     }
 
     [Fact]
-    public async Task The_model_the_engine_serves_is_refused_with_a_reason_and_keeps_its_files_and_rows()
+    public async Task The_model_the_engine_is_answering_with_is_refused_with_a_reason_and_keeps_its_files_and_rows()
     {
         await using var hub = await FakeHubFixture.StartAsync();
         await using var app = await AppServicesHost.StartAsync();
         var store = hub.Services().GetRequiredService<ModelStore>();
         var loaded = await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf");
+        var engine = FixedStatusEngine.Answering(loaded);
 
-        var result = await Removal(hub, app, FixedStatusEngine.Serving(loaded)).DeleteAsync("acme/tiny-GGUF");
+        var result = await Removal(hub, app, engine).DeleteAsync("acme/tiny-GGUF");
 
         Assert.False(result.Removed);
-        Assert.Contains("loaded", result.Problem, StringComparison.Ordinal);
+        Assert.Contains("answering 1 request", result.Problem, StringComparison.Ordinal);
+        Assert.Equal(EngineState.Ready, engine.Status.State);
         Assert.True(File.Exists(loaded));
         Assert.Equal(["acme/tiny-GGUF/a.gguf"], await RowIdsAsync(app));
+    }
+
+    [Fact]
+    public async Task The_loaded_model_when_idle_is_unloaded_first_then_deleted()
+    {
+        await using var hub = await FakeHubFixture.StartAsync();
+        await using var app = await AppServicesHost.StartAsync();
+        var store = hub.Services().GetRequiredService<ModelStore>();
+        var loaded = await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf");
+        var engine = FixedStatusEngine.Serving(loaded);
+
+        var result = await Removal(hub, app, engine).DeleteAsync("acme/tiny-GGUF");
+
+        Assert.True(result.Removed, result.Problem);
+        Assert.Equal(EngineState.Empty, engine.Status.State);
+        Assert.False(File.Exists(loaded));
+        Assert.Empty(await RowIdsAsync(app));
     }
 
     [Fact]

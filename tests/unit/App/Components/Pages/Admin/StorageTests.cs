@@ -50,10 +50,10 @@ public sealed class StorageTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Deleting_the_loaded_model_is_refused_with_the_reason_after_confirming()
+    public void Deleting_the_model_that_is_answering_is_refused_with_the_reason_after_confirming()
     {
         var loaded = Install("acme/tiny-GGUF/a.gguf");
-        Services.AddSingleton<IInferenceEngine>(FixedStatusEngine.Serving(loaded));
+        Services.AddSingleton<IInferenceEngine>(FixedStatusEngine.Answering(loaded));
         var dialogs = Render<MudDialogProvider>();
         var page = Render<Storage>();
         Assert.Contains("loaded", page.Find("tbody").TextContent, StringComparison.Ordinal);
@@ -61,7 +61,7 @@ public sealed class StorageTests : BunitContext, IAsyncLifetime
         page.Find("button[aria-label='Delete acme/tiny-GGUF']").Click();
         ConfirmDelete(dialogs);
 
-        page.WaitForAssertion(() => Assert.Contains(Snackbars(), m => m.Contains("the engine has loaded", StringComparison.Ordinal)));
+        page.WaitForAssertion(() => Assert.Contains(Snackbars(), m => m.Contains("the engine has loaded and it is answering", StringComparison.Ordinal)));
         Assert.True(File.Exists(loaded));
     }
 
