@@ -142,25 +142,9 @@ public sealed class DiscoverPageTests : BunitContext, IAsyncLifetime
         Assert.Empty(page.FindAll("button[aria-label^='Download']"));
     }
 
-    private async Task SignInAsync(string name)
-    {
-        var principal = await ModelTestUsers.RegisterAsync(_app.Services, name);
-        _auth.SetAuthorized(name);
-        _auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
-        if (principal.IsInRole(Roles.Admin))
-        {
-            _auth.SetRoles(Roles.Admin);
-        }
-    }
+    private Task SignInAsync(string name) => _auth.SignInAsync(_app.Services, name);
 
-    // MudSelect needs a popover provider on the page, as MainLayout has.
-    private IRenderedComponent<ContainerFragment> RenderPage() => Render(builder =>
-    {
-        builder.OpenComponent<MudPopoverProvider>(0);
-        builder.CloseComponent();
-        builder.OpenComponent<Discover>(1);
-        builder.CloseComponent();
-    });
+    private IRenderedComponent<ContainerFragment> RenderPage() => this.RenderWithPopovers<Discover>();
 
     private static AngleSharp.Dom.IElement Result(IRenderedComponent<ContainerFragment> page, string repo) =>
         page.Find($"[data-testid=model-result][data-repo='{repo}']");

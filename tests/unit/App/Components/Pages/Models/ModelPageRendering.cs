@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.Rendering;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WebChat.Services.Accounts;
+using WebChat.Tests.Unit.App.Services.Models;
+
+namespace WebChat.Tests.Unit.App.Components.Pages.Models;
+
+/// <summary>What the Discover and Library page tests share: signing a real account in, and rendering a page as MainLayout hosts it.</summary>
+internal static class ModelPageRendering
+{
+    /// <summary>Registers a real account (the first is the admin) and signs it in to bUnit's authorization.</summary>
+    public static async Task SignInAsync(this BunitAuthorizationContext auth, IServiceProvider services, string name)
+    {
+        var principal = await ModelTestUsers.RegisterAsync(services, name);
+        auth.SetAuthorized(name);
+        auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
+        if (principal.IsInRole(Roles.Admin))
+        {
+            auth.SetRoles(Roles.Admin);
+        }
+    }
+
+    /// <summary>Renders the page beside a popover provider: MudSelect needs one, as MainLayout has.</summary>
+    public static IRenderedComponent<ContainerFragment> RenderWithPopovers<TPage>(this BunitContext context)
+        where TPage : IComponent => context.Render(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<TPage>(1);
+            builder.CloseComponent();
+        });
+}
