@@ -21,7 +21,7 @@ public partial class LiveAnswer
     [Parameter, EditorRequired] public IMarkdownRenderer Renderer { get; set; } = default!;
 
     /// <summary>Shortest time between two renders.</summary>
-    [Parameter] public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+    [Parameter] public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(33);
 
     [Parameter] public TimeProvider Time { get; set; } = TimeProvider.System;
 

@@ -12,8 +12,12 @@ public sealed class ChatOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The shortest time between two renders of a streaming answer in one browser tab.</summary>
+    /// <remarks>
+    /// 33 ms (30 renders a second): on 2 cores, four tabs streaming at 20 ms apart overloaded browser and server
+    /// (token-to-DOM p95 330-600 ms) while 33 ms kept it at 80-95 ms; bench/results/chat.md.
+    /// </remarks>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
-    public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan RenderInterval { get; set; } = TimeSpan.FromMilliseconds(33);
 
     /// <summary>Longest title taken from the first message.</summary>
     [Range(10, 200)]
