@@ -2,12 +2,10 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.Rendering;
 using Bunit.TestDoubles;
-using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
-using MudBlazor.Services;
 using WebChat.Components.Pages.Models;
 using WebChat.Data;
 using WebChat.Data.Entities;
@@ -56,11 +54,7 @@ public sealed class DiscoverPageTests : BunitContext, IAsyncLifetime
             ("WebChat:Hub:Endpoint", _hub.BaseAddress.ToString()),
             ("WebChat:Hub:MaxRetries", "1"),
             ("WebChat:Hub:RetryBaseDelay", "00:00:00.010"));
-        Services.AddMudServices();
-        Services.AddFallbackServiceProvider(_app.Services);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        _auth = AddAuthorization();
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _auth = this.HostOnAppServices(_app.Services);
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -2,11 +2,9 @@ using System.Security.Claims;
 using Bunit;
 using Bunit.Rendering;
 using Bunit.TestDoubles;
-using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
-using MudBlazor.Services;
 using WebChat.Components.Pages.Models;
 using WebChat.Engine.Inference;
 using WebChat.Extensions;
@@ -34,11 +32,7 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
             builder.Services.AddSingleton<IInferenceEngine>(_engine);
             builder.Services.TryAddSingleton<ModelChoices>();
         });
-        Services.AddMudServices();
-        Services.AddFallbackServiceProvider(_app.Services);
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        _auth = AddAuthorization();
-        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        _auth = this.HostOnAppServices(_app.Services);
     }
 
     async Task IAsyncLifetime.DisposeAsync()
