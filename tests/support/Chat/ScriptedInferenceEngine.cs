@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using WebChat.Engine;
 using WebChat.Engine.Inference;
 
 namespace WebChat.Tests.Support.Chat;
@@ -10,7 +12,7 @@ namespace WebChat.Tests.Support.Chat;
 /// </summary>
 public sealed class ScriptedInferenceEngine : IInferenceEngine
 {
-    private readonly List<Action<EngineStatus>> _subscribers = [];
+    private readonly Observers<EngineStatus> _subscribers = new();
     private readonly Lock _gate = new();
 
     public EngineStatus Status { get; private set; } = new(EngineState.Ready, "/models/scripted.gguf", "scripted-model");
@@ -34,35 +36,13 @@ public sealed class ScriptedInferenceEngine : IInferenceEngine
     /// <summary>Every request received, in order.</summary>
     public List<ChatRequest> Requests { get; } = [];
 
-    public IDisposable Subscribe(Action<EngineStatus> onChange)
-    {
-        lock (_gate)
-        {
-            _subscribers.Add(onChange);
-        }
-
-        return new Unsubscriber(() =>
-        {
-            lock (_gate)
-            {
-                _subscribers.Remove(onChange);
-            }
-        });
-    }
+    public IDisposable Subscribe(Action<EngineStatus> onChange) => _subscribers.Add(onChange);
 
     public void SetStatus(EngineStatus status)
     {
         Status = status;
-        Action<EngineStatus>[] subscribers;
-        lock (_gate)
-        {
-            subscribers = [.. _subscribers];
-        }
-
-        foreach (var subscriber in subscribers)
-        {
-            subscriber(status);
-        }
+        // A test's subscriber that throws fails the test, as it did before the shared Observers.
+        _subscribers.Notify(status, exception => ExceptionDispatchInfo.Capture(exception).Throw());
     }
 
     public async Task LoadAsync(ModelLoadOptions options, CancellationToken cancellationToken = default)
@@ -164,10 +144,5 @@ public sealed class ScriptedInferenceEngine : IInferenceEngine
             DroppedTurns = DroppedTurns,
             Model = Status.ModelName,
         };
-    }
-
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        public void Dispose() => dispose();
     }
 }
