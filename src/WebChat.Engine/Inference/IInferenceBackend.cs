@@ -44,8 +44,8 @@ internal interface IInferenceBackend : IDisposable
     /// <summary>Keeps the first <paramref name="keep"/> tokens of the sequence's KV cache and drops the rest.</summary>
     void Truncate(int sequence, int keep);
 
-    /// <summary>Decodes everything queued as one batch. Only a shutdown token: a cancelled decode would lose the batch.</summary>
-    Task<DecodeOutcome> DecodeAsync(CancellationToken shutdown);
+    /// <summary>Decodes everything queued as one batch, on the calling thread (the scheduler's own).</summary>
+    DecodeOutcome Decode();
 
     /// <summary>Starts a fresh sampler for the sequence's next answer.</summary>
     void ResetSampler(int sequence, SamplingOptions sampling);

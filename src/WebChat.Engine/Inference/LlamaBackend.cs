@@ -1,6 +1,5 @@
 using System.Text;
 using LLama;
-using LLama.Batched;
 using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
@@ -9,18 +8,23 @@ using LLama.Sampling;
 namespace WebChat.Engine.Inference;
 
 /// <summary>
-/// The real backend: LLamaSharp's BatchedExecutor with one Conversation per sequence. Every member except the
-/// tokenizer and template ones is called from the scheduler's loop only, including Dispose, so conversations are
-/// never finalized on the GC thread.
+/// The real backend: one LLamaSharp context whose sequences share one batch, decoded synchronously on the
+/// scheduler's own thread. Positions and the batch index of each sequence's logits are kept here, so a step costs
+/// one llama_decode and nothing else: no thread hop per step (an OpenMP team belongs to the calling thread) and no
+/// per-sequence objects. Every member except the tokenizer and template ones is called from the scheduler's loop only.
 /// </summary>
 internal sealed class LlamaBackend : IInferenceBackend
 {
     private readonly LLamaWeights _weights;
     private readonly ModelParams _contextParams;
     private readonly string? _templateSource;
-    private readonly Conversation?[] _conversations;
     private readonly DefaultSamplingPipeline?[] _samplers;
-    private BatchedExecutor _executor;
+
+    // Tokens each sequence holds in the KV cache (including queued ones), and where its last queued token sits in the batch.
+    private readonly int[] _positions;
+    private readonly int[] _logitIndex;
+    private readonly LLamaBatch _batch = new();
+    private LLamaContext _context;
 
     public LlamaBackend(LLamaWeights weights, ModelParams contextParams, int sequenceCount, int contextPerSequence, string modelName, string fallbackTemplate)
     {
@@ -29,13 +33,15 @@ internal sealed class LlamaBackend : IInferenceBackend
         SequenceCount = sequenceCount;
         ContextPerSequence = contextPerSequence;
         ModelName = modelName;
-        _conversations = new Conversation?[sequenceCount];
         _samplers = new DefaultSamplingPipeline?[sequenceCount];
+        _positions = new int[sequenceCount];
+        _logitIndex = new int[sequenceCount];
+        Array.Fill(_logitIndex, -1);
 
         var own = weights.NativeHandle.GetTemplate(null, strict: false);
         _templateSource = own ?? fallbackTemplate;
         TemplateName = own is null ? fallbackTemplate : "model";
-        _executor = CreateExecutor();
+        _context = CreateContext();
     }
 
     public string ModelName { get; }
@@ -90,44 +96,48 @@ internal sealed class LlamaBackend : IInferenceBackend
 
     public void Prompt(int sequence, ReadOnlySpan<int> tokens)
     {
-        var conversation = _conversations[sequence] ??= _executor.Create();
-        var native = new LLamaToken[tokens.Length];
+        var id = (LLamaSeqId)sequence;
         for (var i = 0; i < tokens.Length; i++)
         {
-            native[i] = tokens[i];
+            // Logits only for the last token: the next answer token comes from there.
+            var index = _batch.Add(tokens[i], _positions[sequence]++, id, i == tokens.Length - 1);
+            if (i == tokens.Length - 1)
+            {
+                _logitIndex[sequence] = index;
+            }
         }
-
-        conversation.Prompt(native.AsSpan());
     }
 
     public void Truncate(int sequence, int keep)
     {
-        if (_conversations[sequence] is not { } conversation)
+        if (keep >= _positions[sequence])
         {
             return;
         }
 
-        if (keep == 0)
-        {
-            // Disposing removes the sequence from the KV cache and frees its id for the next Create.
-            conversation.Dispose();
-            _conversations[sequence] = null;
-        }
-        else if (keep < conversation.TokenCount)
-        {
-            conversation.Rewind(conversation.TokenCount - keep);
-        }
+        _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)sequence, keep, -1);
+        _positions[sequence] = keep;
+        _logitIndex[sequence] = -1;
     }
 
-    public async Task<DecodeOutcome> DecodeAsync(CancellationToken shutdown)
+    public DecodeOutcome Decode()
     {
-        var result = await _executor.Infer(shutdown);
-        return result switch
+        if (_batch.TokenCount == 0)
         {
-            DecodeResult.Ok => DecodeOutcome.Ok,
-            DecodeResult.NoKvSlot => DecodeOutcome.NoKvSlot,
-            _ => throw new LLamaDecodeError(result),
-        };
+            return DecodeOutcome.Ok;
+        }
+
+        var result = _context.Decode(_batch);
+        switch (result)
+        {
+            case DecodeResult.Ok:
+                _batch.Clear();
+                return DecodeOutcome.Ok;
+            case DecodeResult.NoKvSlot:
+                return DecodeOutcome.NoKvSlot;
+            default:
+                throw new LLamaDecodeError(result);
+        }
     }
 
     public void ResetSampler(int sequence, SamplingOptions sampling)
@@ -146,28 +156,32 @@ internal sealed class LlamaBackend : IInferenceBackend
 
     public int Sample(int sequence)
     {
-        var conversation = _conversations[sequence] ?? throw new InvalidOperationException($"Sequence {sequence} has nothing decoded.");
+        var index = _logitIndex[sequence];
         var sampler = _samplers[sequence] ?? throw new InvalidOperationException($"Sequence {sequence} has no sampler.");
-        return (int)conversation.Sample(sampler);
+        return index < 0
+            ? throw new InvalidOperationException($"Sequence {sequence} has nothing decoded.")
+            : (int)sampler.Sample(_context.NativeHandle, index);
     }
 
     public void Reset()
     {
-        DisposeConversations();
-        _executor.Dispose();
-        _executor = CreateExecutor();
+        _batch.Clear();
+        Array.Clear(_positions);
+        Array.Fill(_logitIndex, -1);
+        _context.Dispose();
+        _context = CreateContext();
     }
 
-    // LLamaSharp hands back an executor over a null context when llama.cpp refuses to create one; the first decode would then crash the process.
-    private BatchedExecutor CreateExecutor()
+    // LLamaSharp hands back a context over a null handle when llama.cpp refuses to create one; the first decode would then crash the process.
+    private LLamaContext CreateContext()
     {
-        var executor = new BatchedExecutor(_weights, _contextParams);
-        if (!executor.Context.NativeHandle.IsInvalid)
+        var context = _weights.CreateContext(_contextParams);
+        if (!context.NativeHandle.IsInvalid)
         {
-            return executor;
+            return context;
         }
 
-        executor.Dispose();
+        context.Dispose();
         var kvCache = _contextParams.TypeK is { } type && type != GGMLType.GGML_TYPE_F16
             ? $" with a {type.ToString().Replace("GGML_TYPE_", "", StringComparison.Ordinal)} KV cache (a quantized cache needs a head size divisible by its block size)"
             : "";
@@ -176,23 +190,13 @@ internal sealed class LlamaBackend : IInferenceBackend
 
     public void Dispose()
     {
-        DisposeConversations();
         foreach (var sampler in _samplers)
         {
             sampler?.Dispose();
         }
 
-        _executor.Dispose();
+        _context.Dispose();
         _weights.Dispose();
-    }
-
-    private void DisposeConversations()
-    {
-        for (var i = 0; i < _conversations.Length; i++)
-        {
-            _conversations[i]?.Dispose();
-            _conversations[i] = null;
-        }
     }
 
     private static string RoleName(ChatRole role) => role switch

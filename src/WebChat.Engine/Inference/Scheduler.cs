@@ -48,7 +48,9 @@ internal sealed class Scheduler : IAsyncDisposable
         _time = time;
         _logger = logger;
         _slots = Enumerable.Range(0, backend.SequenceCount).Select(i => new SequenceSlot(i)).ToArray();
-        _loop = Task.Run(RunAsync);
+        // A thread of its own: the decode runs on it, so llama.cpp's OpenMP team stays the same from step to step and
+        // no thread-pool hop sits between steps.
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Raised (from any thread) when the number of waiting or generating requests changes.</summary>
@@ -126,8 +128,9 @@ internal sealed class Scheduler : IAsyncDisposable
         _shutdown.Dispose();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
+        Thread.CurrentThread.Name = "WebChat inference loop";
         var shutdown = _shutdown.Token;
         try
         {
@@ -140,7 +143,7 @@ internal sealed class Scheduler : IAsyncDisposable
                 ReportQueuePositions();
                 if (!_slots.Any(s => s.Active is not null))
                 {
-                    if (!await _inbox.Reader.WaitToReadAsync(shutdown))
+                    if (!_inbox.Reader.WaitToReadAsync(shutdown).AsTask().GetAwaiter().GetResult())
                     {
                         break;
                     }
@@ -150,7 +153,7 @@ internal sealed class Scheduler : IAsyncDisposable
 
                 var step = QueueNextBatch();
                 var started = _time.GetTimestamp();
-                if (await DecodeWithRecoveryAsync(shutdown))
+                if (DecodeWithRecovery())
                 {
                     LearnStepSpeed(step, _time.GetElapsedTime(started));
                     StepCompleted?.Invoke(step);
@@ -342,9 +345,9 @@ internal sealed class Scheduler : IAsyncDisposable
     }
 
     // A full KV cache leaves the batch queued: free idle caches and retry; with none left, fail the active requests.
-    private async Task<bool> DecodeWithRecoveryAsync(CancellationToken shutdown)
+    private bool DecodeWithRecovery()
     {
-        while (await _backend.DecodeAsync(shutdown) == DecodeOutcome.NoKvSlot)
+        while (_backend.Decode() == DecodeOutcome.NoKvSlot)
         {
             var idle = _slots.Where(s => s.Active is null && s.Cached.Count > 0).MinBy(s => s.LastUsed);
             if (idle is null)

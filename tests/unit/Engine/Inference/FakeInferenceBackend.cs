@@ -26,8 +26,8 @@ internal sealed class FakeInferenceBackend(int sequences = 2, int contextPerSequ
     /// <summary>Tokens each sample returns in order, then end of generation; null answers "x" forever.</summary>
     public IReadOnlyList<int>? Answer { get; set; } = Chars("Hello!");
 
-    /// <summary>Awaited before every decode; lets a test hold the loop between steps.</summary>
-    public Func<Task>? BeforeDecode { get; set; }
+    /// <summary>Run before every decode, on the scheduler's thread; lets a test hold the loop between steps.</summary>
+    public Action? BeforeDecode { get; set; }
 
     /// <summary>How many of the next decodes report a full KV cache.</summary>
     public int FailNextDecodes { get; set; }
@@ -59,16 +59,16 @@ internal sealed class FakeInferenceBackend(int sequences = 2, int contextPerSequ
 
     public void Truncate(int sequence, int keep) => Kv[sequence].RemoveRange(keep, Kv[sequence].Count - keep);
 
-    public async Task<DecodeOutcome> DecodeAsync(CancellationToken shutdown)
+    public DecodeOutcome Decode()
     {
         if (BeforeDecode is { } before)
         {
-            await before();
+            before();
         }
         else
         {
             // A step takes a moment, as a real one does, so endless answers do not race to the context limit.
-            await Task.Delay(1, shutdown);
+            Thread.Sleep(1);
         }
 
         if (FailNextDecodes > 0)

@@ -53,7 +53,7 @@ public sealed class RealModelUtf8Tests
         public bool IsEndOfGeneration(int token) => token == EndMarker || inner.IsEndOfGeneration(token);
         public void Prompt(int sequence, ReadOnlySpan<int> tokens) => inner.Prompt(sequence, tokens);
         public void Truncate(int sequence, int keep) => inner.Truncate(sequence, keep);
-        public Task<DecodeOutcome> DecodeAsync(CancellationToken shutdown) => inner.DecodeAsync(shutdown);
+        public DecodeOutcome Decode() => inner.Decode();
         public void ResetSampler(int sequence, SamplingOptions sampling) => inner.ResetSampler(sequence, sampling);
         public void Reset() => inner.Reset();
         public void Dispose() => inner.Dispose();

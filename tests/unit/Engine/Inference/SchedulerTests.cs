@@ -77,7 +77,7 @@ public sealed class SchedulerTests : IAsyncDisposable
     [Fact]
     public async Task Chunks_shrink_when_steps_take_longer_than_the_step_budget()
     {
-        var backend = new FakeInferenceBackend(sequences: 1) { BeforeDecode = () => Task.Delay(TimeSpan.FromMilliseconds(64)) };
+        var backend = new FakeInferenceBackend(sequences: 1) { BeforeDecode = () => Thread.Sleep(64) };
         var options = new InferenceOptions { PrefillChunkTokens = 64, PrefillStepBudget = TimeSpan.FromMilliseconds(16) };
         await using var scheduler = new Scheduler(backend, options, TimeProvider.System, NullLogger.Instance);
 
