@@ -10,8 +10,9 @@ namespace WebChat.Bench.Inference;
 
 /// <summary>
 /// Does the thread that calls llama_decode matter? The CPU backend uses OpenMP, whose worker team belongs to the
-/// calling thread; LLamaSharp's BatchedExecutor decodes through Task.Run, so every step may start on a new thread.
-/// Compares, in one run: decode on the loop's own thread, through Task.Run, and on one dedicated thread.
+/// calling thread; LLamaSharp's BatchedExecutor decodes through Task.Run, so every step may start on a new thread (the
+/// engine used it until it moved its loop to a thread of its own). Compares, in one run: decode on the loop's own
+/// thread, through Task.Run, and on one dedicated thread.
 /// </summary>
 internal static class DecodeThreadBench
 {

@@ -47,7 +47,8 @@ internal static class InferenceBench
 
     private static async Task<ModelReport> MeasureModelAsync(LlamaModelSpec spec, string path, bool quick)
     {
-        var generate = quick ? 32 : 48;
+        // One stream generates a short answer's length; the width runs, which take W times as long, half of that.
+        var generate = quick ? 48 : 96;
         var repeats = quick ? 3 : 5;
         var report = new ModelReport { Model = spec.Name };
 
@@ -58,33 +59,39 @@ internal static class InferenceBench
             using var weights = await LLamaWeights.LoadFromFileAsync(LlamaBackendLoader.CreateParameters(Load(path, 8, 1024), 0, Chunk));
             using var bare = new BareDecodeLoop(weights, Load(path, 8, 1024), Chunk);
 
-            // (1) One stream, engine vs bare loop, alternating to spread the machine's noise over both.
-            var engineOne = new List<double>();
-            var bareOne = new List<double>();
-            for (var i = 0; i < repeats; i++)
-            {
-                engineOne.Add(await engine.AggregateTokensPerSecondAsync(1, generate));
-                bareOne.Add(Rate(1, generate, bare.Generate(prompt, 1, generate, Sampling)));
-            }
-
-            report.SingleStream = new Ratio(Median(engineOne), Median(bareOne), Spread(engineOne.Concat(bareOne)));
+            // (1) One stream, engine vs bare loop. The machine's speed drifts by tens of percent over a minute, so each
+            // engine run is paired with a bare run made right beside it (in turn first and second), and the ratio is
+            // the median of the pairs' ratios.
+            report.SingleStream = await PairedAsync(repeats * 2 + 1,
+                () => engine.AggregateTokensPerSecondAsync(1, generate),
+                () => Rate(1, generate, bare.Generate(prompt, 1, generate, Sampling)));
             Console.WriteLine($"  single stream: {report.SingleStream}");
 
-            // (2) Aggregate tokens/s at widths 1, 2, 4, 8.
-            foreach (var width in new[] { 1, 2, 4, 8 })
+            // (2) Aggregate tokens/s at widths 1, 2, 4, 8, taken round-robin (every repeat visits every width), so the
+            // ratio of width 8 to width 1 compares runs made moments apart rather than minutes apart.
+            int[] widths = [1, 2, 4, 8];
+            var engineRates = widths.ToDictionary(w => w, _ => new List<double>());
+            var bareRates = widths.ToDictionary(w => w, _ => new List<double>());
+            for (var i = 0; i < repeats; i++)
             {
-                var engineRuns = new List<double>();
-                var bareRuns = new List<double>();
-                for (var i = 0; i < repeats; i++)
+                foreach (var width in widths)
                 {
-                    engineRuns.Add(await engine.AggregateTokensPerSecondAsync(width, generate / 2));
-                    bareRuns.Add(Rate(width, generate / 2, bare.Generate(prompt, width, generate / 2, Sampling)));
+                    var (e, b) = await PairAsync(i,
+                        () => engine.AggregateTokensPerSecondAsync(width, generate / 2),
+                        () => Rate(width, generate / 2, bare.Generate(prompt, width, generate / 2, Sampling)));
+                    engineRates[width].Add(e);
+                    bareRates[width].Add(b);
                 }
-
-                report.Widths.Add(new WidthResult(width, Median(engineRuns), Median(bareRuns)));
-                Console.WriteLine($"  width {width}: engine {Median(engineRuns):0.0} tok/s, bare {Median(bareRuns):0.0} tok/s");
             }
 
+            foreach (var width in widths)
+            {
+                var result = new WidthResult(width, Median(engineRates[width]), Median(bareRates[width]),
+                    VersusBare: Median(engineRates[width].Zip(bareRates[width], (e, b) => e / b)),
+                    VersusOne: Median(engineRates[width].Zip(engineRates[1], (e, one) => e / one)));
+                report.Widths.Add(result);
+                Console.WriteLine($"  width {width}: engine {result.Engine:0.0} tok/s, bare {result.Bare:0.0} tok/s, vs bare {result.VersusBare:0.00}, vs engine at 1 {result.VersusOne:0.00}");
+            }
         }
 
         // (3) Time to first token at turn 10 vs turn 1, with and without reuse.
@@ -126,6 +133,35 @@ internal static class InferenceBench
 
     private static double Rate(int width, int tokens, double seconds) => width * tokens / seconds;
 
+    // One engine run and one baseline run, the engine first on even turns.
+    private static async Task<(double Engine, double Baseline)> PairAsync(int turn, Func<Task<double>> engine, Func<double> baseline)
+    {
+        if (turn % 2 == 0)
+        {
+            var e = await engine();
+            return (e, baseline());
+        }
+
+        var b = baseline();
+        return (await engine(), b);
+    }
+
+    // Runs engine and baseline side by side n times, alternating which goes first; medians of each and of the pairs' ratios.
+    private static async Task<Ratio> PairedAsync(int n, Func<Task<double>> engine, Func<double> baseline)
+    {
+        var engineRates = new List<double>();
+        var baselineRates = new List<double>();
+        for (var i = 0; i < n; i++)
+        {
+            var (e, b) = await PairAsync(i, engine, baseline);
+            engineRates.Add(e);
+            baselineRates.Add(b);
+        }
+
+        var ratios = engineRates.Zip(baselineRates, (e, b) => e / b).ToList();
+        return new Ratio(Median(engineRates), Median(baselineRates), Median(ratios), Spread(engineRates.Concat(baselineRates)), Spread(ratios));
+    }
+
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
@@ -145,7 +181,7 @@ internal static class InferenceBench
         var text = new StringBuilder();
         text.AppendLine("## Inference engine vs bare LLamaSharp (random-weight Q8_0 models, 2 threads, CPU)");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{command}`. Every ratio compares runs made in the same process, alternating engine and baseline.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{command}`. Every ratio compares runs made in the same process: engine and baseline run side by side, in turn first, and a ratio to the baseline is the median of those pairs' ratios.");
         text.AppendLine();
         text.AppendLine("| model | measurement | engine | baseline | ratio | goal |");
         text.AppendLine("|---|---|---|---|---|---|");
@@ -155,8 +191,8 @@ internal static class InferenceBench
             var one = r.Widths.First(w => w.Width == 1).Engine;
             foreach (var w in r.Widths)
             {
-                text.AppendLine(Row(r.Model, $"(2) {w.Width} concurrent, aggregate tokens/s vs engine at 1", w.Engine, one, w.Engine / one, w.Width == 8 ? "≥ 2.0" : ""));
-                text.AppendLine(Row(r.Model, $"(2) {w.Width} concurrent vs bare batched loop at width {w.Width}", w.Engine, w.Bare, w.Engine / w.Bare, "≥ 0.9"));
+                text.AppendLine(Row(r.Model, $"(2) {w.Width} concurrent, aggregate tokens/s vs engine at 1", w.Engine, one, w.VersusOne, w.Width == 8 ? "≥ 2.0" : ""));
+                text.AppendLine(Row(r.Model, $"(2) {w.Width} concurrent vs bare batched loop at width {w.Width}", w.Engine, w.Bare, w.VersusBare, "≥ 0.9"));
             }
 
             text.AppendLine(Row(r.Model, "(3) time to first token, turn 10 / turn 1, with reuse (s)", r.TurnsWithReuse.Last, r.TurnsWithReuse.First, r.TurnsWithReuse.Ratio, "≤ 1.3"));
@@ -165,21 +201,22 @@ internal static class InferenceBench
         }
 
         text.AppendLine();
-        text.AppendLine("Noise: " + string.Join("; ", reports.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Model} single-stream runs within ±{r.SingleStream.Spread:P0} of their median"))) + ".");
+        text.AppendLine("Noise: " + string.Join("; ", reports.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Model} single-stream runs within ±{r.SingleStream.Spread:P0} of their median, paired ratios within ±{r.SingleStream.RatioSpread:P0}"))) + ".");
         return text.ToString();
     }
 
     private static string Row(string model, string what, double engine, double baseline, double ratio, string goal) =>
         string.Create(CultureInfo.InvariantCulture, $"| {model} | {what} | {engine:0.###} | {baseline:0.###} | **{ratio:0.00}** | {goal} |");
 
-    internal sealed record Ratio(double Engine, double Baseline, double Spread)
+    /// <summary>Medians of engine and baseline runs, the median of their paired ratios, and how far runs and ratios strayed from their medians.</summary>
+    internal sealed record Ratio(double Engine, double Baseline, double Value, double Spread, double RatioSpread)
     {
-        public double Value => Engine / Baseline;
-
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"engine {Engine:0.0} tok/s, bare {Baseline:0.0} tok/s, ratio {Value:0.00} (spread {Spread:P0})");
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"engine {Engine:0.0} tok/s, bare {Baseline:0.0} tok/s, paired ratio {Value:0.00} (runs within ±{Spread:P0}, ratios within ±{RatioSpread:P0})");
     }
 
-    internal sealed record WidthResult(int Width, double Engine, double Bare);
+    /// <summary>Medians at one width; the ratios are medians of per-repeat ratios (to the bare loop, to the engine at width 1).</summary>
+    internal sealed record WidthResult(int Width, double Engine, double Bare, double VersusBare, double VersusOne);
 
     internal sealed record CancelResult(int PromptTokens, double LatencySeconds, double WholePromptSeconds);
 
@@ -193,7 +230,7 @@ internal static class InferenceBench
     internal sealed class ModelReport
     {
         public required string Model { get; init; }
-        public Ratio SingleStream { get; set; } = new(0, 1, 0);
+        public Ratio SingleStream { get; set; } = new(0, 1, 0, 0, 0);
         public List<WidthResult> Widths { get; } = [];
         public TurnTimes TurnsWithReuse { get; set; } = new([1]);
         public TurnTimes TurnsWithoutReuse { get; set; } = new([1]);
