@@ -56,8 +56,8 @@ internal static class ChatBench
         var tokens = quick ? 60 : 150;
         engine.Script = _ => TimestampTokens(tokens);
         await StreamAsync(pages[..1]); // warm-up: JIT, first circuit renders
-        var one = await StreamAsync(pages[..1]);
-        var four = await StreamAsync(pages);
+        var (one, oneLag) = await WithServerLagAsync(() => StreamAsync(pages[..1]));
+        var (four, fourLag) = await WithServerLagAsync(() => StreamAsync(pages));
 
         engine.TokenDelay = TimeSpan.FromMilliseconds(2);
         var shortAnswer = MarkdownTokens(100);
@@ -83,6 +83,8 @@ internal static class ChatBench
             Latency.Of([.. four.SelectMany(l => l)]),
             Latency.Of([.. one.SelectMany(l => l.Skip(SettleTokens))]),
             Latency.Of([.. four.SelectMany(l => l.Skip(SettleTokens))]),
+            Latency.Of(oneLag),
+            Latency.Of(fourLag),
             shortCost,
             longRun,
             longRun.PerTokenMs / shortCost.PerTokenMs);
@@ -120,29 +122,49 @@ internal static class ChatBench
         return [.. all];
     }
 
-    private static async Task<RenderCost> MeasureRenderAsync(IPage page, int tokens)
+    /// <summary>Runs a phase while recording the server's share of each render's latency (text arriving → render handed to the circuit).</summary>
+    private static async Task<(T Result, List<double> Lag)> WithServerLagAsync<T>(Func<Task<T>> phase)
     {
-        var renders = new List<double>();
-        using var listener = new MeterListener();
+        var lag = new List<double>();
+        using var listener = Listen(ChatMetrics.LiveRenderLagMilliseconds, lag);
+        var result = await phase();
+        lock (lag)
+        {
+            return (result, [.. lag]);
+        }
+    }
+
+    private static MeterListener Listen(Histogram<double> histogram, List<double> values)
+    {
+        var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == ChatMetrics.MeterName)
+            if (ReferenceEquals(instrument, histogram))
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
         {
-            lock (renders)
+            lock (values)
             {
-                renders.Add(value);
+                values.Add(value);
             }
         });
         listener.Start();
-        await NewChatAsync(page);
-        await SendAsync(page, "Write a long answer");
-        await WaitForAnswerAsync(page);
-        listener.Dispose();
+        return listener;
+    }
+
+    private static async Task<RenderCost> MeasureRenderAsync(IPage page, int tokens)
+    {
+        var renders = new List<double>();
+        using (Listen(ChatMetrics.LiveRenderMilliseconds, renders))
+        {
+            await NewChatAsync(page);
+            await SendAsync(page, "Write a long answer");
+            await WaitForAnswerAsync(page);
+        }
+
         lock (renders)
         {
             return new RenderCost(tokens, renders.Count, renders.Sum());
@@ -237,6 +259,16 @@ internal static class ChatBench
         }
 
         md.AppendLine()
+            .AppendLine("The server's share: from text reaching the server to the render that shows it being handed to the circuit (coalescing wait, dispatcher queue, render), per render:")
+            .AppendLine()
+            .AppendLine("| streams | renders | p50 ms | p95 ms | p99 ms | max ms |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (streams, lag) in new[] { ("1", report.OneStreamServerLag), ("4", report.FourStreamsServerLag) })
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {streams} | {lag.Count} | {lag.P50:F1} | {lag.P95:F1} | {lag.P99:F1} | {lag.Max:F1} |");
+        }
+
+        md.AppendLine()
             .AppendLine("Server render time of the streaming answer (LiveAnswer: catch up the text, Markdown of the open tail, diff), Markdown with lists, code and tables:")
             .AppendLine()
             .AppendLine("| answer | tokens | renders | total ms | ms per token | ms per render |")
@@ -276,6 +308,8 @@ internal sealed record ChatBenchReport(
     Latency FourStreams,
     Latency OneStreamSteady,
     Latency FourStreamsSteady,
+    Latency OneStreamServerLag,
+    Latency FourStreamsServerLag,
     RenderCost ShortAnswer,
     RenderCost LongAnswer,
     double LongOverShort);

@@ -12,6 +12,9 @@ public partial class LiveAnswer
     private IDisposable? _subscription;
     private ActiveGeneration? _subscribed;
     private int _shown;
+
+    // When the oldest text not yet rendered arrived (a timestamp of Time); 0 when everything is shown.
+    private long _pendingSince;
     private bool _finishRaised;
 
     /// <summary>The generation to show; its text is read from where this view left off.</summary>
@@ -42,21 +45,33 @@ public partial class LiveAnswer
         _finishRaised = false;
         _coalescer = new RenderCoalescer(RenderInterval, Time, () => InvokeAsync(PumpAsync));
         CatchUp();
-        _subscription = Generation.Subscribe(_coalescer.Request);
+        _subscription = Generation.Subscribe(OnTextArrived);
         if (Generation.Finished.IsCompleted)
         {
             _coalescer.Request();
         }
     }
 
+    private void OnTextArrived()
+    {
+        Interlocked.CompareExchange(ref _pendingSince, Time.GetTimestamp(), 0);
+        _coalescer.Request();
+    }
+
     private async Task PumpAsync()
     {
         try
         {
+            var pendingSince = Interlocked.Exchange(ref _pendingSince, 0);
             var started = Stopwatch.GetTimestamp();
             var shown = CatchUp();
             StateHasChanged(); // Renders synchronously here: the renderer is idle inside InvokeAsync.
             ChatMetrics.LiveRenderMilliseconds.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("chars", shown));
+            if (pendingSince != 0 && shown > 0)
+            {
+                ChatMetrics.LiveRenderLagMilliseconds.Record(Time.GetElapsedTime(pendingSince).TotalMilliseconds);
+            }
+
             if (Generation.Finished.IsCompleted && !_finishRaised && OnFinished.HasDelegate)
             {
                 _finishRaised = true;

@@ -24,11 +24,11 @@ public class LiveAnswerTests : BunitContext, IAsyncLifetime
     // MudBlazor's services only implement IAsyncDisposable, so the context must be disposed asynchronously.
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
-    private IRenderedComponent<LiveAnswer> RenderAnswer(Action? onFinished = null) => Render<LiveAnswer>(ps => ps
+    private IRenderedComponent<LiveAnswer> RenderAnswer(Action? onFinished = null, int intervalMs = 20) => Render<LiveAnswer>(ps => ps
         .Add(p => p.Generation, _generation)
         .Add(p => p.Renderer, _renderer)
         .Add(p => p.Time, _time)
-        .Add(p => p.RenderInterval, TimeSpan.FromMilliseconds(20))
+        .Add(p => p.RenderInterval, TimeSpan.FromMilliseconds(intervalMs))
         .Add(p => p.OnFinished, onFinished ?? (() => { })));
 
     [Fact]
@@ -46,6 +46,37 @@ public class LiveAnswerTests : BunitContext, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal("friend", cut.Find("strong").TextContent));
         // The first token renders at once; the three after it, inside the interval, share one render.
         Assert.Equal(["Hello", "Hello there, **friend**"], _renderer.Inputs.Where(i => i.Length > 0));
+    }
+
+    [Fact]
+    public void Each_render_records_how_long_its_oldest_text_waited_on_the_server()
+    {
+        // The meter is process-wide; an interval no other test uses tells this test's measurements apart.
+        var lags = new List<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, ChatMetrics.LiveRenderLagMilliseconds))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => { lock (lags) { lags.Add(value); } });
+        listener.Start();
+        var cut = RenderAnswer(intervalMs: 37);
+
+        _generation.Append("First"); // renders at once
+        _time.Advance(TimeSpan.FromMilliseconds(5));
+        _generation.Append(" second"); // waits for the interval: 32 ms more
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        _generation.Append(" third"); // shares that render; the lag counts from " second"
+        _time.Advance(TimeSpan.FromMilliseconds(22));
+
+        cut.WaitForAssertion(() => Assert.Contains("third", cut.Markup, StringComparison.Ordinal));
+        lock (lags)
+        {
+            Assert.Contains(32.0, lags);
+        }
     }
 
     [Fact]
