@@ -3,7 +3,6 @@ using LLama;
 using LLama.Common;
 using LLama.Exceptions;
 using LLama.Native;
-using LLama.Sampling;
 
 namespace WebChat.Engine.Inference;
 
@@ -18,7 +17,7 @@ internal sealed class LlamaBackend : IInferenceBackend
     private readonly LLamaWeights _weights;
     private readonly ModelParams _contextParams;
     private readonly string? _templateSource;
-    private readonly DefaultSamplingPipeline?[] _samplers;
+    private readonly ChatSamplingPipeline?[] _samplers;
 
     // Tokens each sequence holds in the KV cache (including queued ones), and where its last queued token sits in the batch.
     private readonly int[] _positions;
@@ -33,7 +32,7 @@ internal sealed class LlamaBackend : IInferenceBackend
         SequenceCount = sequenceCount;
         ContextPerSequence = contextPerSequence;
         ModelName = modelName;
-        _samplers = new DefaultSamplingPipeline?[sequenceCount];
+        _samplers = new ChatSamplingPipeline?[sequenceCount];
         _positions = new int[sequenceCount];
         _logitIndex = new int[sequenceCount];
         Array.Fill(_logitIndex, -1);
@@ -143,15 +142,7 @@ internal sealed class LlamaBackend : IInferenceBackend
     public void ResetSampler(int sequence, SamplingOptions sampling)
     {
         _samplers[sequence]?.Dispose();
-        _samplers[sequence] = new DefaultSamplingPipeline
-        {
-            Temperature = sampling.Temperature,
-            TopP = sampling.TopP,
-            TopK = sampling.TopK,
-            MinP = sampling.MinP,
-            RepeatPenalty = sampling.RepeatPenalty,
-            Seed = sampling.Seed ?? (uint)Random.Shared.Next(),
-        };
+        _samplers[sequence] = new ChatSamplingPipeline(sampling, sampling.Seed ?? (uint)Random.Shared.Next());
     }
 
     public int Sample(int sequence)
