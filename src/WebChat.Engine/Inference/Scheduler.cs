@@ -143,6 +143,7 @@ internal sealed class Scheduler : IAsyncDisposable
                 ReportQueuePositions();
                 if (!_slots.Any(s => s.Active is not null))
                 {
+                    // Blocking is fine here: the thread is the loop's own and has nothing else to do while idle.
                     if (!_inbox.Reader.WaitToReadAsync(shutdown).AsTask().GetAwaiter().GetResult())
                     {
                         break;
