@@ -1,28 +1,17 @@
 using Bunit;
 using Microsoft.Extensions.Time.Testing;
-using MudBlazor.Services;
 using WebChat.Components.Chat;
 using WebChat.Services.Chat;
 using WebChat.Services.Markdown;
+using WebChat.Tests.Unit.App.Components;
 
 namespace WebChat.Tests.Unit.App.Chat;
 
-public class LiveAnswerTests : BunitContext, IAsyncLifetime
+public class LiveAnswerTests : MudComponentTestContext
 {
     private readonly FakeTimeProvider _time = new();
     private readonly ActiveGeneration _generation = new("alice", Guid.NewGuid(), Guid.NewGuid());
     private readonly CountingRenderer _renderer = new();
-
-    public LiveAnswerTests()
-    {
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    // MudBlazor's services only implement IAsyncDisposable, so the context must be disposed asynchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     private IRenderedComponent<LiveAnswer> RenderAnswer(Action? onFinished = null, int intervalMs = 20) => Render<LiveAnswer>(ps => ps
         .Add(p => p.Generation, _generation)

@@ -1,24 +1,12 @@
 using Bunit;
-using MudBlazor.Services;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
 using WebChat.Services.Models;
 
 namespace WebChat.Tests.Unit.App.Components.Models;
 
-public sealed class DownloadItemTests : BunitContext, IAsyncLifetime
+public sealed class DownloadItemTests : MudComponentTestContext
 {
-    public DownloadItemTests()
-    {
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    // MudBlazor's services only implement IAsyncDisposable, so the context must be disposed asynchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
     private static DownloadView View(DownloadState state, bool interrupted = false, string? error = null) =>
         new(Guid.NewGuid(), "acme/tiny", "tiny.gguf", "main", state, 10, 100, 0, null, error, DateTime.UtcNow, null, interrupted);
 

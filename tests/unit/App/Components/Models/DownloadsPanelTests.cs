@@ -1,23 +1,12 @@
 using Bunit;
-using MudBlazor.Services;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
 using WebChat.Services.Models;
 
 namespace WebChat.Tests.Unit.App.Components.Models;
 
-public sealed class DownloadsPanelTests : BunitContext, IAsyncLifetime
+public sealed class DownloadsPanelTests : MudComponentTestContext
 {
-    public DownloadsPanelTests()
-    {
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
     private static DownloadView View(DownloadState state) =>
         new(Guid.NewGuid(), "acme/tiny", "tiny.gguf", "main", state, 10, 100, 0, null, null, DateTime.UtcNow, null, false);
 

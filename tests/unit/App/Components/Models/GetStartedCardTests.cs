@@ -1,6 +1,5 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using MudBlazor.Services;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
@@ -9,19 +8,8 @@ using WebChat.Services.Models;
 
 namespace WebChat.Tests.Unit.App.Components.Models;
 
-public sealed class GetStartedCardTests : BunitContext, IAsyncLifetime
+public sealed class GetStartedCardTests : MudComponentTestContext
 {
-    public GetStartedCardTests()
-    {
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    // MudBlazor's services only implement IAsyncDisposable, so the context must be disposed asynchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
     [Fact]
     public void An_admin_is_offered_the_starter_model_and_the_click_reaches_the_page()
     {

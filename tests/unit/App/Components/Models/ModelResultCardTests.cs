@@ -1,6 +1,5 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using MudBlazor.Services;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
 using WebChat.Engine.Catalog;
@@ -9,7 +8,7 @@ using WebChat.Services.Models;
 
 namespace WebChat.Tests.Unit.App.Components.Models;
 
-public sealed class ModelResultCardTests : BunitContext, IAsyncLifetime
+public sealed class ModelResultCardTests : MudComponentTestContext
 {
     private static readonly ModelFileOption Q4 = File("tiny-Q4_K_M.gguf", "Q4_K_M", FitKind.InRam);
     private static readonly ModelFileOption Q8 = File("tiny-Q8_0.gguf", "Q8_0", FitKind.WontFit);
@@ -21,17 +20,6 @@ public sealed class ModelResultCardTests : BunitContext, IAsyncLifetime
         Files = [Q4, Q8],
         Recommended = Q4,
     };
-
-    public ModelResultCardTests()
-    {
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    // MudBlazor's services only implement IAsyncDisposable, so the context must be disposed asynchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     [Fact]
     public void The_card_shows_the_Hubs_numbers_and_expanding_it_lists_the_files_with_the_recommended_one_marked()
