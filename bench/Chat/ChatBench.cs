@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using WebChat.Services.Chat;
 using WebChat.Tests.Support.Chat;
+using WebChat.Tests.Support.Metrics;
 
 namespace WebChat.Bench.Chat;
 
@@ -123,52 +123,21 @@ internal static class ChatBench
     }
 
     /// <summary>Runs a phase while recording the server's share of each render's latency (text arriving → render handed to the circuit).</summary>
-    private static async Task<(T Result, List<double> Lag)> WithServerLagAsync<T>(Func<Task<T>> phase)
+    private static async Task<(T Result, IReadOnlyList<double> Lag)> WithServerLagAsync<T>(Func<Task<T>> phase)
     {
-        var lag = new List<double>();
-        using var listener = Listen(ChatMetrics.LiveRenderLagMilliseconds, lag);
+        using var lag = new HistogramRecorder(ChatMetrics.LiveRenderLagMilliseconds);
         var result = await phase();
-        lock (lag)
-        {
-            return (result, [.. lag]);
-        }
-    }
-
-    private static MeterListener Listen(Histogram<double> histogram, List<double> values)
-    {
-        var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument, histogram))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
-        {
-            lock (values)
-            {
-                values.Add(value);
-            }
-        });
-        listener.Start();
-        return listener;
+        return (result, lag.Values);
     }
 
     private static async Task<RenderCost> MeasureRenderAsync(IPage page, int tokens)
     {
-        var renders = new List<double>();
-        using (Listen(ChatMetrics.LiveRenderMilliseconds, renders))
-        {
-            await NewChatAsync(page);
-            await SendAsync(page, "Write a long answer");
-            await WaitForAnswerAsync(page);
-        }
-
-        lock (renders)
-        {
-            return new RenderCost(tokens, renders.Count, renders.Sum());
-        }
+        using var renders = new HistogramRecorder(ChatMetrics.LiveRenderMilliseconds);
+        await NewChatAsync(page);
+        await SendAsync(page, "Write a long answer");
+        await WaitForAnswerAsync(page);
+        var values = renders.Values;
+        return new RenderCost(tokens, values.Count, values.Sum());
     }
 
     private static async Task NewChatAsync(IPage page)

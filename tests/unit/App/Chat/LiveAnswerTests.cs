@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using WebChat.Components.Chat;
 using WebChat.Services.Chat;
 using WebChat.Services.Markdown;
+using WebChat.Tests.Support.Metrics;
 using WebChat.Tests.Unit.App.Components;
 
 namespace WebChat.Tests.Unit.App.Chat;
@@ -41,17 +42,7 @@ public class LiveAnswerTests : MudComponentTestContext
     public void Each_render_records_how_long_its_oldest_text_waited_on_the_server()
     {
         // The meter is process-wide; an interval no other test uses tells this test's measurements apart.
-        var lags = new List<double>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument, ChatMetrics.LiveRenderLagMilliseconds))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) => { lock (lags) { lags.Add(value); } });
-        listener.Start();
+        using var lags = new HistogramRecorder(ChatMetrics.LiveRenderLagMilliseconds);
         var cut = RenderAnswer(intervalMs: 37);
 
         _generation.Append("First"); // renders at once
@@ -62,10 +53,7 @@ public class LiveAnswerTests : MudComponentTestContext
         _time.Advance(TimeSpan.FromMilliseconds(22));
 
         cut.WaitForAssertion(() => Assert.Contains("third", cut.Markup, StringComparison.Ordinal));
-        lock (lags)
-        {
-            Assert.Contains(32.0, lags);
-        }
+        Assert.Contains(32.0, lags.Values);
     }
 
     [Fact]
