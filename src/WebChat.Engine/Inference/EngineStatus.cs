@@ -20,4 +20,7 @@ public sealed record EngineStatus(
     int QueuedRequests = 0)
 {
     public static EngineStatus Empty { get; } = new(EngineState.Empty);
+
+    /// <summary>Whether the state or the model differs from <paramref name="other"/>: lists of models and their loaded marks need a refresh.</summary>
+    public bool ModelDiffersFrom(EngineStatus other) => State != other.State || ModelPath != other.ModelPath;
 }

@@ -125,7 +125,7 @@ public partial class ChatPage
     {
         try
         {
-            var modelChanged = status.State != _engineStatus.State || status.ModelPath != _engineStatus.ModelPath;
+            var modelChanged = status.ModelDiffersFrom(_engineStatus);
             _engineStatus = status;
             if (modelChanged)
             {

@@ -74,7 +74,7 @@ public partial class Library
     {
         try
         {
-            var changed = status.State != _status.State || status.ModelPath != _status.ModelPath;
+            var changed = status.ModelDiffersFrom(_status);
             _status = status;
             if (changed)
             {
