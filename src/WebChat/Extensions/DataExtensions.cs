@@ -11,8 +11,10 @@ internal static class DataExtensions
     /// <summary>SQLite file in the data directory; components use IDbContextFactory, Identity the scoped context.</summary>
     public static IHostApplicationBuilder AddWebChatData(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDbContextFactory<WebChatDbContext>((services, options) =>
-            options.UseSqlite(ConnectionString(services.GetRequiredService<IOptions<WebChatOptions>>().Value)));
+        var connectionSettings = new SqliteConnectionSettings(SqliteConnectionSettings.DefaultBusyTimeout);
+        builder.Services.AddDbContextFactory<WebChatDbContext>((services, options) => options
+            .UseSqlite(ConnectionString(services.GetRequiredService<IOptions<WebChatOptions>>().Value))
+            .AddInterceptors(connectionSettings));
         return builder;
     }
 
