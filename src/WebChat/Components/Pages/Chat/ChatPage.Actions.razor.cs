@@ -20,7 +20,7 @@ public partial class ChatPage
     {
         await Conversations.RenameAsync(_userId, rename.Id, rename.Title);
         await RefreshListAsync();
-        if (rename.Id == ConversationId)
+        if (rename.Id == _shownId)
         {
             await LoadConversationAsync();
         }
@@ -38,7 +38,7 @@ public partial class ChatPage
         {
             await Conversations.DeleteAsync(_userId, conversation.Id);
             await RefreshListAsync();
-            if (conversation.Id == ConversationId)
+            if (conversation.Id == _shownId)
             {
                 Navigation.NavigateTo("chat");
             }
@@ -47,7 +47,7 @@ public partial class ChatPage
 
     private async Task SaveOverridesAsync(ConversationOverrides overrides) => await RunAsync(async () =>
     {
-        await Conversations.SaveOverridesAsync(_userId, ConversationId!.Value, overrides);
+        await Conversations.SaveOverridesAsync(_userId, _shownId!.Value, overrides);
         _overridesOpen = false;
         await LoadConversationAsync();
         Snackbar.Add("Saved for this conversation.", Severity.Success);
@@ -61,7 +61,7 @@ public partial class ChatPage
 
     private async Task ExportAsync(bool markdown) => await RunAsync(async () =>
     {
-        var id = ConversationId!.Value;
+        var id = _shownId!.Value;
         var text = markdown ? await Transfer.ExportMarkdownAsync(_userId, id) : await Transfer.ExportJsonAsync(_userId, id);
         var name = string.Concat((_detail?.Title ?? "chat").Select(c => char.IsLetterOrDigit(c) ? c : '-')).Trim('-');
         await JS.InvokeVoidAsync("webChat.chat.download", $"{name}.{(markdown ? "md" : "json")}", markdown ? "text/markdown" : "application/json", text);

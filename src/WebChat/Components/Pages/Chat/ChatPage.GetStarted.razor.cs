@@ -22,7 +22,7 @@ public partial class ChatPage
     [Inject] private HubClient Hub { get; set; } = default!;
 
     /// <summary>On a new chat, until a model is ready: always when nothing is installed, and after a download started here until it is loaded.</summary>
-    private bool ShowGetStarted => ConversationId is null && _engineStatus.State != EngineState.Ready && (_models.Count == 0 || _starterFlow);
+    private bool ShowGetStarted => _shownId is null && _engineStatus.State != EngineState.Ready && (_models.Count == 0 || _starterFlow);
 
     private DownloadView? StarterDownload => _starterDownloads?.Items.FirstOrDefault(d => d.Repo == StarterModel.Value.Repo && d.FileName == StarterModel.Value.File);
 

@@ -25,6 +25,7 @@ public partial class ChatPage
     private IDisposable? _engineSubscription;
     private ElementReference _scroller;
     private ElementReference _jumpButton;
+    // The conversation on screen: ahead of ConversationId while a new conversation's address is on its way.
     private Guid? _shownId;
     private string? _search;
     private string? _error;
@@ -82,9 +83,8 @@ public partial class ChatPage
             return;
         }
 
-        _shownId = ConversationId;
         _error = null;
-        await LoadConversationAsync();
+        await ShowConversationAsync(ConversationId);
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -96,12 +96,18 @@ public partial class ChatPage
         }
     }
 
+    private async Task ShowConversationAsync(Guid? id)
+    {
+        _shownId = id;
+        await LoadConversationAsync();
+    }
+
     private async Task LoadConversationAsync()
     {
         _notFound = false;
         _detail = null;
         _active = null;
-        if (ConversationId is not { } id)
+        if (_shownId is not { } id)
         {
             return;
         }
@@ -142,41 +148,39 @@ public partial class ChatPage
 
     private async Task SendAsync(string text) => await RunAsync(async () =>
     {
-        var id = await Generations.SendAsync(_userId, ConversationId, text);
+        var id = await Generations.SendAsync(_userId, _shownId, text);
         await AfterStartAsync(id);
     });
 
     private async Task RegenerateAsync() => await RunAsync(async () =>
     {
-        await Generations.RegenerateAsync(_userId, ConversationId!.Value);
-        await AfterStartAsync(ConversationId.Value);
+        await Generations.RegenerateAsync(_userId, _shownId!.Value);
+        await AfterStartAsync(_shownId.Value);
     });
 
     private async Task EditAsync((MessageView Message, string Text) edit) => await RunAsync(async () =>
     {
-        await Generations.EditAndResendAsync(_userId, ConversationId!.Value, edit.Message.Id, edit.Text);
-        await AfterStartAsync(ConversationId.Value);
+        await Generations.EditAndResendAsync(_userId, _shownId!.Value, edit.Message.Id, edit.Text);
+        await AfterStartAsync(_shownId.Value);
     });
 
     private void Stop()
     {
-        if (ConversationId is { } id)
+        if (_shownId is { } id)
         {
             Generations.Stop(_userId, id);
         }
     }
 
-    // Show the streaming answer first; the list (new title, order) can follow a moment later.
+    // Show the streaming answer first; the list (new title, order) can follow a moment later. A new conversation
+    // is shown before its address changes: the navigation takes a round trip to the browser and back.
     private async Task AfterStartAsync(Guid id)
     {
+        await ShowConversationAsync(id);
+        StateHasChanged();
         if (ConversationId != id)
         {
             Navigation.NavigateTo($"chat/{id}");
-        }
-        else
-        {
-            await LoadConversationAsync();
-            StateHasChanged();
         }
 
         await RefreshListAsync();
