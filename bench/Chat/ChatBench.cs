@@ -188,7 +188,7 @@ internal static partial class ChatBench
         var all = await Task.WhenAll(pages.Select(async page =>
         {
             await page.EvaluateAsync(RecordLatencies);
-            await page.EvaluateAsync(SendAndWaitForAnswer, "Measure me");
+            await SendAndWaitForAnswerAsync(page, "Measure me");
             return await page.EvaluateAsync<double[]>("() => window.__lat");
         }));
         return [.. all];
@@ -218,8 +218,7 @@ internal static partial class ChatBench
     {
         using var renders = new HistogramRecorder(ChatMetrics.LiveRenderMilliseconds);
         await NewChatAsync(page);
-        await SendAsync(page, "Write a long answer");
-        await WaitForAnswerAsync(page);
+        await SendAndWaitForAnswerAsync(page, "Write a long answer");
         var values = renders.Values;
         return new RenderCost(tokens, values.Count, values.Sum());
     }
@@ -231,22 +230,11 @@ internal static partial class ChatBench
         await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(0);
     }
 
-    private static async Task SendAsync(IPage page, string text)
-    {
-        var composer = page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
-        await composer.FillAsync(text);
-        await composer.PressAsync("Enter");
-        await Assertions.Expect(page).ToHaveURLAsync(ConversationAddress());
-    }
+    private static async Task SendAndWaitForAnswerAsync(IPage page, string text) =>
+        await page.EvaluateAsync(SendAndWaitForAnswer, text).WaitAsync(TimeSpan.FromMinutes(2));
 
     [GeneratedRegex("/chat$")]
     private static partial Regex NewChatAddress();
-
-    [GeneratedRegex("/chat/[0-9a-f-]+$")]
-    private static partial Regex ConversationAddress();
-
-    private static async Task WaitForAnswerAsync(IPage page) =>
-        await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 120_000 });
 
     private static IEnumerable<string> TimestampTokens(int count)
     {
