@@ -1,0 +1,44 @@
+using Bunit;
+using WebChat.Components.Chat;
+using WebChat.Data.Entities;
+using WebChat.Services.Chat;
+using WebChat.Services.Markdown;
+
+namespace WebChat.Tests.Unit.App.Components.Chat;
+
+public sealed class MessageItemTests : MudComponentTestContext
+{
+    [Fact]
+    public void The_actions_of_a_users_message_are_named_and_explained_by_the_browsers_tooltip()
+    {
+        var item = Render<MessageItem>(p => p
+            .Add(m => m.Message, Message(MessageRole.User))
+            .Add(m => m.Renderer, new SafeMarkdownRenderer()));
+
+        AssertAction(item, "Copy message", "Copy message");
+        AssertAction(item, "Edit message", "Edit and resend");
+        Assert.Empty(item.FindAll("[aria-label='Regenerate']"));
+        Assert.Empty(item.FindAll(".mud-tooltip-root"));
+    }
+
+    [Fact]
+    public void The_last_answer_offers_regenerate_with_a_tooltip_and_an_earlier_one_does_not()
+    {
+        var last = Render<MessageItem>(p => p
+            .Add(m => m.Message, Message(MessageRole.Assistant))
+            .Add(m => m.Renderer, new SafeMarkdownRenderer())
+            .Add(m => m.IsLast, true));
+        var earlier = Render<MessageItem>(p => p
+            .Add(m => m.Message, Message(MessageRole.Assistant))
+            .Add(m => m.Renderer, new SafeMarkdownRenderer()));
+
+        AssertAction(last, "Regenerate", "Regenerate");
+        Assert.Empty(earlier.FindAll("[aria-label='Regenerate']"));
+    }
+
+    private static void AssertAction(IRenderedComponent<MessageItem> item, string name, string tooltip) =>
+        Assert.Equal(tooltip, item.Find($"button[aria-label='{name}']").GetAttribute("title"));
+
+    private static MessageView Message(MessageRole role) =>
+        new(Guid.NewGuid(), 0, role, "Hello", MessageStatus.Complete, null, null, null, null, null, null, DateTime.UtcNow);
+}
