@@ -15,9 +15,11 @@ namespace WebChat.Data;
 /// only an operating-system crash or power cut can lose the last commits (a killed process loses nothing).</item>
 /// </list>
 /// </summary>
-public sealed class SqliteConnectionSettings(TimeSpan busyTimeout) : DbConnectionInterceptor
+public sealed class SqliteConnectionSettings : DbConnectionInterceptor
 {
-    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly string Pragmas = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
@@ -31,10 +33,10 @@ public sealed class SqliteConnectionSettings(TimeSpan busyTimeout) : DbConnectio
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private DbCommand Create(DbConnection connection)
+    private static DbCommand Create(DbConnection connection)
     {
         var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;";
+        command.CommandText = Pragmas;
         return command;
     }
 }

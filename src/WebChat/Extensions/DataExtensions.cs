@@ -11,7 +11,7 @@ internal static class DataExtensions
     /// <summary>SQLite file in the data directory; components use IDbContextFactory, Identity the scoped context.</summary>
     public static IHostApplicationBuilder AddWebChatData(this IHostApplicationBuilder builder)
     {
-        var connectionSettings = new SqliteConnectionSettings(SqliteConnectionSettings.DefaultBusyTimeout);
+        var connectionSettings = new SqliteConnectionSettings();
         builder.Services.AddDbContextFactory<WebChatDbContext>((services, options) => options
             .UseSqlite(ConnectionString(services.GetRequiredService<IOptions<WebChatOptions>>().Value))
             .AddInterceptors(connectionSettings));

@@ -18,7 +18,7 @@ public sealed class SqliteConnectionSettingsTests
         await db.Database.OpenConnectionAsync();
         var connection = db.Database.GetDbConnection();
 
-        Assert.Equal((long)SqliteConnectionSettings.DefaultBusyTimeout.TotalMilliseconds, await ScalarAsync(connection, "PRAGMA busy_timeout"));
+        Assert.Equal((long)SqliteConnectionSettings.BusyTimeout.TotalMilliseconds, await ScalarAsync(connection, "PRAGMA busy_timeout"));
         Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA synchronous")); // NORMAL
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode"));
     }
