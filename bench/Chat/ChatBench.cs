@@ -1,7 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,7 +22,11 @@ internal static partial class ChatBench
     // Tokens that can arrive while the page is still switching to the new conversation (navigation, DB reads).
     private const int SettleTokens = 5;
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // Rounds of four streams warm the server up until two in a row make the JIT compile fewer methods than this.
+    private const int WarmUpSettledBelow = 100;
+
+    // The gap between two tabs' sends in the staggered rounds: people do not press Enter in the same instant.
+    private static readonly TimeSpan Stagger = TimeSpan.FromMilliseconds(250);
 
     // Types the question, presses Enter and resolves when the answer is stored as complete.
     private const string SendAndWaitForAnswer = """
@@ -78,11 +81,15 @@ internal static partial class ChatBench
         var tokens = quick ? 60 : 150;
         engine.Script = _ => TimestampTokens(tokens);
         var cold = await StreamAsync(pages);
-        var warmUp = await WarmUpAsync(pages, quick ? 2 : 5);
+        var warmUp = await WarmUpAsync(pages, maxRounds: quick ? 8 : 20);
         var jitBefore = JitInfo.GetCompiledMethodCount();
-        var rounds = quick ? 1 : 3;
+        var rounds = quick ? 1 : 5;
         var (one, oneLag) = await WithServerLagAsync(() => StreamRoundsAsync(pages[..1], rounds));
+        var cpuBefore = ProcessCpu.Snapshot();
+        var fourStarted = Stopwatch.GetTimestamp();
         var (four, fourLag) = await WithServerLagAsync(() => StreamRoundsAsync(pages, rounds));
+        var fourCpu = CpuUses(ProcessCpu.Since(cpuBefore), Stopwatch.GetElapsedTime(fourStarted), four.Sum(r => r.Sum(l => l.Length)));
+        var staggered = await StreamRoundsAsync(pages, rounds, Stagger);
         var jitDuringMeasurement = JitInfo.GetCompiledMethodCount() - jitBefore;
 
         engine.TokenDelay = TimeSpan.FromMilliseconds(2);
@@ -111,28 +118,35 @@ internal static partial class ChatBench
             Latency.Of([.. one.SelectMany(r => r).SelectMany(l => l.Skip(SettleTokens))]),
             Latency.Of([.. four.SelectMany(r => r).SelectMany(l => l.Skip(SettleTokens))]),
             [.. four.Select(r => Latency.Of([.. r.SelectMany(l => l)]).P95)],
+            SettleTokens,
+            Stagger.TotalMilliseconds,
+            Latency.Of([.. staggered.SelectMany(r => r).SelectMany(l => l)]),
+            fourCpu,
             Latency.Of(oneLag),
             Latency.Of(fourLag),
             Latency.Of([.. cold.SelectMany(l => l)]),
             warmUp,
+            WarmUpSettledBelow,
             jitDuringMeasurement,
             shortCost,
             longRun,
             longRun.PerTokenMs / shortCost.PerTokenMs);
-        await WriteAsync(resultsDirectory, report, quick);
+        await ChatBenchReportWriter.WriteAsync(resultsDirectory, report, quick);
         Directory.Delete(data, recursive: true);
         return 0;
     }
 
     /// <summary>
     /// A server that has run for a while has its hot code compiled at full optimisation; one just started spends
-    /// a core on the .NET JIT's tier-up for a minute or more. Rounds of four streams, each followed by a pause
-    /// until the JIT goes quiet, bring the app to that steady state before anything is measured.
+    /// a core on the .NET JIT's tier-up for a minute or more. A method is promoted only after about 30 calls at
+    /// each tier, and much of a send's code runs once per send, so a few rounds are not enough: rounds of four
+    /// streams, each followed by a pause until the JIT goes quiet, run until two rounds in a row compile fewer
+    /// than <see cref="WarmUpSettledBelow"/> methods.
     /// </summary>
-    private static async Task<IReadOnlyList<long>> WarmUpAsync(IReadOnlyList<IPage> pages, int rounds)
+    private static async Task<IReadOnlyList<long>> WarmUpAsync(IReadOnlyList<IPage> pages, int maxRounds)
     {
         var compiledPerRound = new List<long>();
-        for (var round = 0; round < rounds; round++)
+        while (compiledPerRound.Count < maxRounds && !HasSettled(compiledPerRound))
         {
             var before = JitInfo.GetCompiledMethodCount();
             await StreamAsync(pages);
@@ -142,6 +156,9 @@ internal static partial class ChatBench
 
         return compiledPerRound;
     }
+
+    private static bool HasSettled(List<long> compiledPerRound) =>
+        compiledPerRound.Count >= 2 && compiledPerRound[^2..].All(compiled => compiled < WarmUpSettledBelow);
 
     private static async Task WaitForJitToGoQuietAsync()
     {
@@ -182,12 +199,13 @@ internal static partial class ChatBench
     /// to be visible, stable over animation frames and hit-testable, work a person's browser never does, and four
     /// tabs doing it at once take the two cores from each other's streams.
     /// </summary>
-    private static async Task<List<double[]>> StreamAsync(IReadOnlyList<IPage> pages)
+    private static async Task<List<double[]>> StreamAsync(IReadOnlyList<IPage> pages, TimeSpan stagger = default)
     {
         await Task.WhenAll(pages.Select(NewChatAsync));
-        var all = await Task.WhenAll(pages.Select(async page =>
+        var all = await Task.WhenAll(pages.Select(async (page, index) =>
         {
             await page.EvaluateAsync(RecordLatencies);
+            await Task.Delay(stagger * index);
             await SendAndWaitForAnswerAsync(page, "Measure me");
             return await page.EvaluateAsync<double[]>("() => window.__lat");
         }));
@@ -195,12 +213,12 @@ internal static partial class ChatBench
     }
 
     /// <summary>Several rounds of <see cref="StreamAsync"/>, pooled: one round's p95 rests on its 30 slowest tokens.</summary>
-    private static async Task<List<List<double[]>>> StreamRoundsAsync(IReadOnlyList<IPage> pages, int rounds)
+    private static async Task<List<List<double[]>>> StreamRoundsAsync(IReadOnlyList<IPage> pages, int rounds, TimeSpan stagger = default)
     {
         var all = new List<List<double[]>>();
         for (var round = 0; round < rounds; round++)
         {
-            all.Add(await StreamAsync(pages));
+            all.Add(await StreamAsync(pages, stagger));
         }
 
         return all;
@@ -213,6 +231,10 @@ internal static partial class ChatBench
         var result = await phase();
         return (result, lag.Values);
     }
+
+    private static List<CpuUse> CpuUses(Dictionary<string, double> cpuMs, TimeSpan wall, int tokens) =>
+        [.. cpuMs.Where(p => p.Value > 0).OrderByDescending(p => p.Value)
+            .Select(p => new CpuUse(p.Key, p.Value / tokens, p.Value / (wall.TotalMilliseconds * Environment.ProcessorCount)))];
 
     private static async Task<RenderCost> MeasureRenderAsync(IPage page, int tokens)
     {
@@ -282,93 +304,4 @@ internal static partial class ChatBench
 
         return tokens;
     }
-
-    private static async Task WriteAsync(string directory, ChatBenchReport report, bool quick)
-    {
-        Directory.CreateDirectory(directory);
-        var name = quick ? "chat-quick" : "chat";
-        await File.WriteAllTextAsync(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(report, Json));
-        var md = new StringBuilder()
-            .AppendLine("# Chat streaming benchmark")
-            .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"`dotnet run -c Release --project bench -- chat{(quick ? " --quick" : "")}` · {report.Cores} cores · {report.RunAt:u}")
-            .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Token-to-DOM latency in Chromium (server time a token left the engine → the page's MutationObserver saw it; scripted engine, {report.Rounds} rounds of {report.TokensPerStream} tokens per stream, one every {report.TokenIntervalMs} ms; renders coalesced to ≥{report.RenderIntervalMs} ms apart):")
-            .AppendLine()
-            .AppendLine("| streams | tokens counted | p50 ms | p95 ms | p99 ms | max ms | goal p95 ≤ 50 ms |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|---|");
-        foreach (var (streams, latency) in new[]
-        {
-            ("1, every token", report.OneStream), ("4, every token", report.FourStreams),
-            ($"1, after the first {SettleTokens}", report.OneStreamSteady), ($"4, after the first {SettleTokens}", report.FourStreamsSteady),
-        })
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {streams} | {latency.Count} | {latency.P50:F1} | {latency.P95:F1} | {latency.P99:F1} | {latency.Max:F1} | {(latency.P95 <= 50 ? "met" : "missed")} |");
-        }
-
-        var cold = report.FourStreamsCold;
-        md.AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"4 streams, p95 of each round on its own: {string.Join(", ", report.FourStreamsP95PerRound.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} ms.")
-            .AppendLine(CultureInfo.InvariantCulture, $"Measured on a warmed-up server: {report.WarmUpMethodsCompiled.Count} rounds of 4 streams ran first, each followed by a pause until the .NET JIT went quiet. The JIT compiled {string.Join(", ", report.WarmUpMethodsCompiled)} methods in those rounds and {report.MethodsCompiledWhileMeasuring} while the table above was measured.")
-            .AppendLine(CultureInfo.InvariantCulture, $"For comparison, the first 4 streams after start (cold, before the warm-up, JIT tier-up still running): p50 {cold.P50:F1} ms, p95 {cold.P95:F1} ms, p99 {cold.P99:F1} ms, max {cold.Max:F1} ms over {cold.Count} tokens.");
-
-        md.AppendLine()
-            .AppendLine("The server's share: from text reaching the server to the render that shows it being handed to the circuit (coalescing wait, dispatcher queue, render), per render:")
-            .AppendLine()
-            .AppendLine("| streams | renders | p50 ms | p95 ms | p99 ms | max ms |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var (streams, lag) in new[] { ("1", report.OneStreamServerLag), ("4", report.FourStreamsServerLag) })
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {streams} | {lag.Count} | {lag.P50:F1} | {lag.P95:F1} | {lag.P99:F1} | {lag.Max:F1} |");
-        }
-
-        md.AppendLine()
-            .AppendLine("Server render time of the streaming answer (LiveAnswer: catch up the text, Markdown of the open tail, diff), Markdown with lists, code and tables:")
-            .AppendLine()
-            .AppendLine("| answer | tokens | renders | total ms | ms per token | ms per render |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|")
-            .AppendLine(CultureInfo.InvariantCulture, $"| short (100 tokens, all runs) | {report.ShortAnswer.Tokens} | {report.ShortAnswer.Renders} | {report.ShortAnswer.TotalMs:F1} | {report.ShortAnswer.PerTokenMs:F4} | {report.ShortAnswer.PerRenderMs:F3} |")
-            .AppendLine(CultureInfo.InvariantCulture, $"| long | {report.LongAnswer.Tokens} | {report.LongAnswer.Renders} | {report.LongAnswer.TotalMs:F1} | {report.LongAnswer.PerTokenMs:F4} | {report.LongAnswer.PerRenderMs:F3} |")
-            .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Per-token render time, long ÷ short: **{report.LongOverShort:F2}x** (goal ≤ 2x: {(report.LongOverShort <= 2 ? "met" : "missed")}).");
-        await File.WriteAllTextAsync(Path.Combine(directory, name + ".md"), md.ToString());
-        Console.WriteLine(md.ToString());
-    }
 }
-
-internal sealed record RenderCost(int Tokens, int Renders, double TotalMs)
-{
-    public double PerTokenMs => Tokens == 0 ? 0 : TotalMs / Tokens;
-    public double PerRenderMs => Renders == 0 ? 0 : TotalMs / Renders;
-}
-
-internal sealed record Latency(int Count, double P50, double P95, double P99, double Max)
-{
-    public static Latency Of(IReadOnlyCollection<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        return new Latency(sorted.Length, At(0.50), At(0.95), At(0.99), sorted.LastOrDefault());
-    }
-}
-
-internal sealed record ChatBenchReport(
-    DateTime RunAt,
-    int Cores,
-    int TokensPerStream,
-    int Rounds,
-    int TokenIntervalMs,
-    double RenderIntervalMs,
-    Latency OneStream,
-    Latency FourStreams,
-    Latency OneStreamSteady,
-    Latency FourStreamsSteady,
-    IReadOnlyList<double> FourStreamsP95PerRound,
-    Latency OneStreamServerLag,
-    Latency FourStreamsServerLag,
-    Latency FourStreamsCold,
-    IReadOnlyList<long> WarmUpMethodsCompiled,
-    long MethodsCompiledWhileMeasuring,
-    RenderCost ShortAnswer,
-    RenderCost LongAnswer,
-    double LongOverShort);
