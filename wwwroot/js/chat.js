@@ -45,9 +45,12 @@
     area.closest("form")?.requestSubmit();
   });
 
+  // The open block of an answer being written is left plain: Blazor updates its text in place, which
+  // highlighting would replace. It is highlighted once finished, when it is rendered as a whole.
   const highlightPending = (root) => {
     if (!window.hljs) return;
     root.querySelectorAll("pre code[class*='language-']:not([data-highlighted])").forEach((code) => {
+      if (code.closest(".markdown-tail")) return;
       try { window.hljs.highlightElement(code); } catch { /* unknown language: leave plain */ }
     });
   };

@@ -33,11 +33,17 @@ public class XssPayloadTests : BunitContext
 
     [Theory]
     [MemberData(nameof(Payloads))]
-    public void A_payload_renders_inert(string payload)
+    public void A_payload_renders_inert(string payload) => AssertInert(payload, live: false);
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
+    public void A_payload_renders_inert_in_an_answer_being_written(string payload) => AssertInert(payload, live: true);
+
+    private void AssertInert(string payload, bool live)
     {
         var markdown = StreamingMarkdown.FromText(new SafeMarkdownRenderer(), payload);
 
-        var cut = Render<MarkdownView>(ps => ps.Add(p => p.Document, markdown));
+        var cut = Render<MarkdownView>(ps => ps.Add(p => p.Document, markdown).Add(p => p.Live, live));
 
         var elements = cut.FindAll("*");
         Assert.Empty(cut.FindAll("script, iframe, svg, object, embed, details"));
