@@ -31,7 +31,7 @@ public sealed class HtmlFragmentView : ComponentBase
     /// <summary>HTML produced by the safe Markdown renderer; never raw user text.</summary>
     [Parameter, EditorRequired] public string Html { get; set; } = "";
 
-    /// <summary>Where a piece of a text node ends: fixed offsets, so the pieces before the end stay equal as text grows.</summary>
+    /// <summary>Cuts text at fixed offsets into pieces of at most <see cref="TextPieceLength"/>: as text grows, all pieces but the last stay equal.</summary>
     public static IEnumerable<string> TextPieces(string text)
     {
         for (var start = 0; start < text.Length; start += TextPieceLength)
