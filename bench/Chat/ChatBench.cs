@@ -88,7 +88,7 @@ internal static partial class ChatBench
         var cpuBefore = ProcessCpu.Snapshot();
         var fourStarted = Stopwatch.GetTimestamp();
         var (four, fourLag) = await WithServerLagAsync(() => StreamRoundsAsync(pages, rounds));
-        var fourCpu = CpuUses(ProcessCpu.Since(cpuBefore), Stopwatch.GetElapsedTime(fourStarted), four.Sum(r => r.Sum(l => l.Length)));
+        var fourCpu = CpuUses(ProcessCpu.Since(cpuBefore), Stopwatch.GetElapsedTime(fourStarted), Pooled(four).Count);
         var staggered = await StreamRoundsAsync(pages, rounds, Stagger);
         var jitDuringMeasurement = JitInfo.GetCompiledMethodCount() - jitBefore;
 
@@ -113,14 +113,14 @@ internal static partial class ChatBench
             rounds,
             20,
             app.Services.GetRequiredService<IOptions<ChatOptions>>().Value.RenderInterval.TotalMilliseconds,
-            Latency.Of([.. one.SelectMany(r => r).SelectMany(l => l)]),
-            Latency.Of([.. four.SelectMany(r => r).SelectMany(l => l)]),
-            Latency.Of([.. one.SelectMany(r => r).SelectMany(l => l.Skip(SettleTokens))]),
-            Latency.Of([.. four.SelectMany(r => r).SelectMany(l => l.Skip(SettleTokens))]),
-            [.. four.Select(r => Latency.Of([.. r.SelectMany(l => l)]).P95)],
+            Latency.Of(Pooled(one)),
+            Latency.Of(Pooled(four)),
+            Latency.Of(Pooled(one, SettleTokens)),
+            Latency.Of(Pooled(four, SettleTokens)),
+            [.. four.Select(round => Latency.Of(Pooled([round])).P95)],
             SettleTokens,
             Stagger.TotalMilliseconds,
-            Latency.Of([.. staggered.SelectMany(r => r).SelectMany(l => l)]),
+            Latency.Of(Pooled(staggered)),
             fourCpu,
             Latency.Of(oneLag),
             Latency.Of(fourLag),
@@ -193,8 +193,8 @@ internal static partial class ChatBench
     }
 
     /// <summary>
-    /// Opens a new chat on every page, then sends one question on every page at once; returns every token's
-    /// latency in milliseconds, in order per page. The question is typed and sent by a script in the page (the
+    /// Opens a new chat on every page, then sends one question on every page at once (or <paramref name="stagger"/>
+    /// apart, in page order); returns every token's latency in milliseconds, in order per page. The question is typed and sent by a script in the page (the
     /// same input and Enter events a person's typing makes), not by Playwright actions: those wait for each element
     /// to be visible, stable over animation frames and hit-testable, work a person's browser never does, and four
     /// tabs doing it at once take the two cores from each other's streams.
@@ -231,6 +231,10 @@ internal static partial class ChatBench
         var result = await phase();
         return (result, lag.Values);
     }
+
+    /// <summary>Every token's latency over all rounds and pages, leaving out each stream's first <paramref name="skip"/>.</summary>
+    private static List<double> Pooled(List<List<double[]>> rounds, int skip = 0) =>
+        [.. rounds.SelectMany(round => round).SelectMany(stream => stream.Skip(skip))];
 
     private static List<CpuUse> CpuUses(Dictionary<string, double> cpuMs, TimeSpan wall, int tokens) =>
         [.. cpuMs.Where(p => p.Value > 0).OrderByDescending(p => p.Value)
