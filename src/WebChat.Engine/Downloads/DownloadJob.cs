@@ -9,7 +9,8 @@ namespace WebChat.Engine.Downloads;
 public sealed partial class DownloadJob
 {
     private readonly DownloadContext _context;
-    private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Replaced when a failed download is resumed: a completed source cannot start over.
+    private TaskCompletionSource<string> _completion = NewCompletion();
     private readonly ProgressMeter _meter;
     private readonly Observers<DownloadProgress> _observers = new();
     private readonly FileTransfer _transfer;
@@ -40,7 +41,7 @@ public sealed partial class DownloadJob
     /// <summary>The commit the revision resolved to (known once the file is resolved).</summary>
     public string? Commit => _transfer.Commit;
 
-    /// <summary>Completes with the installed file's path; faults with a typed error; is cancelled by Cancel.</summary>
+    /// <summary>Completes with the installed file's path; faults with a typed error; is cancelled by Cancel. Resuming a failed job gives it a new one.</summary>
     public Task<string> Completion => _completion.Task;
 
     /// <summary>Time from the last byte received to the verified rename (what verification adds to a download).</summary>
@@ -72,7 +73,17 @@ public sealed partial class DownloadJob
     {
         lock (_gate)
         {
-            if (_run.IsCompleted && !_completion.Task.IsCompleted && !_cancelRequested)
+            if (!_run.IsCompleted || _cancelRequested)
+            {
+                return;
+            }
+
+            if (_completion.Task.IsFaulted)
+            {
+                _completion = NewCompletion();
+            }
+
+            if (!_completion.Task.IsCompleted)
             {
                 StartRun();
             }
@@ -96,6 +107,8 @@ public sealed partial class DownloadJob
             _runSource?.Cancel();
         }
     }
+
+    private static TaskCompletionSource<string> NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal bool IsActive => !_completion.Task.IsCompleted && _state != DownloadState.Paused;
 

@@ -61,10 +61,10 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
 
     public async Task DeleteAsync(string userId, Guid id, CancellationToken cancellationToken = default)
     {
-        generations.Find(id)?.Stop();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id && c.UserId == userId, cancellationToken)
             ?? throw new ConversationNotFoundException(id);
+        generations.Find(id)?.Stop();
         await db.Messages.Where(m => m.ConversationId == id).ExecuteDeleteAsync(cancellationToken);
         db.Conversations.Remove(conversation);
         await db.SaveChangesAsync(cancellationToken);

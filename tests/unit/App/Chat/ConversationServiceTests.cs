@@ -55,6 +55,24 @@ public class ConversationServiceTests
     }
 
     [Fact]
+    public async Task Another_users_delete_while_an_answer_runs_neither_stops_nor_deletes_it()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        using var release = new ManualResetEventSlim();
+        chat.Engine.Script = _ => HeldAnswer(release);
+        var id = await chat.Generations.SendAsync("alice", null, "Hello");
+        var generation = chat.Registry.Find(id)!;
+
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Conversations.DeleteAsync("bob", id));
+
+        Assert.False(generation.IsStopRequested);
+        release.Set();
+        await chat.WaitForAnswerAsync(id);
+        var answer = (await chat.MessagesAsync(id))[1];
+        Assert.Equal((MessageStatus.Complete, "before after"), (answer.Status, answer.Content));
+    }
+
+    [Fact]
     public async Task An_answer_left_streaming_by_a_killed_process_shows_as_stopped_with_its_text()
     {
         await using var chat = await ChatTestHarness.StartAsync();
@@ -83,5 +101,13 @@ public class ConversationServiceTests
         var error = await Assert.ThrowsAsync<InvalidChatOperationException>(() => chat.Settings.SaveAsync("alice", new ChatSettings(null, 3f, null, null, null)));
 
         Assert.Contains("Temperature", error.Message, StringComparison.Ordinal);
+    }
+
+    // The answer waits for the test between its two tokens, so the test acts while it runs without timing.
+    private static IEnumerable<string> HeldAnswer(ManualResetEventSlim release)
+    {
+        yield return "before";
+        release.Wait(TimeSpan.FromSeconds(30));
+        yield return " after";
     }
 }

@@ -254,6 +254,24 @@ public class DownloadManagerTests
     }
 
     [Fact]
+    public async Task Resume_continues_a_failed_download_to_a_verified_file()
+    {
+        await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());
+        fixture.Hub.Faults.DropNext(1000, afterBytes: 10);
+        var job = Manager(fixture, o => o.MaxRetriesPerRange = 1).Start(Repo, FileName);
+        await Assert.ThrowsAsync<DownloadTransferException>(() => job.WaitAsync().WaitAsync(Patience));
+        Assert.Equal(DownloadState.Failed, job.State);
+
+        fixture.Hub.Faults.Clear();
+        job.Resume();
+        var path = await job.WaitAsync().WaitAsync(Patience);
+
+        Assert.Equal(DownloadState.Completed, job.State);
+        Assert.Null(job.Progress.Error);
+        Assert.Equal(Expected(fixture), await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
     public async Task A_file_already_installed_completes_without_fetching_its_bytes_again()
     {
         await using var fixture = await FakeHubFixture.StartAsync(ModelRepo());

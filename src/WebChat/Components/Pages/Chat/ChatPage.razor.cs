@@ -146,11 +146,17 @@ public partial class ChatPage
         }
     });
 
-    private async Task SendAsync(string text) => await RunAsync(async () =>
+    // Called by the composer as a plain delegate (it needs the answer), so the page renders its own change.
+    private async Task<bool> SendAsync(string text)
     {
-        var id = await Generations.SendAsync(_userId, _shownId, text);
-        await AfterStartAsync(id);
-    });
+        var sent = await RunAsync(async () =>
+        {
+            var id = await Generations.SendAsync(_userId, _shownId, text);
+            await AfterStartAsync(id);
+        });
+        StateHasChanged();
+        return sent;
+    }
 
     private async Task RegenerateAsync() => await RunAsync(async () =>
     {
@@ -192,17 +198,19 @@ public partial class ChatPage
         await RefreshListAsync();
     }
 
-    /// <summary>Expected failures become a line of text above the composer; nothing is lost.</summary>
-    private async Task RunAsync(Func<Task> action)
+    /// <summary>Expected failures become a line of text above the composer; nothing is lost. False when the action failed.</summary>
+    private async Task<bool> RunAsync(Func<Task> action)
     {
         _error = null;
         try
         {
             await action();
+            return true;
         }
         catch (Exception ex) when (ex is ChatException or EngineException)
         {
             _error = ex.Message;
+            return false;
         }
     }
 }

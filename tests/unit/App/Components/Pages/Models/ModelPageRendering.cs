@@ -29,11 +29,13 @@ internal static class ModelPageRendering
     {
         var principal = await ModelTestUsers.RegisterAsync(services, name);
         auth.SetAuthorized(name);
-        auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
         if (principal.IsInRole(Roles.Admin))
         {
             auth.SetRoles(Roles.Admin);
         }
+
+        // After the roles: bUnit's SetRoles signs in again without the claims set before it.
+        auth.SetClaims(principal.FindFirst(ClaimTypes.NameIdentifier)!);
     }
 
     /// <summary>Renders the page beside a popover provider: MudSelect needs one, as MainLayout has.</summary>
