@@ -85,6 +85,24 @@ public sealed class DownloadManager : IAsyncDisposable
         }
     }
 
+    /// <summary>True while a job of the repository (of one file of it, when named) is running or paused: it would write there again.</summary>
+    public bool HasUnfinished(RepoId repo, string? fileName = null) => Jobs.Any(j => !j.Completion.IsCompleted && j.Key.Repo == repo
+        && (fileName is null || SplitGgufName.AllParts(fileName).Contains(j.Key.FileName, StringComparer.Ordinal)));
+
+    /// <summary>Deletes the partial files (and resume maps) of a model no job runs any more, e.g. one a restart interrupted.</summary>
+    public void Discard(RepoId repo, string fileName)
+    {
+        foreach (var part in SplitGgufName.AllParts(fileName))
+        {
+            if (Find(repo, part) is { Completion.IsCompleted: false } running)
+            {
+                throw new InvalidOperationException($"{running.Key} is still running; cancel the job instead.");
+            }
+
+            Store.DeletePartial(repo, part);
+        }
+    }
+
     /// <summary>True when a running job writes this .part file (so cleanup leaves it alone).</summary>
     public bool IsWriting(string partPath) => Jobs.Any(j => j.IsActive
         && string.Equals(Store.PathFor(j.Key.Repo, j.Key.FileName) + ModelStore.PartSuffix, partPath, StringComparison.Ordinal));

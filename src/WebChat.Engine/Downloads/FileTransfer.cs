@@ -203,9 +203,7 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
     {
         try
         {
-            var finalPath = _context.Store.PathFor(Key.Repo, Key.FileName);
-            File.Delete(finalPath + ModelStore.PartSuffix);
-            File.Delete(finalPath + ModelStore.ResumeMapSuffix);
+            _context.Store.DeletePartial(Key.Repo, Key.FileName);
         }
         catch (IOException exception)
         {

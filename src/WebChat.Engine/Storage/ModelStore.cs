@@ -82,11 +82,13 @@ public sealed partial class ModelStore(
         var path = PathFor(repo, fileName);
         var existed = File.Exists(path);
         File.Delete(path);
-        File.Delete(path + PartSuffix);
-        File.Delete(path + ResumeMapSuffix);
+        DeletePartial(repo, fileName);
         RemoveEmptyFolders(Path.GetDirectoryName(path)!);
         return existed;
     }
+
+    /// <summary>Deletes a download's .part file and its resume map: the one place partial files are discarded.</summary>
+    public void DeletePartial(RepoId repo, string fileName) => DeletePartialAt(PathFor(repo, fileName) + PartSuffix);
 
     /// <summary>Deletes a repository's whole folder; returns the number of model files removed.</summary>
     public int DeleteModel(RepoId repo)
@@ -134,8 +136,7 @@ public sealed partial class ModelStore(
         {
             if (File.GetLastWriteTimeUtc(part) < cutoff.UtcDateTime && isInUse?.Invoke(part) != true)
             {
-                File.Delete(part);
-                File.Delete(part[..^PartSuffix.Length] + ResumeMapSuffix);
+                DeletePartialAt(part);
                 LogStalePart(logger, part);
                 removed++;
             }
@@ -174,6 +175,12 @@ public sealed partial class ModelStore(
 
         var installed = new FileInfo(target);
         return new InstalledModelFile(repo, fileName ?? source.Name, installed.FullName, installed.Length, installed.LastWriteTimeUtc);
+    }
+
+    private void DeletePartialAt(string partPath)
+    {
+        File.Delete(partPath);
+        File.Delete(partPath[..^PartSuffix.Length] + ResumeMapSuffix);
     }
 
     private DateTimeOffset StaleCutoff() => timeProvider.GetUtcNow() - options.Value.StalePartAge;

@@ -5,13 +5,12 @@ namespace WebChat.Extensions;
 
 internal static class AdminExtensions
 {
-    /// <summary>The admin pages' services: storage report, partial-file cleanup, model removal, usage statistics.</summary>
+    /// <summary>The admin pages' services: storage report, partial-file cleanup, usage statistics (deleting models is the ModelLibrary's).</summary>
     public static IHostApplicationBuilder AddWebChatAdmin(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StorageReader>();
         builder.Services.AddSingleton<PartialFileCleanup>();
-        builder.Services.AddSingleton<ModelRemoval>();
         builder.Services.AddSingleton<UsageStatistics>();
         return builder;
     }

@@ -6,7 +6,7 @@ namespace WebChat.Extensions;
 
 internal static class ChatExtensions
 {
-    /// <summary>The chat: conversations, generations (singletons: answers outlive the page that asked), Markdown, settings.</summary>
+    /// <summary>The chat: conversations, generations (singletons: answers outlive the page that asked), Markdown, settings. The models they offer come from AddWebChatModels.</summary>
     public static IHostApplicationBuilder AddWebChatChat(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ChatOptions>()
@@ -22,7 +22,6 @@ internal static class ChatExtensions
         builder.Services.AddSingleton<ConversationService>();
         builder.Services.AddSingleton<ConversationTransfer>();
         builder.Services.AddSingleton<SettingsService>();
-        builder.Services.AddSingleton<ModelChoices>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using WebChat.Configuration;
 using WebChat.Engine.Downloads;
 using WebChat.Engine.Inference;
 using WebChat.Engine.Storage;
+using WebChat.Services.Models;
 
 namespace WebChat.Services.Admin;
 
@@ -15,9 +16,9 @@ public sealed class StorageReader(
 
     public StorageReport Read()
     {
-        var loaded = LoadedModels.PathOf(engine.Status);
+        var status = engine.Status;
         var models = store.DiskUsage()
-            .Select(u => new ModelStorageRow(u.Repo.ToString(), u.Bytes, u.Files, LoadedModels.IsInside(loaded, store, u.Repo)))
+            .Select(u => new ModelStorageRow(u.Repo.ToString(), u.Bytes, u.Files, LoadedModel.IsInside(status, store, u.Repo)))
             .ToList();
         var partials = store.ListPartialFiles()
             .Select(p => new PartialFileRow(p.RelativePath, p.SizeBytes, p.ModifiedUtc, p.IsStale, downloads.IsWriting(p.FullPath)))

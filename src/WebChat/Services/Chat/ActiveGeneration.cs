@@ -1,4 +1,5 @@
 using System.Text;
+using WebChat.Engine;
 
 namespace WebChat.Services.Chat;
 
@@ -10,12 +11,15 @@ public sealed class ActiveGeneration : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly StringBuilder _text = new();
-    private readonly List<Action> _subscribers = [];
+    private readonly Observers<ActiveGeneration> _observers = new();
+    private readonly Action<Exception> _onObserverError;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ActiveGeneration(string userId, Guid conversationId, Guid messageId)
+    /// <param name="onObserverError">Told when a subscriber throws (a closed tab, say); the answer and the other tabs go on.</param>
+    public ActiveGeneration(string userId, Guid conversationId, Guid messageId, Action<Exception>? onObserverError = null)
     {
+        _onObserverError = onObserverError ?? (_ => { });
         UserId = userId;
         ConversationId = conversationId;
         MessageId = messageId;
@@ -69,15 +73,7 @@ public sealed class ActiveGeneration : IDisposable
     }
 
     /// <summary>Calls <paramref name="onChange"/> (on the generation's thread) after new text, a queue move, or the end.</summary>
-    public IDisposable Subscribe(Action onChange)
-    {
-        lock (_gate)
-        {
-            _subscribers.Add(onChange);
-        }
-
-        return new Subscription(this, onChange);
-    }
+    public IDisposable Subscribe(Action onChange) => _observers.Add(_ => onChange());
 
     internal void Append(string delta)
     {
@@ -104,28 +100,5 @@ public sealed class ActiveGeneration : IDisposable
 
     public void Dispose() => _stop.Dispose();
 
-    private void Notify()
-    {
-        Action[] subscribers;
-        lock (_gate)
-        {
-            subscribers = [.. _subscribers];
-        }
-
-        foreach (var subscriber in subscribers)
-        {
-            subscriber();
-        }
-    }
-
-    private sealed class Subscription(ActiveGeneration owner, Action onChange) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (owner._gate)
-            {
-                owner._subscribers.Remove(onChange);
-            }
-        }
-    }
+    private void Notify() => _observers.Notify(this, _onObserverError);
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace WebChat.Services.Chat;
 
-/// <summary>The answers being written right now, one at most per conversation.</summary>
+/// <summary>The answers being written right now, one at most per conversation. Only <see cref="GenerationRunner"/> adds and removes.</summary>
 public sealed class GenerationRegistry
 {
     private readonly ConcurrentDictionary<Guid, ActiveGeneration> _active = new();
@@ -14,6 +14,4 @@ public sealed class GenerationRegistry
 
     internal void Remove(ActiveGeneration generation) =>
         _active.TryRemove(new KeyValuePair<Guid, ActiveGeneration>(generation.ConversationId, generation));
-
-    public int Count => _active.Count;
 }

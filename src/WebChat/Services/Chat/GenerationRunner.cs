@@ -21,6 +21,24 @@ public sealed class GenerationRunner(
     TimeProvider time,
     ILogger<GenerationRunner> logger)
 {
+    /// <summary>Claims the conversation for a new answer; throws <see cref="GenerationInProgressException"/> while one is being written.</summary>
+    public ActiveGeneration Claim(string userId, Guid conversationId)
+    {
+        var generation = new ActiveGeneration(userId, conversationId, Guid.NewGuid(),
+            error => logger.LogWarning(error, "A tab showing answer in conversation {ConversationId} failed; the answer goes on", conversationId));
+        return registry.TryAdd(generation) ? generation : throw new GenerationInProgressException();
+    }
+
+    /// <summary>The answer being written in the conversation, if any.</summary>
+    public ActiveGeneration? Find(Guid conversationId) => registry.Find(conversationId);
+
+    /// <summary>Gives the conversation back when the answer could not be started.</summary>
+    public void Abandon(ActiveGeneration generation)
+    {
+        registry.Remove(generation);
+        generation.Dispose();
+    }
+
     public void Start(ActiveGeneration generation, ChatRequest request, string? model) =>
         _ = Task.Run(() => RunAsync(generation, request, model));
 

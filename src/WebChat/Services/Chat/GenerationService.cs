@@ -8,11 +8,11 @@ namespace WebChat.Services.Chat;
 
 /// <summary>
 /// Sends, regenerates and edits: writes the user's side first, then an empty "streaming" answer, then hands
-/// the request to <see cref="GenerationRunner"/>, which runs detached from the page that asked.
+/// the request to <see cref="GenerationRunner"/>, which runs detached from the page that asked. Each returns the
+/// live answer, so the caller shows it without reading it back.
 /// </summary>
 public sealed class GenerationService(
     IDbContextFactory<WebChatDbContext> dbFactory,
-    GenerationRegistry registry,
     GenerationRunner runner,
     SettingsService settings,
     IInferenceEngine engine,
@@ -22,7 +22,7 @@ public sealed class GenerationService(
     public const int MaxMessageLength = 100_000;
 
     /// <summary>Saves the message (starting a conversation when <paramref name="conversationId"/> is null) and starts the answer.</summary>
-    public async Task<Guid> SendAsync(string userId, Guid? conversationId, string text, CancellationToken cancellationToken = default)
+    public async Task<ActiveGeneration> SendAsync(string userId, Guid? conversationId, string text, CancellationToken cancellationToken = default)
     {
         ValidateText(text);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -30,7 +30,7 @@ public sealed class GenerationService(
             ? await LoadOwnedAsync(db, userId, id, cancellationToken)
             : NewConversation(db, userId, text);
 
-        var generation = Claim(userId, conversation.Id);
+        var generation = runner.Claim(userId, conversation.Id);
         try
         {
             AddMessage(db, conversation, MessageRole.User, text, MessageStatus.Complete);
@@ -40,19 +40,19 @@ public sealed class GenerationService(
         }
         catch
         {
-            registry.Remove(generation);
+            runner.Abandon(generation);
             throw;
         }
 
-        return conversation.Id;
+        return generation;
     }
 
     /// <summary>Replaces the last answer with a new one.</summary>
-    public async Task RegenerateAsync(string userId, Guid conversationId, CancellationToken cancellationToken = default)
+    public async Task<ActiveGeneration> RegenerateAsync(string userId, Guid conversationId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
-        var generation = Claim(userId, conversationId);
+        var generation = runner.Claim(userId, conversationId);
         try
         {
             var trailingAnswers = conversation.Messages.OrderByDescending(m => m.Sequence).TakeWhile(m => m.Role == MessageRole.Assistant).ToList();
@@ -68,20 +68,22 @@ public sealed class GenerationService(
         }
         catch
         {
-            registry.Remove(generation);
+            runner.Abandon(generation);
             throw;
         }
+
+        return generation;
     }
 
     /// <summary>Changes one of the user's messages, removes everything after it and answers it again.</summary>
-    public async Task EditAndResendAsync(string userId, Guid conversationId, Guid messageId, string text, CancellationToken cancellationToken = default)
+    public async Task<ActiveGeneration> EditAndResendAsync(string userId, Guid conversationId, Guid messageId, string text, CancellationToken cancellationToken = default)
     {
         ValidateText(text);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
         var edited = conversation.Messages.SingleOrDefault(m => m.Id == messageId && m.Role == MessageRole.User)
             ?? throw new InvalidChatOperationException("Only your own messages in this conversation can be edited.");
-        var generation = Claim(userId, conversationId);
+        var generation = runner.Claim(userId, conversationId);
         try
         {
             var later = conversation.Messages.Where(m => m.Sequence > edited.Sequence).ToList();
@@ -93,15 +95,21 @@ public sealed class GenerationService(
         }
         catch
         {
-            registry.Remove(generation);
+            runner.Abandon(generation);
             throw;
         }
+
+        return generation;
     }
+
+    /// <summary>The answer being written in the user's conversation, if any (never another user's).</summary>
+    public ActiveGeneration? Find(string userId, Guid conversationId) =>
+        runner.Find(conversationId) is { } generation && generation.UserId == userId ? generation : null;
 
     /// <summary>Stops the answer being written in this conversation, if it is the user's; false when there is none.</summary>
     public bool Stop(string userId, Guid conversationId)
     {
-        if (registry.Find(conversationId) is not { } generation || generation.UserId != userId)
+        if (Find(userId, conversationId) is not { } generation)
         {
             return false;
         }
@@ -122,12 +130,6 @@ public sealed class GenerationService(
         conversation.UpdatedAt = Now;
         await db.SaveChangesAsync(cancellationToken);
         runner.Start(generation, request, model);
-    }
-
-    private ActiveGeneration Claim(string userId, Guid conversationId)
-    {
-        var generation = new ActiveGeneration(userId, conversationId, Guid.NewGuid());
-        return registry.TryAdd(generation) ? generation : throw new GenerationInProgressException();
     }
 
     private Conversation NewConversation(WebChatDbContext db, string userId, string text)

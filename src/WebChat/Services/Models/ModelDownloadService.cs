@@ -19,6 +19,7 @@ namespace WebChat.Services.Models;
 public sealed partial class ModelDownloadService(
     IDbContextFactory<WebChatDbContext> dbFactory,
     DownloadManager manager,
+    HubClient hub,
     InstalledModelRecorder recorder,
     TimeProvider time,
     ILogger<ModelDownloadService> logger) : IDisposable
@@ -32,6 +33,32 @@ public sealed partial class ModelDownloadService(
     private readonly ConcurrentDictionary<Guid, byte> _starting = new();
     private readonly Observers<DownloadView> _observers = new();
 
+    // One start at a time: two concurrent starts of the same file would otherwise both insert a row.
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+
+    /// <summary>The Hub (or mirror) downloads come from.</summary>
+    public Uri HubAddress => hub.Endpoint;
+
+    /// <summary>A file's size on the Hub; null when the Hub does not answer in time (a hint, never a step of a download).</summary>
+    public async Task<long?> SizeOnHubAsync(string repo, string fileName, string revision = "main", CancellationToken cancellationToken = default)
+    {
+        if (!RepoId.TryParse(repo, out var id))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            return (await hub.ResolveFileAsync(id, revision, fileName, timeout.Token)).Size;
+        }
+        catch (Exception error) when (error is HubException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Starts (or joins, or resumes) the download of one GGUF file and returns its Download id. Admins only.</summary>
     public async Task<Guid> StartAsync(ClaimsPrincipal user, string repo, string fileName, string revision = "main", CancellationToken cancellationToken = default)
     {
@@ -41,26 +68,34 @@ public sealed partial class ModelDownloadService(
             throw new ModelOperationException($"'{repo}' is not a Hub repository name (owner/name).");
         }
 
-        if (_live.Values.FirstOrDefault(l => l.Row.Repo == repo && l.Row.FileName == fileName && l.Row.Revision == revision && !l.IsFinal) is { } running)
+        await _startGate.WaitAsync(cancellationToken);
+        try
         {
-            running.Download.Resume();
-            return running.Id;
-        }
+            if (_live.Values.FirstOrDefault(l => l.Row.Repo == repo && l.Row.FileName == fileName && l.Row.Revision == revision && !l.IsFinal) is { } running)
+            {
+                running.Download.Resume();
+                return running.Id;
+            }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Downloads.AsNoTracking()
-            .Where(d => d.Repo == repo && d.FileName == fileName && d.Revision == revision)
-            .Where(d => d.State == DownloadState.Queued || d.State == DownloadState.Downloading || d.State == DownloadState.Paused || d.State == DownloadState.Verifying)
-            .FirstOrDefaultAsync(cancellationToken);
-        row ??= new Download
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var row = await db.Downloads.AsNoTracking()
+                .Where(d => d.Repo == repo && d.FileName == fileName && d.Revision == revision)
+                .Where(d => d.State == DownloadState.Queued || d.State == DownloadState.Downloading || d.State == DownloadState.Paused || d.State == DownloadState.Verifying)
+                .FirstOrDefaultAsync(cancellationToken);
+            row ??= new Download
+            {
+                Repo = repo,
+                FileName = fileName,
+                Revision = revision,
+                RequestedByUserId = user.FindFirstValue(ClaimTypes.NameIdentifier),
+                StartedAt = time.GetUtcNow().UtcDateTime,
+            };
+            return await StartRowAsync(row, cancellationToken);
+        }
+        finally
         {
-            Repo = repo,
-            FileName = fileName,
-            Revision = revision,
-            RequestedByUserId = user.FindFirstValue(ClaimTypes.NameIdentifier),
-            StartedAt = time.GetUtcNow().UtcDateTime,
-        };
-        return await StartRowAsync(row, cancellationToken);
+            _startGate.Release();
+        }
     }
 
     /// <summary>Recent downloads, newest first; live ones with their current speed and ETA.</summary>
@@ -83,13 +118,21 @@ public sealed partial class ModelDownloadService(
     public async Task ResumeAsync(ClaimsPrincipal user, Guid id, CancellationToken cancellationToken = default)
     {
         ModelPermissions.EnsureCanManage(user);
-        if (_live.TryGetValue(id, out var live))
+        await _startGate.WaitAsync(cancellationToken);
+        try
         {
-            live.Download.Resume();
-            return;
-        }
+            if (_live.TryGetValue(id, out var live))
+            {
+                live.Download.Resume();
+                return;
+            }
 
-        await StartRowAsync(await UnfinishedRowAsync(id, cancellationToken), cancellationToken);
+            await StartRowAsync(await UnfinishedRowAsync(id, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            _startGate.Release();
+        }
     }
 
     /// <summary>Stops a download and deletes its partial file.</summary>
@@ -103,12 +146,7 @@ public sealed partial class ModelDownloadService(
         }
 
         var row = await UnfinishedRowAsync(id, cancellationToken);
-        foreach (var part in SplitGgufName.AllParts(row.FileName))
-        {
-            var path = manager.Store.PathFor(RepoId.Parse(row.Repo), part);
-            File.Delete(path + ModelStore.PartSuffix);
-            File.Delete(path + ModelStore.ResumeMapSuffix);
-        }
+        manager.Discard(RepoId.Parse(row.Repo), row.FileName);
 
         var view = DownloadView.From(row) with { State = DownloadState.Cancelled, FinishedAt = time.GetUtcNow().UtcDateTime };
         await WriteAsync(view, cancellationToken);

@@ -28,7 +28,7 @@ public sealed class ChatTestHarness : IAsyncDisposable
         Settings = new SettingsService(Db);
         Usage = new UsageWriter(Db, Time);
         Runner = new GenerationRunner(Db, Engine, Registry, Usage, Options, Time, NullLogger<GenerationRunner>.Instance);
-        Generations = new GenerationService(Db, Registry, Runner, Settings, Engine, Options, Time);
+        Generations = new GenerationService(Db, Runner, Settings, Engine, Options, Time);
         Conversations = new ConversationService(Db, Registry);
         Transfer = new ConversationTransfer(Db, Conversations, Options, Time);
     }

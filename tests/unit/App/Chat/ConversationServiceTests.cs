@@ -9,7 +9,7 @@ public class ConversationServiceTests
     public async Task Another_users_conversation_is_not_found_and_not_listed()
     {
         await using var chat = await ChatTestHarness.StartAsync();
-        var id = await chat.Generations.SendAsync("alice", null, "Alice's secret plan");
+        var id = (await chat.Generations.SendAsync("alice", null, "Alice's secret plan")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Conversations.GetAsync("bob", id));
@@ -27,10 +27,10 @@ public class ConversationServiceTests
     {
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.Script = _ => ["Use the llama.cpp quantize tool."];
-        var quantize = await chat.Generations.SendAsync("alice", null, "How to shrink a model");
+        var quantize = (await chat.Generations.SendAsync("alice", null, "How to shrink a model")).ConversationId;
         await chat.WaitForAnswerAsync(quantize);
         chat.Engine.Script = _ => ["Sure."];
-        var recipe = await chat.Generations.SendAsync("alice", null, "Pancake recipe");
+        var recipe = (await chat.Generations.SendAsync("alice", null, "Pancake recipe")).ConversationId;
         await chat.WaitForAnswerAsync(recipe);
 
         Assert.Equal([quantize], (await chat.Conversations.ListAsync("alice", "QUANTIZE")).Select(c => c.Id));
@@ -43,7 +43,7 @@ public class ConversationServiceTests
     public async Task Rename_and_delete_change_only_the_owners_conversation()
     {
         await using var chat = await ChatTestHarness.StartAsync();
-        var id = await chat.Generations.SendAsync("alice", null, "Hello");
+        var id = (await chat.Generations.SendAsync("alice", null, "Hello")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         await chat.Conversations.RenameAsync("alice", id, "  Greetings  ");
@@ -60,7 +60,7 @@ public class ConversationServiceTests
         await using var chat = await ChatTestHarness.StartAsync();
         using var release = new ManualResetEventSlim();
         chat.Engine.Script = _ => HeldAnswer(release);
-        var id = await chat.Generations.SendAsync("alice", null, "Hello");
+        var id = (await chat.Generations.SendAsync("alice", null, "Hello")).ConversationId;
         var generation = chat.Registry.Find(id)!;
 
         await Assert.ThrowsAsync<ConversationNotFoundException>(() => chat.Conversations.DeleteAsync("bob", id));
@@ -76,7 +76,7 @@ public class ConversationServiceTests
     public async Task An_answer_left_streaming_by_a_killed_process_shows_as_stopped_with_its_text()
     {
         await using var chat = await ChatTestHarness.StartAsync();
-        var id = await chat.Generations.SendAsync("alice", null, "Hello");
+        var id = (await chat.Generations.SendAsync("alice", null, "Hello")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         await using (var db = await chat.Db.CreateDbContextAsync())
         {

@@ -11,7 +11,7 @@ public class ConversationTransferTests
     {
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.Script = _ => ["| a | b |\n|---|---|\n| 1 | 2 |"];
-        var id = await chat.Generations.SendAsync("alice", null, "Make a table");
+        var id = (await chat.Generations.SendAsync("alice", null, "Make a table")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         var json = await chat.Transfer.ExportJsonAsync("alice", id);
@@ -30,7 +30,7 @@ public class ConversationTransferTests
     {
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.Script = _ => ["**Bold** answer"];
-        var id = await chat.Generations.SendAsync("alice", null, "Question one");
+        var id = (await chat.Generations.SendAsync("alice", null, "Question one")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         var markdown = await chat.Transfer.ExportMarkdownAsync("alice", id);

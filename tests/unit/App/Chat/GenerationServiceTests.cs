@@ -19,7 +19,7 @@ public class GenerationServiceTests
             return ["ok"];
         };
 
-        var id = await chat.Generations.SendAsync("alice", null, "What is a GGUF file?");
+        var id = (await chat.Generations.SendAsync("alice", null, "What is a GGUF file?")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         Assert.NotNull(seenByEngine);
@@ -35,7 +35,7 @@ public class GenerationServiceTests
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.Script = _ => ["The ", "answer ", "is ", "42."];
 
-        var id = await chat.Generations.SendAsync("alice", null, "Question?");
+        var id = (await chat.Generations.SendAsync("alice", null, "Question?")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         var answer = (await chat.MessagesAsync(id))[1];
@@ -49,7 +49,7 @@ public class GenerationServiceTests
     {
         await using var chat = await ChatTestHarness.StartAsync();
 
-        var id = await chat.Generations.SendAsync("alice", null, "## How do I quantize a model to Q4_0?\nDetails follow.");
+        var id = (await chat.Generations.SendAsync("alice", null, "## How do I quantize a model to Q4_0?\nDetails follow.")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         var detail = await chat.Conversations.GetAsync("alice", id);
@@ -84,7 +84,7 @@ public class GenerationServiceTests
         }
 
         chat.Engine.TokenDelay = TimeSpan.FromMilliseconds(5);
-        conversation = await chat.Generations.SendAsync("alice", null, "Stream please");
+        conversation = (await chat.Generations.SendAsync("alice", null, "Stream please")).ConversationId;
         await chat.WaitForAnswerAsync(conversation);
 
         Assert.NotNull(storedMidway);
@@ -99,12 +99,10 @@ public class GenerationServiceTests
         chat.Engine.Script = _ => Enumerable.Range(0, 10_000).Select(i => $"w{i} ");
         chat.Engine.TokenDelay = TimeSpan.FromMilliseconds(5);
 
-        var id = await chat.Generations.SendAsync("alice", null, "Write forever");
-        var generation = chat.Registry.Find(id)!;
-        while (generation.Length < 20)
-        {
-            await Task.Delay(5);
-        }
+        var generation = await chat.Generations.SendAsync("alice", null, "Write forever");
+        var id = generation.ConversationId;
+        Assert.Same(generation, chat.Registry.Find(id));
+        await Eventually.TrueAsync(() => generation.Length >= 20);
 
         Assert.True(chat.Generations.Stop("alice", id));
         await generation.Finished.WaitAsync(TimeSpan.FromSeconds(10));
@@ -123,7 +121,7 @@ public class GenerationServiceTests
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.TokenDelay = TimeSpan.FromMilliseconds(20);
 
-        var id = await chat.Generations.SendAsync("alice", null, "Hi");
+        var id = (await chat.Generations.SendAsync("alice", null, "Hi")).ConversationId;
 
         Assert.False(chat.Generations.Stop("bob", id));
         await chat.WaitForAnswerAsync(id);
@@ -136,7 +134,7 @@ public class GenerationServiceTests
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.FailOnRequest = new ModelNotReadyException("No model is loaded. Ask an admin to load one.");
 
-        var id = await chat.Generations.SendAsync("alice", null, "Anyone there?");
+        var id = (await chat.Generations.SendAsync("alice", null, "Anyone there?")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         var messages = await chat.MessagesAsync(id);
@@ -151,7 +149,7 @@ public class GenerationServiceTests
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.FailOnRequest = new EngineBusyException(16);
 
-        var id = await chat.Generations.SendAsync("alice", null, "Hello?");
+        var id = (await chat.Generations.SendAsync("alice", null, "Hello?")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         Assert.Contains("busy", (await chat.MessagesAsync(id))[1].Error, StringComparison.OrdinalIgnoreCase);
@@ -164,7 +162,7 @@ public class GenerationServiceTests
         chat.Engine.Script = _ => ["one ", "two ", "three "];
         chat.Engine.CrashAfterTokens = 2;
 
-        var id = await chat.Generations.SendAsync("alice", null, "Count");
+        var id = (await chat.Generations.SendAsync("alice", null, "Count")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         var answer = (await chat.MessagesAsync(id))[1];
@@ -178,7 +176,7 @@ public class GenerationServiceTests
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.DroppedTurns = 2;
 
-        var id = await chat.Generations.SendAsync("alice", null, "Long chat");
+        var id = (await chat.Generations.SendAsync("alice", null, "Long chat")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         Assert.Contains("2 oldest turn(s) were left out", (await chat.MessagesAsync(id))[1].Notice, StringComparison.Ordinal);
@@ -189,7 +187,7 @@ public class GenerationServiceTests
     {
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.TokenDelay = TimeSpan.FromMilliseconds(30);
-        var id = await chat.Generations.SendAsync("alice", null, "First");
+        var id = (await chat.Generations.SendAsync("alice", null, "First")).ConversationId;
 
         await Assert.ThrowsAsync<GenerationInProgressException>(() => chat.Generations.SendAsync("alice", id, "Second"));
 
@@ -203,7 +201,7 @@ public class GenerationServiceTests
         await using var chat = await ChatTestHarness.StartAsync();
         var answers = new Queue<string[]>([["first answer"], ["second answer"]]);
         chat.Engine.Script = _ => answers.Dequeue();
-        var id = await chat.Generations.SendAsync("alice", null, "Question");
+        var id = (await chat.Generations.SendAsync("alice", null, "Question")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         await chat.Generations.RegenerateAsync("alice", id);
@@ -218,7 +216,7 @@ public class GenerationServiceTests
     public async Task Editing_a_message_replaces_everything_after_it()
     {
         await using var chat = await ChatTestHarness.StartAsync();
-        var id = await chat.Generations.SendAsync("alice", null, "First question");
+        var id = (await chat.Generations.SendAsync("alice", null, "First question")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         await chat.Generations.SendAsync("alice", id, "Second question");
         await chat.WaitForAnswerAsync(id);
@@ -238,7 +236,7 @@ public class GenerationServiceTests
     {
         await using var chat = await ChatTestHarness.StartAsync();
         await chat.Settings.SaveAsync("alice", new ChatSettings("Be brief.", 0.2f, 0.5f, 64, null));
-        var id = await chat.Generations.SendAsync("alice", null, "One");
+        var id = (await chat.Generations.SendAsync("alice", null, "One")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         await chat.Conversations.SaveOverridesAsync("alice", id, new ConversationOverrides("Be a pirate.", 1.3f, null, null));
 

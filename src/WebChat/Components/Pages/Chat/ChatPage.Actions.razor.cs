@@ -82,13 +82,12 @@ public partial class ChatPage
 
     private async Task LoadModelAsync(string modelId) => await RunAsync(async () =>
     {
-        await ModelChoices.LoadAsync(User, modelId);
+        await Library.LoadAsync(User, modelId);
         await RefreshModelsAsync();
     });
 
     public void Dispose()
     {
         _engineSubscription?.Dispose();
-        _starterDownloads?.Dispose();
     }
 }

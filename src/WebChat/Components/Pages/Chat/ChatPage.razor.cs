@@ -8,7 +8,9 @@ using MudBlazor;
 using WebChat.Engine.Inference;
 using WebChat.Services.Accounts;
 using WebChat.Services.Chat;
+using WebChat.Services;
 using WebChat.Services.Markdown;
+using WebChat.Services.Models;
 
 namespace WebChat.Components.Pages.Chat;
 
@@ -41,10 +43,9 @@ public partial class ChatPage
 
     [Inject] private ConversationService Conversations { get; set; } = default!;
     [Inject] private GenerationService Generations { get; set; } = default!;
-    [Inject] private GenerationRegistry Registry { get; set; } = default!;
     [Inject] private ConversationTransfer Transfer { get; set; } = default!;
     [Inject] private SettingsService Settings { get; set; } = default!;
-    [Inject] private ModelChoices ModelChoices { get; set; } = default!;
+    [Inject] private ModelLibrary Library { get; set; } = default!;
     [Inject] private IInferenceEngine Engine { get; set; } = default!;
     [Inject] private IMarkdownRenderer Markdown { get; set; } = default!;
     [Inject] private IOptions<ChatOptions> ChatOptions { get; set; } = default!;
@@ -73,7 +74,6 @@ public partial class ChatPage
         _engineSubscription = Engine.Subscribe(OnEngineStatus);
         _settings = await Settings.GetAsync(_userId);
         await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync());
-        await InitializeGetStartedAsync();
     }
 
     protected override async Task OnParametersSetAsync()
@@ -115,7 +115,7 @@ public partial class ChatPage
         try
         {
             _detail = await Conversations.GetAsync(_userId, id);
-            _active = Registry.Find(id) is { } generation && generation.UserId == _userId ? generation : null;
+            _active = Generations.Find(_userId, id);
         }
         catch (ConversationNotFoundException)
         {
@@ -125,7 +125,7 @@ public partial class ChatPage
 
     private async Task RefreshListAsync() => _conversations = await Conversations.ListAsync(_userId, _search);
 
-    private async Task RefreshModelsAsync() => _models = await ModelChoices.ListAsync();
+    private async Task RefreshModelsAsync() => _models = await Library.ChoicesAsync();
 
     private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
     {
@@ -149,26 +149,16 @@ public partial class ChatPage
     // Called by the composer as a plain delegate (it needs the answer), so the page renders its own change.
     private async Task<bool> SendAsync(string text)
     {
-        var sent = await RunAsync(async () =>
-        {
-            var id = await Generations.SendAsync(_userId, _shownId, text);
-            await AfterStartAsync(id);
-        });
+        var sent = await RunAsync(async () => await AfterStartAsync(await Generations.SendAsync(_userId, _shownId, text)));
         StateHasChanged();
         return sent;
     }
 
-    private async Task RegenerateAsync() => await RunAsync(async () =>
-    {
-        await Generations.RegenerateAsync(_userId, _shownId!.Value);
-        await AfterStartAsync(_shownId.Value);
-    });
+    private async Task RegenerateAsync() =>
+        await RunAsync(async () => await AfterStartAsync(await Generations.RegenerateAsync(_userId, _shownId!.Value)));
 
-    private async Task EditAsync((MessageView Message, string Text) edit) => await RunAsync(async () =>
-    {
-        await Generations.EditAndResendAsync(_userId, _shownId!.Value, edit.Message.Id, edit.Text);
-        await AfterStartAsync(_shownId.Value);
-    });
+    private async Task EditAsync((MessageView Message, string Text) edit) =>
+        await RunAsync(async () => await AfterStartAsync(await Generations.EditAndResendAsync(_userId, _shownId!.Value, edit.Message.Id, edit.Text)));
 
     private void Stop()
     {
@@ -180,9 +170,11 @@ public partial class ChatPage
 
     // Show the streaming answer first; the list (new title, order) can follow a moment later. A new conversation
     // is shown before its address changes: the navigation takes a round trip to the browser and back.
-    private async Task AfterStartAsync(Guid id)
+    private async Task AfterStartAsync(ActiveGeneration generation)
     {
+        var id = generation.ConversationId;
         await ShowConversationAsync(id);
+        _active = generation;
         StateHasChanged();
         if (ConversationId != id)
         {
@@ -207,7 +199,7 @@ public partial class ChatPage
             await action();
             return true;
         }
-        catch (Exception ex) when (ex is ChatException or EngineException)
+        catch (Exception ex) when (UserErrors.IsExpected(ex))
         {
             _error = ex.Message;
             return false;

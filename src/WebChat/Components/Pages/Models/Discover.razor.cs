@@ -5,6 +5,7 @@ using MudBlazor;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
 using WebChat.Engine.Hub;
+using WebChat.Services;
 using WebChat.Services.Models;
 
 namespace WebChat.Components.Pages.Models;
@@ -25,7 +26,6 @@ public partial class Discover
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [Inject] private ModelSearch Search { get; set; } = default!;
-    [Inject] private HubClient Hub { get; set; } = default!;
     [Inject] private ModelDownloadService DownloadService { get; set; } = default!;
     [Inject] private ModelLibrary Library { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
@@ -36,7 +36,7 @@ public partial class Discover
     {
         _user = (await AuthenticationState).User;
         _canManage = ModelPermissions.CanManage(_user);
-        _downloads = new LiveDownloadList(DownloadService, InvokeAsync, OnDownloadChangedAsync);
+        _downloads = new LiveDownloadList(DownloadService, _user, InvokeAsync, OnDownloadChangedAsync, ShowRefusal);
         await _downloads.LoadAsync();
         await RefreshInstalledAsync();
         if (RendererInfo.IsInteractive)
@@ -113,16 +113,6 @@ public partial class Discover
         });
     }
 
-    private Task PauseAsync(DownloadView download) => RunAsync(() =>
-    {
-        DownloadService.Pause(_user, download.Id);
-        return Task.CompletedTask;
-    });
-
-    private Task ResumeAsync(DownloadView download) => RunAsync(() => DownloadService.ResumeAsync(_user, download.Id));
-
-    private Task CancelAsync(DownloadView download) => RunAsync(() => DownloadService.CancelAsync(_user, download.Id));
-
     private Task ClearFinishedAsync() => RunAsync(async () =>
     {
         await DownloadService.ClearFinishedAsync(_user);
@@ -131,15 +121,14 @@ public partial class Discover
 
     private async Task RunAsync(Func<Task> action)
     {
-        try
+        if (await UserErrors.TryAsync(action) is { } error)
         {
-            await action();
-        }
-        catch (ModelOperationException error)
-        {
-            _problem = error.InnerException is HubException hub ? Describe(hub) : (Severity.Error, "The download did not start.", error.Message);
+            ShowRefusal(error);
         }
     }
+
+    private void ShowRefusal(Exception error) =>
+        _problem = (error as HubException ?? error.InnerException as HubException) is { } hub ? Describe(hub) : (Severity.Error, "The download did not start.", error.Message);
 
     private async Task OnDownloadChangedAsync(DownloadView download)
     {

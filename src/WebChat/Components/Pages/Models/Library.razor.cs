@@ -5,6 +5,7 @@ using MudBlazor;
 using WebChat.Engine.Inference;
 using WebChat.Components.Models;
 using WebChat.Engine.Storage;
+using WebChat.Services;
 using WebChat.Services.Models;
 
 namespace WebChat.Components.Pages.Models;
@@ -26,10 +27,8 @@ public partial class Library
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [Inject] private ModelLibrary ModelLibrary { get; set; } = default!;
-    [Inject] private ModelImporter Importer { get; set; } = default!;
     [Inject] private IInferenceEngine Engine { get; set; } = default!;
     [Inject] private ModelDownloadService DownloadService { get; set; } = default!;
-    [Inject] private ModelStore Store { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -39,7 +38,7 @@ public partial class Library
         _canManage = ModelPermissions.CanManage(_user);
         _status = Engine.Status;
         _engineSubscription = Engine.Subscribe(OnEngineStatus);
-        _downloads = new LiveDownloadList(DownloadService, InvokeAsync, OnDownloadChangedAsync);
+        _downloads = new LiveDownloadList(DownloadService, _user, InvokeAsync, OnDownloadChangedAsync, error => _error = error.Message);
         await _downloads.LoadAsync();
         await RefreshAsync();
     }
@@ -47,7 +46,7 @@ public partial class Library
     private async Task RefreshAsync()
     {
         _models = await ModelLibrary.ListAsync();
-        _freeBytes = Store.FreeSpace();
+        _freeBytes = ModelLibrary.FreeBytes;
     }
 
     private async Task OnDownloadChangedAsync(DownloadView download)
@@ -59,16 +58,6 @@ public partial class Library
 
         StateHasChanged();
     }
-
-    private Task PauseAsync(DownloadView download) => RunAsync(() =>
-    {
-        DownloadService.Pause(_user, download.Id);
-        return Task.CompletedTask;
-    });
-
-    private Task ResumeAsync(DownloadView download) => RunAsync(() => DownloadService.ResumeAsync(_user, download.Id));
-
-    private Task CancelAsync(DownloadView download) => RunAsync(() => DownloadService.CancelAsync(_user, download.Id));
 
     private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
     {
@@ -114,7 +103,7 @@ public partial class Library
 
     private Task ImportAsync() => RunAsync(async () =>
     {
-        var imported = await Importer.ImportAsync(_user, _importPath ?? "", _importMode);
+        var imported = await ModelLibrary.ImportAsync(_user, _importPath ?? "", _importMode);
         _importPath = null;
         Snackbar.Add($"{imported.FileName} was imported.", Severity.Success);
     });
@@ -123,19 +112,8 @@ public partial class Library
     private async Task RunAsync(Func<Task> action)
     {
         _busy = true;
-        _error = null;
-        try
-        {
-            await action();
-        }
-        catch (Exception error) when (error is ModelOperationException or EngineException or Services.Chat.ChatException)
-        {
-            _error = error.Message;
-        }
-        finally
-        {
-            _busy = false;
-        }
+        _error = (await UserErrors.TryAsync(action))?.Message;
+        _busy = false;
 
         await RefreshAsync();
     }

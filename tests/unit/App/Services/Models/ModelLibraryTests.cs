@@ -71,7 +71,6 @@ public sealed class ModelLibraryTests
     {
         builder.AddWebChatModels();
         engine(builder);
-        builder.Services.TryAddSingleton<ModelChoices>();
     });
 
     private static async Task<WebChat.Data.Entities.InstalledModel> ImportTinyAsync(AppServicesHost app, ClaimsPrincipal admin)

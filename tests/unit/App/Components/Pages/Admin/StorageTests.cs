@@ -10,7 +10,9 @@ using WebChat.Data;
 using WebChat.Engine.Downloads;
 using WebChat.Engine.Inference;
 using WebChat.Engine.Storage;
+using WebChat.Services.Accounts;
 using WebChat.Services.Admin;
+using WebChat.Services.Models;
 using WebChat.Tests.Unit.App.Services.Admin;
 using WebChat.Tests.Unit.Engine.Hub;
 
@@ -39,7 +41,9 @@ public sealed class StorageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<StorageReader>();
         Services.AddSingleton<PartialFileCleanup>();
-        Services.AddSingleton<ModelRemoval>();
+        Services.AddSingleton<ModelImporter>(_ => null!);
+        Services.AddSingleton<ModelLibrary>();
+        this.AddAuthorization().SetAuthorized("admin").SetRoles(Roles.Admin);
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -49,7 +49,6 @@ public sealed class DiscoverPageTests : BunitContext, IAsyncLifetime
             {
                 builder.AddWebChatModels();
                 builder.Services.AddSingleton<IInferenceEngine>(new ScriptedInferenceEngine());
-                builder.Services.TryAddSingleton<ModelChoices>();
             },
             ("WebChat:Hub:Endpoint", _hub.BaseAddress.ToString()),
             ("WebChat:Hub:MaxRetries", "1"),

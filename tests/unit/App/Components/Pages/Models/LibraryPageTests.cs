@@ -30,7 +30,6 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
         {
             builder.AddWebChatModels();
             builder.Services.AddSingleton<IInferenceEngine>(_engine);
-            builder.Services.TryAddSingleton<ModelChoices>();
         });
         _auth = this.HostOnAppServices(_app.Services);
     }

@@ -6,13 +6,15 @@ using WebChat.Engine.Downloads;
 using WebChat.Engine.Hub;
 using WebChat.Engine.Inference;
 using WebChat.Engine.Storage;
-using WebChat.Services.Admin;
+using System.Security.Claims;
+using WebChat.Services.Models;
+using WebChat.Tests.Unit.App.Services.Admin;
 using WebChat.Tests.Support.FakeHub;
 using WebChat.Tests.Unit.Engine.Hub;
 
-namespace WebChat.Tests.Unit.App.Services.Admin;
+namespace WebChat.Tests.Unit.App.Services.Models;
 
-public sealed class ModelRemovalTests
+public sealed class ModelLibraryRemovalTests
 {
     [Fact]
     public async Task Deleting_a_model_removes_its_files_and_its_rows_and_leaves_other_models_alone()
@@ -23,7 +25,7 @@ public sealed class ModelRemovalTests
         await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf", "b.gguf");
         await InstallAsync(app, store, "other/big-GGUF", "x.gguf");
 
-        var result = await Removal(hub, app, FixedStatusEngine.Empty).DeleteAsync("acme/tiny-GGUF");
+        var result = await Removal(hub, app, FixedStatusEngine.Empty).DeleteRepositoryAsync(Admin, "acme/tiny-GGUF");
 
         Assert.Equal(new ModelRemovalResult(null, 2, 2), result);
         Assert.False(Directory.Exists(Path.Combine(store.Root, "acme")));
@@ -40,7 +42,7 @@ public sealed class ModelRemovalTests
         var loaded = await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf");
         var engine = FixedStatusEngine.Answering(loaded);
 
-        var result = await Removal(hub, app, engine).DeleteAsync("acme/tiny-GGUF");
+        var result = await Removal(hub, app, engine).DeleteRepositoryAsync(Admin, "acme/tiny-GGUF");
 
         Assert.False(result.Removed);
         Assert.Contains("answering 1 request", result.Problem, StringComparison.Ordinal);
@@ -58,7 +60,7 @@ public sealed class ModelRemovalTests
         var loaded = await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf");
         var engine = FixedStatusEngine.Serving(loaded);
 
-        var result = await Removal(hub, app, engine).DeleteAsync("acme/tiny-GGUF");
+        var result = await Removal(hub, app, engine).DeleteRepositoryAsync(Admin, "acme/tiny-GGUF");
 
         Assert.True(result.Removed, result.Problem);
         Assert.Equal(EngineState.Empty, engine.Status.State);
@@ -76,8 +78,7 @@ public sealed class ModelRemovalTests
         var services = hub.Services();
         var job = services.GetRequiredService<DownloadManager>().Start(RepoId.Parse("acme/slow-GGUF"), "s.gguf");
 
-        var result = await new ModelRemoval(services.GetRequiredService<ModelStore>(), FixedStatusEngine.Empty, services.GetRequiredService<DownloadManager>(), DbFactory(app))
-            .DeleteAsync("acme/slow-GGUF");
+        var result = await Library(services, app, FixedStatusEngine.Empty).DeleteRepositoryAsync(Admin, "acme/slow-GGUF");
         job.Cancel();
 
         Assert.Contains("download", result.Problem, StringComparison.Ordinal);
@@ -93,17 +94,19 @@ public sealed class ModelRemovalTests
         var store = hub.Services().GetRequiredService<ModelStore>();
         await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf");
 
-        var result = await Removal(hub, app, FixedStatusEngine.Empty).DeleteAsync(name);
+        var result = await Removal(hub, app, FixedStatusEngine.Empty).DeleteRepositoryAsync(Admin, name);
 
         Assert.NotNull(result.Problem);
         Assert.Single(store.ListInstalled());
     }
 
-    private static ModelRemoval Removal(FakeHubFixture hub, AppServicesHost app, FixedStatusEngine engine)
-    {
-        var services = hub.Services();
-        return new ModelRemoval(services.GetRequiredService<ModelStore>(), engine, services.GetRequiredService<DownloadManager>(), DbFactory(app));
-    }
+    private static readonly ClaimsPrincipal Admin = ModelPermissions.ServerOperator;
+
+    private static ModelLibrary Removal(FakeHubFixture hub, AppServicesHost app, FixedStatusEngine engine) => Library(hub.Services(), app, engine);
+
+    // Importing is not what these tests are about: the library gets no importer.
+    private static ModelLibrary Library(IServiceProvider hubServices, AppServicesHost app, FixedStatusEngine engine) =>
+        new(DbFactory(app), engine, hubServices.GetRequiredService<ModelStore>(), hubServices.GetRequiredService<DownloadManager>(), importer: null!);
 
     private static IDbContextFactory<WebChatDbContext> DbFactory(AppServicesHost app) => app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>();
 
