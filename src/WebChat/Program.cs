@@ -12,8 +12,8 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatOptions();
     builder.AddWebChatData();
     builder.AddWebChatAccounts();
+    builder.AddWebChatEngine();
     builder.AddWebChatModels();
-    builder.AddWebChatInference();
     builder.AddWebChatChat();
     builder.AddWebChatAdmin();
     builder.AddWebChatUi();

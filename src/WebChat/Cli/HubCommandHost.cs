@@ -17,6 +17,7 @@ internal static class HubCommandHost
         builder.Logging.AddFilter(null, LogLevel.Warning);
         builder.AddWebChatOptions();
         builder.AddWebChatData();
+        builder.AddWebChatEngine();
         builder.AddWebChatModels();
         return builder.Build();
     }

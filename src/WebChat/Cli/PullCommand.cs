@@ -70,10 +70,10 @@ internal static class PullCommand
             Console.WriteLine();
             switch (final?.State)
             {
-                case Data.Entities.DownloadState.Completed:
+                case DownloadState.Completed:
                     Console.WriteLine($"Verified (sha256) and installed: {manager.Store.PathFor(repo, fileName)}");
                     return 0;
-                case Data.Entities.DownloadState.Paused:
+                case DownloadState.Paused:
                     Console.WriteLine("Paused. Finished ranges are kept: run the same command again (or press Resume on the Discover page) to resume.");
                     return 130;
                 default:
@@ -122,7 +122,7 @@ internal static class PullCommand
             if (latest() is { } view)
             {
                 Console.Write($"\r{ProgressLine(view)}   ");
-                if (cancellationToken.IsCancellationRequested && view.State == Data.Entities.DownloadState.Paused)
+                if (cancellationToken.IsCancellationRequested && view.State == DownloadState.Paused)
                 {
                     return view;
                 }

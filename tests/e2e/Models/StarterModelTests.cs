@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using WebChat.Engine.Downloads;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Tests.E2E.Infrastructure;

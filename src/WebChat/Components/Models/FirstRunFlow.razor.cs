@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
+using WebChat.Engine.Downloads;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
 using WebChat.Services;

@@ -1,3 +1,5 @@
+using WebChat.Engine.Downloads;
+
 namespace WebChat.Data.Entities;
 
 /// <summary>A model download from the Hub, kept so progress and failures survive a restart.</summary>
@@ -7,6 +9,7 @@ public class Download
     public required string Repo { get; set; }
     public required string Revision { get; set; }
     public required string FileName { get; set; }
+    /// <summary>The engine's states, stored as text; a model of several parts gets one, mapped in LiveDownload.</summary>
     public DownloadState State { get; set; } = DownloadState.Queued;
     public long BytesDone { get; set; }
     public long? TotalBytes { get; set; }
@@ -14,18 +17,4 @@ public class Download
     public DateTime StartedAt { get; set; } = DateTime.UtcNow;
     public DateTime? FinishedAt { get; set; }
     public string? RequestedByUserId { get; set; }
-}
-
-/// <summary>Where a download is in its life; stored as text.</summary>
-public enum DownloadState
-{
-    Queued,
-    Downloading,
-
-    /// <summary>Stopped by an admin; the finished ranges are kept and it resumes from them.</summary>
-    Paused,
-    Verifying,
-    Completed,
-    Failed,
-    Cancelled,
 }

@@ -1,4 +1,5 @@
 using WebChat.Data.Entities;
+using WebChat.Engine.Downloads;
 
 namespace WebChat.Services.Models;
 

@@ -1,7 +1,5 @@
 using WebChat.Data.Entities;
 using WebChat.Engine.Downloads;
-using DownloadState = WebChat.Data.Entities.DownloadState;
-using EngineState = WebChat.Engine.Downloads.DownloadState;
 
 namespace WebChat.Services.Models;
 
@@ -59,11 +57,11 @@ internal sealed class LiveDownload(Download row, ModelDownload download)
 
     // A model is as far as its slowest part; "all parts done" stays Verifying until the rows are written.
     private static DownloadState StateOf(IReadOnlyList<DownloadProgress> parts) =>
-        parts.Any(p => p.State == EngineState.Failed) ? DownloadState.Failed
-        : parts.Any(p => p.State == EngineState.Cancelled) ? DownloadState.Cancelled
-        : parts.All(p => p.State == EngineState.Completed) ? DownloadState.Verifying
-        : parts.Any(p => p.State is EngineState.Downloading or EngineState.Resolving) ? DownloadState.Downloading
-        : parts.Any(p => p.State == EngineState.Verifying) ? DownloadState.Verifying
-        : parts.Any(p => p.State == EngineState.Paused) ? DownloadState.Paused
+        parts.Any(p => p.State == DownloadState.Failed) ? DownloadState.Failed
+        : parts.Any(p => p.State == DownloadState.Cancelled) ? DownloadState.Cancelled
+        : parts.All(p => p.State == DownloadState.Completed) ? DownloadState.Verifying
+        : parts.Any(p => p.State is DownloadState.Downloading or DownloadState.Resolving) ? DownloadState.Downloading
+        : parts.Any(p => p.State == DownloadState.Verifying) ? DownloadState.Verifying
+        : parts.Any(p => p.State == DownloadState.Paused) ? DownloadState.Paused
         : DownloadState.Queued;
 }

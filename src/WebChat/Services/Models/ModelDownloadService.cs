@@ -8,7 +8,6 @@ using WebChat.Engine.Downloads;
 using WebChat.Engine.Gguf;
 using WebChat.Engine.Hub;
 using WebChat.Engine.Storage;
-using DownloadState = WebChat.Data.Entities.DownloadState;
 
 namespace WebChat.Services.Models;
 

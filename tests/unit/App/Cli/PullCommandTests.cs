@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using WebChat.Engine.Downloads;
 using WebChat.Cli;
 using WebChat.Data;
 using WebChat.Engine.Gguf;
@@ -43,7 +44,7 @@ public sealed class PullCommandTests : IAsyncDisposable
         Assert.Equal(("acme/tiny-GGUF/tiny-Q8_0.gguf", "acme/tiny-GGUF/tiny-Q8_0.gguf", hub.Repo("acme/tiny-GGUF").File("tiny-Q8_0.gguf")!.Sha256, "Q8_0", "llama"),
             (row.Id, row.RelativePath, row.Sha256, row.Quantization, row.Architecture));
         var download = await db.Downloads.SingleAsync();
-        Assert.Equal((WebChat.Data.Entities.DownloadState.Completed, "tiny-Q8_0.gguf", (long)q8.Length, (string?)null),
+        Assert.Equal((DownloadState.Completed, "tiny-Q8_0.gguf", (long)q8.Length, (string?)null),
             (download.State, download.FileName, download.BytesDone, download.RequestedByUserId));
     }
 
@@ -66,7 +67,7 @@ public sealed class PullCommandTests : IAsyncDisposable
         await using var db = new WebChatDbContext(new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite($"Data Source={Path.Combine(_dataDirectory, "webchat.db")}").Options);
         Assert.Empty(await db.InstalledModels.ToListAsync());
         var download = await db.Downloads.SingleAsync();
-        Assert.Equal(WebChat.Data.Entities.DownloadState.Failed, download.State);
+        Assert.Equal(DownloadState.Failed, download.State);
         Assert.Contains("failed verification", download.Error, StringComparison.Ordinal);
     }
 

@@ -45,7 +45,7 @@ public sealed class ModelsRegistrationTests
     [Fact]
     public async Task A_starter_model_that_is_not_a_repository_name_is_refused_with_the_setting_named()
     {
-        await using var host = await AppServicesHost.StartAsync(b => b.AddWebChatModels(), ("WebChat:StarterModel:Repo", "not a repo"));
+        await using var host = await AppServicesHost.StartAsync(b => b.AddWebChatEngine().AddWebChatModels(), ("WebChat:StarterModel:Repo", "not a repo"));
 
         var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<StarterModelOptions>>().Value);
 

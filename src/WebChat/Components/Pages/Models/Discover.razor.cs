@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using WebChat.Engine.Downloads;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
 using WebChat.Engine.Hub;

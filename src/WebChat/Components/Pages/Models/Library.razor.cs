@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using WebChat.Engine.Downloads;
 using WebChat.Engine.Inference;
 using WebChat.Components.Models;
 using WebChat.Engine.Storage;
@@ -51,7 +52,7 @@ public partial class Library
 
     private async Task OnDownloadChangedAsync(DownloadView download)
     {
-        if (download.State == Data.Entities.DownloadState.Completed)
+        if (download.State == DownloadState.Completed)
         {
             await RefreshAsync();
         }

@@ -1,4 +1,5 @@
 using Bunit;
+using WebChat.Engine.Downloads;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
 using WebChat.Services.Models;

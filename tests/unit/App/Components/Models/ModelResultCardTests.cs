@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using WebChat.Engine.Downloads;
 using WebChat.Components.Models;
 using WebChat.Data.Entities;
 using WebChat.Engine.Catalog;

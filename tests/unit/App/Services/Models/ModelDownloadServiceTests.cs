@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WebChat.Engine.Downloads;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Gguf;
@@ -26,7 +27,7 @@ public sealed class ModelDownloadServiceTests : IAsyncLifetime
         _model = await System.IO.File.ReadAllBytesAsync(TestModels.TinyOfType(GgmlType.Q8_0));
         _hub = await FakeHubServer.StartAsync([new FakeHubRepo { Id = Repo, Files = [new FakeHubFile(File, _model)] }]);
         _app = await AppServicesHost.StartAsync(
-            builder => builder.AddWebChatModels(),
+            builder => builder.AddWebChatEngine().AddWebChatModels(),
             ("WebChat:Hub:Endpoint", _hub.BaseAddress.ToString()),
             ("WebChat:Hub:MaxRetries", "1"),
             ("WebChat:Hub:RetryBaseDelay", "00:00:00.010"),

@@ -16,7 +16,7 @@ public sealed class ModelImporterTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await AppServicesHost.StartAsync(builder => builder.AddWebChatModels());
+        _app = await AppServicesHost.StartAsync(builder => builder.AddWebChatEngine().AddWebChatModels());
         _sourceFolder = Path.Combine(_app.DataDirectory, "elsewhere");
         Directory.CreateDirectory(_sourceFolder);
     }

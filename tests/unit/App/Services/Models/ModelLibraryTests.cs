@@ -19,7 +19,7 @@ public sealed class ModelLibraryTests
     [Fact]
     public async Task Deleting_the_loaded_model_unloads_it_first_then_removes_its_file_and_row()
     {
-        await using var app = await StartAsync(builder => builder.AddWebChatInference());
+        await using var app = await StartAsync(_ => { });
         var admin = await ModelTestUsers.RegisterAsync(app.Services, "admin");
         var model = await ImportTinyAsync(app, admin);
         var library = app.Services.GetRequiredService<ModelLibrary>();
@@ -69,6 +69,7 @@ public sealed class ModelLibraryTests
 
     private static Task<AppServicesHost> StartAsync(Action<IHostApplicationBuilder> engine) => AppServicesHost.StartAsync(builder =>
     {
+        builder.AddWebChatEngine();
         builder.AddWebChatModels();
         engine(builder);
     });

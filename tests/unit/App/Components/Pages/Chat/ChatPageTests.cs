@@ -23,6 +23,7 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
         // No starter repository: the page must not ask the Hub for the starter's size.
         _app = await AppServicesHost.StartAsync(builder =>
         {
+            builder.AddWebChatEngine();
             builder.AddWebChatModels();
             builder.AddWebChatChat();
             builder.Services.AddSingleton<IInferenceEngine>(_engine);

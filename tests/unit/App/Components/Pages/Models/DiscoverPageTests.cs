@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
+using WebChat.Engine.Downloads;
 using WebChat.Components.Pages.Models;
 using WebChat.Data;
 using WebChat.Data.Entities;
@@ -47,6 +48,7 @@ public sealed class DiscoverPageTests : BunitContext, IAsyncLifetime
         _app = await AppServicesHost.StartAsync(
             builder =>
             {
+                builder.AddWebChatEngine();
                 builder.AddWebChatModels();
                 builder.Services.AddSingleton<IInferenceEngine>(new ScriptedInferenceEngine());
             },

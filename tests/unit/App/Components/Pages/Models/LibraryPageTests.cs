@@ -28,6 +28,7 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
         _engine.SetStatus(EngineStatus.Empty);
         _app = await AppServicesHost.StartAsync(builder =>
         {
+            builder.AddWebChatEngine();
             builder.AddWebChatModels();
             builder.Services.AddSingleton<IInferenceEngine>(_engine);
         });

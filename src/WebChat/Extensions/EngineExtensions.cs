@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using WebChat.Configuration;
+using WebChat.Engine;
+using WebChat.Engine.Inference;
+using WebChat.Engine.Storage;
+
+namespace WebChat.Extensions;
+
+internal static class EngineExtensions
+{
+    /// <summary>
+    /// Registers the whole engine (Hub client, model search, downloads, model store, inference) with its options from
+    /// configuration, on the app's models folder.
+    /// </summary>
+    public static IHostApplicationBuilder AddWebChatEngine(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InferenceOptions>().Bind(builder.Configuration.GetSection(InferenceOptions.SectionName));
+        // One models folder: WebChat:ModelsDirectory, unless WebChat:Models:Directory says otherwise.
+        builder.Services.AddOptions<ModelStoreOptions>().PostConfigure<IOptions<WebChatOptions>>((store, app) =>
+            store.Directory = string.IsNullOrWhiteSpace(store.Directory) ? app.Value.ModelsDirectory : store.Directory);
+        builder.Services.AddWebChatEngine();
+        return builder;
+    }
+}
