@@ -16,8 +16,6 @@ public sealed class ModelDownload(IReadOnlyList<DownloadJob> parts)
 
     public long TotalBytes => Parts.Sum(p => p.Progress.TotalBytes);
 
-    public double BytesPerSecond => Parts.Sum(p => p.Progress.BytesPerSecond);
-
     public void Pause()
     {
         foreach (var part in Parts) part.Pause();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebChat.Engine.Inference;
@@ -77,9 +78,11 @@ public sealed class SchedulerTests : IAsyncDisposable
     [Fact]
     public async Task Chunks_shrink_when_steps_take_longer_than_the_step_budget()
     {
-        var backend = new FakeInferenceBackend(sequences: 1) { BeforeDecode = () => Thread.Sleep(64) };
+        // Every step takes 64 ms on the scheduler's clock: the fake clock moves inside the decode, no thread sleeps.
+        var time = new FakeTimeProvider();
+        var backend = new FakeInferenceBackend(sequences: 1) { BeforeDecode = () => time.Advance(TimeSpan.FromMilliseconds(64)) };
         var options = new InferenceOptions { PrefillChunkTokens = 64, PrefillStepBudget = TimeSpan.FromMilliseconds(16) };
-        await using var scheduler = new Scheduler(backend, options, TimeProvider.System, NullLogger.Instance);
+        await using var scheduler = new Scheduler(backend, options, time, NullLogger.Instance);
 
         await ReadAllAsync(scheduler.Submit(Request(new string('p', 200), maxTokens: 1), CancellationToken.None));
 

@@ -205,22 +205,58 @@ public sealed class ModelDownloadServiceTests : IAsyncLifetime
         Assert.Equal(_model.LongLength, done.BytesDone);
     }
 
-    private async Task<Download> PollRowAsync(Guid id, Func<Download, bool> condition)
+    [Fact]
+    public async Task Cancelling_a_running_download_ends_it_cancelled_and_leaves_no_partial_file()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        _hub.Faults.BandwidthBytesPerSecond = _model.Length / 4;
+        var id = await Downloads.StartAsync(admin, Repo, File);
+        await PollRowAsync(id, row => row is { State: DownloadState.Downloading, BytesDone: > 0 });
+
+        await Downloads.CancelAsync(admin, id);
+        await Downloads.WaitAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(DownloadState.Cancelled, (await PollRowAsync(id, row => row.State == DownloadState.Cancelled)).State);
+        Assert.Empty(Directory.EnumerateFiles(ModelsFolder, "*", SearchOption.AllDirectories));
+        await using var db = await CreateDbAsync();
+        Assert.Empty(await db.InstalledModels.ToListAsync());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_download_a_restart_interrupted_deletes_its_partial_file_and_ends_it_cancelled()
+    {
+        var admin = await ModelTestUsers.RegisterAsync(_app.Services, "admin");
+        var leftOver = new Download { Repo = Repo, Revision = "main", FileName = File, State = DownloadState.Downloading, BytesDone = 10 };
+        await using (var db = await CreateDbAsync())
+        {
+            db.Downloads.Add(leftOver);
+            await db.SaveChangesAsync();
+        }
+
+        var part = _app.Services.GetRequiredService<ModelStore>().PathFor(WebChat.Engine.Hub.RepoId.Parse(Repo), File) + ModelStore.PartSuffix;
+        Directory.CreateDirectory(Path.GetDirectoryName(part)!);
+        await System.IO.File.WriteAllBytesAsync(part, new byte[10]);
+        await System.IO.File.WriteAllTextAsync(part + ".json", "{}");
+
+        await Downloads.CancelAsync(admin, leftOver.Id);
+
+        var listed = Assert.Single(await Downloads.ListAsync());
+        Assert.Equal((DownloadState.Cancelled, false), (listed.State, listed.IsInterrupted));
+        Assert.False(System.IO.File.Exists(part));
+        Assert.False(System.IO.File.Exists(part + ".json"));
+        Assert.Equal(0, _hub.Log.BytesServed);
+    }
+
+    private string ModelsFolder => _app.Services.GetRequiredService<ModelStore>().Root;
+
+    private Task<Download> PollRowAsync(Guid id, Func<Download, bool> condition) => Eventually.ValueAsync(
+        async () =>
         {
             await using var db = await CreateDbAsync();
-            var row = await db.Downloads.AsNoTracking().SingleAsync(d => d.Id == id);
-            if (condition(row))
-            {
-                return row;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the download row stayed {row.State} at {row.BytesDone} bytes");
-            await Task.Delay(50);
-        }
-    }
+            return await db.Downloads.AsNoTracking().SingleAsync(d => d.Id == id);
+        },
+        condition,
+        row => $"the download row stayed {row.State} at {row.BytesDone} bytes");
 
     private Task<WebChatDbContext> CreateDbAsync() =>
         _app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();

@@ -2,7 +2,7 @@ using Bunit;
 using WebChat.Components.Chat;
 using WebChat.Services.Markdown;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Services.Markdown;
 
 public class StreamingMarkdownTests : BunitContext
 {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using WebChat.Components.Chat;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Components.Chat;
 
 public class RenderCoalescerTests
 {

@@ -3,7 +3,7 @@ using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
 using WebChat.Services.Chat;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Services.Chat;
 
 public class GenerationServiceTests
 {

@@ -1,6 +1,6 @@
 using WebChat.Services.Markdown;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Services.Markdown;
 
 /// <summary>The real renderer, recording every input it is asked to render.</summary>
 internal sealed class CountingRenderer : IMarkdownRenderer

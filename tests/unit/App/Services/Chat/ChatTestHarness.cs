@@ -8,7 +8,7 @@ using WebChat.Data.Entities;
 using WebChat.Services.Chat;
 using WebChat.Tests.Support.Chat;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Services.Chat;
 
 /// <summary>
 /// The chat services wired as in the app over a real SQLite file with the app's migrations, and the

@@ -2,7 +2,7 @@ using System.Text;
 using WebChat.Data.Entities;
 using WebChat.Services.Chat;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Services.Chat;
 
 public class ConversationTransferTests
 {

@@ -5,8 +5,9 @@ using WebChat.Services.Chat;
 using WebChat.Services.Markdown;
 using WebChat.Tests.Support.Metrics;
 using WebChat.Tests.Unit.App.Components;
+using WebChat.Tests.Unit.App.Services.Markdown;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Components.Chat;
 
 public class LiveAnswerTests : MudComponentTestContext
 {

@@ -1,7 +1,7 @@
 using WebChat.Data.Entities;
 using WebChat.Services.Chat;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Services.Chat;
 
 public class ConversationServiceTests
 {

@@ -1,7 +1,7 @@
 using AngleSharp.Html.Parser;
 using WebChat.Services.Markdown;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Services.Markdown;
 
 public class SafeMarkdownRendererTests
 {

@@ -3,7 +3,7 @@ using Bunit;
 using WebChat.Components.Chat;
 using WebChat.Services.Markdown;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Components.Chat;
 
 public class XssPayloadTests : BunitContext
 {

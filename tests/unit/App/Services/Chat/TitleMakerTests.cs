@@ -1,6 +1,6 @@
 using WebChat.Services.Chat;
 
-namespace WebChat.Tests.Unit.App.Chat;
+namespace WebChat.Tests.Unit.App.Services.Chat;
 
 public class TitleMakerTests
 {

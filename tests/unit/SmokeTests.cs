@@ -1,8 +1,0 @@
-namespace WebChat.Tests.Unit;
-
-public class EngineAssemblyTests
-{
-    [Fact]
-    public void The_engine_assembly_names_the_product() =>
-        Assert.Equal("WebChat", WebChat.Engine.EngineInfo.ProductName);
-}
