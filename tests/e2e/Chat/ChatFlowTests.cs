@@ -3,11 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Engine.Inference;
 using WebChat.Tests.E2E.Infrastructure;
 
 namespace WebChat.Tests.E2E.Chat;
 
-/// <summary>A person's whole conversation in Chromium against the real engine on the generated tiny model.</summary>
+/// <summary>A person's conversation in Chromium against the real engine on the generated tiny model, one behaviour per test.</summary>
 public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFixture>
 {
     // Counts how often the streaming answer's text length changed, as the browser saw it.
@@ -25,68 +26,162 @@ public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         """;
 
     [Fact]
-    public async Task Send_stream_stop_regenerate_edit_and_reload_keep_one_consistent_history_that_nobody_else_sees()
+    public async Task An_admin_loads_the_installed_model_from_the_picker_and_the_composer_opens()
     {
-        var page = await app.NewPageAsync();
-        await app.SignInAsAdminAsync(page);
-        await WebChatAppFixture.WaitForInteractiveAsync(page);
+        await app.Services.GetRequiredService<IInferenceEngine>().UnloadAsync();
+        var page = await SignedInAdminAsync();
         await Assertions.Expect(page.GetByTestId("composer-disabled-reason")).ToContainTextAsync("No model is loaded");
-        await SetMaxTokensAsync(page, 3000);
 
-        // An admin loads the installed model from the picker.
         await page.GetByTestId("load-model").ClickAsync();
-        var composer = page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
-        await Assertions.Expect(composer).ToBeEnabledAsync(new() { Timeout = 60_000 });
 
-        // Send: the answer streams in several steps; Stop keeps the partial answer, marked stopped.
-        var answer = await SendAndStopAsync(page, composer);
+        await Assertions.Expect(Composer(page)).ToBeEnabledAsync(new() { Timeout = 60_000 });
+    }
+
+    [Fact]
+    public async Task An_answer_streams_in_steps_and_stop_keeps_the_partial_answer_marked_stopped()
+    {
+        var page = await ReadyPageAsync(maxTokens: 3000);
+
+        var answer = await SendAndStopAsync(page, Composer(page));
+
         await Assertions.Expect(answer.GetByTestId("stopped-badge")).ToBeVisibleAsync();
-        var conversationId = Guid.Parse(page.Url.Split('/').Last());
-        var stopped = (await MessagesAsync(conversationId)).Last();
+        var stopped = (await MessagesAsync(ConversationOf(page))).Last();
         Assert.Equal(MessageStatus.Stopped, stopped.Status);
         Assert.NotEmpty(stopped.Content);
         Assert.True(stopped.Content.Length < 3000 * 16, "the answer was cut short");
+    }
 
-        // Regenerate replaces the stopped answer.
-        await SetOverrideMaxTokensAsync(page, 40);
-        await answer.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
+    [Fact]
+    public async Task Regenerate_replaces_the_last_answer_with_a_new_one_and_its_stats()
+    {
+        var page = await ReadyPageAsync(maxTokens: 40);
+        await SendAndWaitAsync(page, "Tell me a long story", expectedMessages: 2);
+        var conversationId = ConversationOf(page);
+        var first = (await MessagesAsync(conversationId))[1];
+
+        await page.GetByTestId("message").Last.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
+
+        await Eventually(async () => await MessagesAsync(conversationId) is [_, var answer] && answer.Id != first.Id && answer.Status == MessageStatus.Complete);
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 60_000 });
         var afterRegenerate = await MessagesAsync(conversationId);
         Assert.Equal([MessageRole.User, MessageRole.Assistant], afterRegenerate.Select(m => m.Role));
-        Assert.NotEqual(stopped.Id, afterRegenerate[1].Id);
         Assert.InRange(afterRegenerate[1].CompletionTokens ?? 0, 1, 40);
         await Assertions.Expect(page.GetByTestId("message-stats").Last).ToContainTextAsync("tok/s");
+    }
 
-        // A second turn, then editing the first question replaces everything after it.
-        await composer.FillAsync("And then?");
-        await composer.PressAsync("Enter");
-        await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(4);
-        await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 60_000 });
-        await page.GetByTestId("message").First.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).ClickAsync();
+    [Fact]
+    public async Task A_second_question_continues_the_conversation()
+    {
+        var page = await ReadyPageAsync(maxTokens: 40);
+        await SendAndWaitAsync(page, "Tell me a long story", expectedMessages: 2);
+
+        await SendAndWaitAsync(page, "And then?", expectedMessages: 4);
+
+        Assert.Equal(
+            [MessageRole.User, MessageRole.Assistant, MessageRole.User, MessageRole.Assistant],
+            (await MessagesAsync(ConversationOf(page))).Select(m => m.Role));
+    }
+
+    [Fact]
+    public async Task Editing_the_first_question_replaces_everything_after_it()
+    {
+        var page = await ReadyPageAsync(maxTokens: 40);
+        await SendAndWaitAsync(page, "Tell me a long story", expectedMessages: 2);
+        await SendAndWaitAsync(page, "And then?", expectedMessages: 4);
+
+        // A click event, not a pointer click at coordinates: the list follows new answers by scrolling, and a scroll
+        // that starts between Playwright's aim and its click sends the click elsewhere.
+        await page.GetByTestId("message").First.GetByRole(AriaRole.Button, new() { Name = "Edit message" }).DispatchEventAsync("click");
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Edit message" }).FillAsync("Tell me a short story instead");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save and send" }).ClickAsync();
+
         await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(2);
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("message").First).ToContainTextAsync("Tell me a short story instead");
+    }
+
+    [Fact]
+    public async Task A_reload_shows_the_same_history_from_the_database()
+    {
+        var page = await ReadyPageAsync(maxTokens: 40);
+        await SendAndWaitAsync(page, "Tell me a long story", expectedMessages: 2);
         var shownBeforeReload = await page.GetByTestId("message").Last.Locator(".markdown-body").InnerTextAsync();
 
-        // A reload shows the same history from the database.
         await page.ReloadAsync();
         await WebChatAppFixture.WaitForInteractiveAsync(page);
+
         var messages = page.GetByTestId("message");
         await Assertions.Expect(messages).ToHaveCountAsync(2);
-        await Assertions.Expect(messages.First).ToContainTextAsync("Tell me a short story instead");
+        await Assertions.Expect(messages.First).ToContainTextAsync("Tell me a long story");
         Assert.Equal(shownBeforeReload, await messages.Last.Locator(".markdown-body").InnerTextAsync());
         Assert.NotEmpty(shownBeforeReload.Trim());
         await Assertions.Expect(page.Locator("li.selected [data-testid=conversation-link]")).ToHaveTextAsync("Tell me a long story");
+    }
 
-        // Another user gets not-found at the same address and does not see the conversation listed.
+    [Fact]
+    public async Task Another_user_gets_not_found_at_the_same_address_and_does_not_see_the_conversation()
+    {
+        var page = await ReadyPageAsync(maxTokens: 40);
+        await SendAndWaitAsync(page, "Alice's private question", expectedMessages: 2);
+        var conversationId = ConversationOf(page);
+
         var other = await app.NewPageAsync();
         await WebChatAppFixture.LogInAsync(other, await app.CreateAccountAsync());
         await other.GotoAsync($"chat/{conversationId}");
         await WebChatAppFixture.WaitForInteractiveAsync(other);
+
         await Assertions.Expect(other.GetByTestId("conversation-not-found")).ToBeVisibleAsync();
         await Assertions.Expect(other.GetByTestId("conversation-link")).ToHaveCountAsync(0);
-        await Assertions.Expect(other.GetByText("Tell me a short story instead")).ToHaveCountAsync(0);
+        await Assertions.Expect(other.GetByText("Alice's private question")).ToHaveCountAsync(0);
+    }
+
+    private static ILocator Composer(IPage page) => page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
+
+    private static Guid ConversationOf(IPage page) => Guid.Parse(page.Url.Split('/').Last());
+
+    private async Task<IPage> SignedInAdminAsync()
+    {
+        var page = await app.NewPageAsync();
+        await app.SignInAsAdminAsync(page);
+        await WebChatAppFixture.WaitForInteractiveAsync(page);
+        return page;
+    }
+
+    /// <summary>An admin on a new chat with the model loaded and answers capped at <paramref name="maxTokens"/>.</summary>
+    private async Task<IPage> ReadyPageAsync(int maxTokens)
+    {
+        var engine = app.Services.GetRequiredService<IInferenceEngine>();
+        if (engine.Status.State != EngineState.Ready)
+        {
+            await engine.LoadAsync(new ModelLoadOptions { ModelPath = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebChat.Configuration.WebChatOptions>>().Value.ModelsDirectory, "local", "webchat-tiny.gguf") });
+        }
+
+        var page = await SignedInAdminAsync();
+        await SetMaxTokensAsync(page, maxTokens);
+        await WebChatAppFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(Composer(page)).ToBeEnabledAsync(new() { Timeout = 60_000 });
+        return page;
+    }
+
+    private static async Task SendAndWaitAsync(IPage page, string text, int expectedMessages)
+    {
+        var composer = Composer(page);
+        await composer.FillAsync(text);
+        await composer.PressAsync("Enter");
+        await page.WaitForURLAsync("**/chat/*");
+        await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(expectedMessages);
+        await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 60_000 });
+        await Assertions.Expect(composer).ToHaveValueAsync("");
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition never came true");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>
@@ -136,14 +231,6 @@ public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         await page.GetByTestId("save-settings").ClickAsync();
         await Assertions.Expect(page.GetByText("Settings saved.")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Chat" }).ClickAsync();
-    }
-
-    private static async Task SetOverrideMaxTokensAsync(IPage page, int maxTokens)
-    {
-        await page.GetByTestId("open-overrides").ClickAsync();
-        await page.GetByTestId("overrides-drawer").GetByLabel("Max tokens").FillAsync(maxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.GetByTestId("save-overrides").ClickAsync();
-        await Assertions.Expect(page.GetByText("Saved for this conversation.")).ToBeVisibleAsync();
     }
 
     private async Task<List<Message>> MessagesAsync(Guid conversationId)

@@ -102,24 +102,30 @@ public partial class ChatPage
         await LoadConversationAsync();
     }
 
+    // A reload of the conversation on screen keeps it shown until the new copy arrives, so its messages (and an
+    // edit someone has open) are not torn down and rebuilt; another conversation never shows the old one meanwhile.
     private async Task LoadConversationAsync()
     {
         _notFound = false;
-        _detail = null;
-        _active = null;
-        if (_shownId is not { } id)
+        if (_shownId is not { } id || _detail?.Id != id)
+        {
+            _detail = null;
+            _active = null;
+        }
+
+        if (_shownId is not { } shown)
         {
             return;
         }
 
         try
         {
-            _detail = await Conversations.GetAsync(_userId, id);
-            _active = Generations.Find(_userId, id);
+            var detail = await Conversations.GetAsync(_userId, shown);
+            (_detail, _active) = (detail, Generations.Find(_userId, shown));
         }
         catch (ConversationNotFoundException)
         {
-            _notFound = true;
+            (_detail, _active, _notFound) = (null, null, true);
         }
     }
 
@@ -174,7 +180,8 @@ public partial class ChatPage
     {
         var id = generation.ConversationId;
         await ShowConversationAsync(id);
-        _active = generation;
+        // The handle, not a look-up: unless the answer is already over (then the stored copy just loaded shows it).
+        _active = generation.Finished.IsCompleted ? _active : generation;
         StateHasChanged();
         if (ConversationId != id)
         {
