@@ -1,3 +1,6 @@
+using WebChat.Engine.Hub;
+using WebChat.Engine.Storage;
+
 namespace WebChat.Engine.Downloads;
 
 /// <summary>Base of the download manager's expected failures; Message is written for a person.</summary>
@@ -27,3 +30,15 @@ public sealed class DownloadTransferException(string file, Exception inner)
 /// <summary>The CDN refused a link (expired signature); the file was resolved again and the range is retried.</summary>
 public sealed class DownloadLinkRefusedException(string file, Exception inner)
     : DownloadException($"The download link of {file} was refused ({inner.Message}).", inner);
+
+/// <summary>The one classification of download failures: which are expected (the Hub, the network, the disk) and which are bugs.</summary>
+public static class DownloadFailures
+{
+    /// <summary>True for a failure a person can act on; its Message says what happened. Anything else is unexpected.</summary>
+    public static bool IsExpected(Exception error) =>
+        error is HubException or DownloadException or StorageException or IOException or UnauthorizedAccessException;
+
+    /// <summary>The words for a failure: its own message when expected, a generic sentence with it otherwise.</summary>
+    public static string Describe(Exception error) =>
+        IsExpected(error) ? error.Message : $"The download failed unexpectedly: {error.Message}";
+}

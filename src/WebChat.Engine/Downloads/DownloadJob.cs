@@ -152,16 +152,19 @@ public sealed partial class DownloadJob
         {
             OnStopped();
         }
-        catch (Exception exception) when (exception is HubException or DownloadException or StorageException or IOException or UnauthorizedAccessException)
-        {
-            LogFailed(_context.Logger, Key.ToString(), exception.Message);
-            Finish(DownloadState.Failed, exception.Message);
-            _completion.TrySetException(exception);
-        }
         catch (Exception exception)
         {
-            LogUnexpected(_context.Logger, exception, Key.ToString());
-            Finish(DownloadState.Failed, $"The download failed unexpectedly: {exception.Message}");
+            // Logged here, once: whoever waits for the job shows the words and does not log it again.
+            if (DownloadFailures.IsExpected(exception))
+            {
+                LogFailed(_context.Logger, Key.ToString(), exception.Message);
+            }
+            else
+            {
+                LogUnexpected(_context.Logger, exception, Key.ToString());
+            }
+
+            Finish(DownloadState.Failed, DownloadFailures.Describe(exception));
             _completion.TrySetException(exception);
         }
         finally

@@ -31,6 +31,7 @@ public sealed partial class ModelDownloadService(
     // Rows whose job is being started (the Hub is asked for sizes first): not interrupted, just not live yet.
     private readonly ConcurrentDictionary<Guid, byte> _starting = new();
     private readonly Observers<DownloadView> _observers = new();
+    private readonly DownloadRows _rows = new(dbFactory);
 
     // One start at a time: two concurrent starts of the same file would otherwise both insert a row.
     private readonly SemaphoreSlim _startGate = new(1, 1);
@@ -76,12 +77,7 @@ public sealed partial class ModelDownloadService(
                 return running.Id;
             }
 
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var row = await db.Downloads.AsNoTracking()
-                .Where(d => d.Repo == repo && d.FileName == fileName && d.Revision == revision)
-                .Where(d => d.State == DownloadState.Queued || d.State == DownloadState.Downloading || d.State == DownloadState.Paused || d.State == DownloadState.Verifying)
-                .FirstOrDefaultAsync(cancellationToken);
-            row ??= new Download
+            var row = await _rows.FindUnfinishedAsync(repo, fileName, revision, cancellationToken) ?? new Download
             {
                 Repo = repo,
                 FileName = fileName,
@@ -100,11 +96,10 @@ public sealed partial class ModelDownloadService(
     /// <summary>Recent downloads, newest first; live ones with their current speed and ETA.</summary>
     public async Task<IReadOnlyList<DownloadView>> ListAsync(int count = 20, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Downloads.AsNoTracking().OrderByDescending(d => d.StartedAt).Take(count).ToListAsync(cancellationToken);
+        var rows = await _rows.NewestAsync(count, cancellationToken);
         return [.. rows.Select(r => _live.TryGetValue(r.Id, out var live)
             ? live.View
-            : DownloadView.From(r, isInterrupted: IsUnfinished(r.State) && !_starting.ContainsKey(r.Id)))];
+            : DownloadView.From(r, isInterrupted: DownloadRows.IsUnfinished(r.State) && !_starting.ContainsKey(r.Id)))];
     }
 
     public void Pause(ClaimsPrincipal user, Guid id)
@@ -126,7 +121,7 @@ public sealed partial class ModelDownloadService(
                 return;
             }
 
-            await StartRowAsync(await UnfinishedRowAsync(id, cancellationToken), cancellationToken);
+            await StartRowAsync(await _rows.UnfinishedAsync(id, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -144,11 +139,11 @@ public sealed partial class ModelDownloadService(
             return;
         }
 
-        var row = await UnfinishedRowAsync(id, cancellationToken);
+        var row = await _rows.UnfinishedAsync(id, cancellationToken);
         manager.Discard(RepoId.Parse(row.Repo), row.FileName);
 
         var view = DownloadView.From(row) with { State = DownloadState.Cancelled, FinishedAt = time.GetUtcNow().UtcDateTime };
-        await WriteAsync(view, cancellationToken);
+        await _rows.WriteAsync(view, cancellationToken);
         Publish(view);
     }
 
@@ -156,11 +151,7 @@ public sealed partial class ModelDownloadService(
     public async Task<int> ClearFinishedAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         ModelPermissions.EnsureCanManage(user);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var live = _live.Keys.ToList();
-        return await db.Downloads
-            .Where(d => (d.State == DownloadState.Completed || d.State == DownloadState.Failed || d.State == DownloadState.Cancelled) && !live.Contains(d.Id))
-            .ExecuteDeleteAsync(cancellationToken);
+        return await _rows.DeleteFinishedAsync([.. _live.Keys], cancellationToken);
     }
 
     /// <summary>Completes when the download has finished and its rows are written (at once when it is not running).</summary>
@@ -187,15 +178,15 @@ public sealed partial class ModelDownloadService(
         LiveDownload live;
         try
         {
-            await SaveRowAsync(row, cancellationToken);
+            await _rows.SaveAsync(row, cancellationToken);
             Publish(DownloadView.From(row));
             var download = await manager.StartModelAsync(RepoId.Parse(row.Repo), row.FileName, row.Revision, cancellationToken);
             live = _live[row.Id] = new LiveDownload(row, download);
         }
-        catch (Exception error) when (error is HubException or DownloadException or StorageException)
+        catch (Exception error) when (DownloadFailures.IsExpected(error))
         {
             var failed = DownloadView.From(row) with { State = DownloadState.Failed, Error = error.Message, FinishedAt = time.GetUtcNow().UtcDateTime };
-            await WriteAsync(failed, CancellationToken.None);
+            await _rows.WriteAsync(failed, CancellationToken.None);
             Publish(failed);
             throw new ModelOperationException(error.Message, error);
         }
@@ -241,28 +232,7 @@ public sealed partial class ModelDownloadService(
     // Detached from any page: waits for the job, records the installed model, writes the final state once.
     private async Task WatchAsync(LiveDownload live)
     {
-        DownloadView final;
-        try
-        {
-            await live.Download.WaitAsync(CancellationToken.None);
-            await recorder.RecordDownloadAsync(live.Download, live.Row.Revision, CancellationToken.None);
-            final = live.Snapshot() with { State = DownloadState.Completed, BytesDone = live.Download.TotalBytes, BytesPerSecond = 0, Eta = null };
-        }
-        catch (OperationCanceledException)
-        {
-            final = live.Snapshot() with { State = DownloadState.Cancelled, BytesPerSecond = 0, Eta = null };
-        }
-        catch (Exception error) when (error is HubException or DownloadException or StorageException or IOException or UnauthorizedAccessException or GgufFormatException)
-        {
-            RemoveUnreadableFiles(live, error);
-            final = live.Snapshot() with { State = DownloadState.Failed, Error = error.Message, BytesPerSecond = 0, Eta = null };
-        }
-        catch (Exception error)
-        {
-            LogUnexpected(logger, error, live.Row.Repo, live.Row.FileName);
-            final = live.Snapshot() with { State = DownloadState.Failed, Error = $"The download failed unexpectedly: {error.Message}", BytesPerSecond = 0, Eta = null };
-        }
-
+        var final = await FinishAsync(live);
         final = final with { FinishedAt = time.GetUtcNow().UtcDateTime };
         lock (live)
         {
@@ -275,6 +245,41 @@ public sealed partial class ModelDownloadService(
         _live.TryRemove(live.Id, out _);
         Publish(final);
         live.Done.TrySetResult();
+    }
+
+    private async Task<DownloadView> FinishAsync(LiveDownload live)
+    {
+        DownloadView Stopped() => live.Snapshot() with { BytesPerSecond = 0, Eta = null };
+        try
+        {
+            await live.Download.WaitAsync(CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+            return Stopped() with { State = DownloadState.Cancelled };
+        }
+        catch (Exception error)
+        {
+            // The job has logged it and put its words in its progress.
+            var failed = Stopped();
+            return failed with { State = DownloadState.Failed, Error = failed.Error ?? DownloadFailures.Describe(error) };
+        }
+
+        try
+        {
+            await recorder.RecordDownloadAsync(live.Download, live.Row.Revision, CancellationToken.None);
+            return live.Snapshot() with { State = DownloadState.Completed, BytesDone = live.Download.TotalBytes, BytesPerSecond = 0, Eta = null };
+        }
+        catch (Exception error) when (DownloadFailures.IsExpected(error) || error is GgufFormatException)
+        {
+            RemoveUnreadableFiles(live, error);
+            return Stopped() with { State = DownloadState.Failed, Error = error.Message };
+        }
+        catch (Exception error)
+        {
+            LogUnexpected(logger, error, live.Row.Repo, live.Row.FileName);
+            return Stopped() with { State = DownloadState.Failed, Error = DownloadFailures.Describe(error) };
+        }
     }
 
     // A verified file whose header cannot be read would sit in the folder unrecorded: remove it.
@@ -301,7 +306,7 @@ public sealed partial class ModelDownloadService(
                 return;
             }
 
-            await WriteAsync(view, CancellationToken.None);
+            await _rows.WriteAsync(view, CancellationToken.None);
             live.FinalSaved = final;
         }
         catch (Exception error) when (error is DbUpdateException or InvalidOperationException or ObjectDisposedException)
@@ -314,44 +319,8 @@ public sealed partial class ModelDownloadService(
         }
     }
 
-    private async Task WriteAsync(DownloadView view, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Downloads.Where(d => d.Id == view.Id).ExecuteUpdateAsync(set => set
-            .SetProperty(d => d.State, view.State)
-            .SetProperty(d => d.BytesDone, view.BytesDone)
-            .SetProperty(d => d.TotalBytes, view.TotalBytes > 0 ? view.TotalBytes : null)
-            .SetProperty(d => d.Error, view.Error)
-            .SetProperty(d => d.FinishedAt, view.FinishedAt), cancellationToken);
-    }
-
-    private async Task SaveRowAsync(Download row, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await db.Downloads.AnyAsync(d => d.Id == row.Id, cancellationToken))
-        {
-            db.Update(row);
-        }
-        else
-        {
-            db.Add(row);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private async Task<Download> UnfinishedRowAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Downloads.AsNoTracking().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
-        return row is not null && IsUnfinished(row.State) ? row : throw new ModelOperationException("That download has already finished.");
-    }
-
     private LiveDownload LiveOrThrow(Guid id) =>
         _live.TryGetValue(id, out var live) ? live : throw new ModelOperationException("That download is not running.");
-
-    private static bool IsUnfinished(DownloadState state) =>
-        state is DownloadState.Queued or DownloadState.Downloading or DownloadState.Paused or DownloadState.Verifying;
 
     private void Publish(DownloadView view)
     {
