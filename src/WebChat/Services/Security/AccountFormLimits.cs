@@ -16,9 +16,10 @@ internal static class AccountFormLimits
 
     public static void Configure(RateLimiterOptions limiter, SecurityOptions security)
     {
+        // Partitions are cached by key: the unlimited GET partition needs a key no address can have.
         limiter.AddPolicy(PolicyName, context => HttpMethods.IsPost(context.Request.Method)
             ? RateLimitPartition.GetSlidingWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "",
+                "post " + context.Connection.RemoteIpAddress,
                 _ => new SlidingWindowRateLimiterOptions
                 {
                     PermitLimit = security.AttemptsPerAddress,
@@ -26,7 +27,7 @@ internal static class AccountFormLimits
                     SegmentsPerWindow = 4,
                     QueueLimit = 0,
                 })
-            : RateLimitPartition.GetNoLimiter(""));
+            : RateLimitPartition.GetNoLimiter("read"));
         limiter.OnRejected = OnRejectedAsync;
     }
 
