@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using WebChat.Configuration;
 using WebChat.Components.Account;
 using WebChat.Data;
 using WebChat.Data.Entities;
@@ -13,6 +15,7 @@ internal static class AccountExtensions
     /// <summary>Identity with cookies and roles; every endpoint needs a signed-in user unless it says otherwise.</summary>
     public static IHostApplicationBuilder AddWebChatAccounts(this IHostApplicationBuilder builder)
     {
+        builder.AddWebChatSecurity();
         var services = builder.Services;
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -29,6 +32,13 @@ internal static class AccountExtensions
             options.LoginPath = "/Account/Login";
             options.LogoutPath = "/Account/Logout";
             options.AccessDeniedPath = "/Account/AccessDenied";
+            options.Events.OnValidatePrincipal = AccountCookieValidator.ValidateAsync;
+        });
+        services.AddOptions<IdentityOptions>().Configure<IOptions<SecurityOptions>>((identity, security) =>
+        {
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedSignIns;
+            identity.Lockout.DefaultLockoutTimeSpan = security.Value.LockoutDuration;
         });
 
         services.AddIdentityCore<ApplicationUser>(options =>
@@ -38,6 +48,7 @@ internal static class AccountExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<WebChatDbContext>()
+            .AddUserManager<AccountUserManager>()
             .AddSignInManager();
 
         services.AddAuthorizationBuilder()
@@ -48,6 +59,10 @@ internal static class AccountExtensions
         services.AddScoped<UserRegistration>();
         services.AddScoped<UserDirectory>();
         services.AddScoped<RoleAssignment>();
+        services.AddSingleton<IUserAccessState, UserAccessState>();
+        services.AddSingleton<AccountRevocations>();
+        services.AddScoped<AccountSignIn>();
+        services.AddScoped<AccountControl>();
         return builder;
     }
 }

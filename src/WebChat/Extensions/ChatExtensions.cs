@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using WebChat.Configuration;
 using WebChat.Services.Chat;
 using WebChat.Services.Markdown;
 
@@ -14,7 +16,8 @@ internal static class ChatExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IMarkdownRenderer, SafeMarkdownRenderer>();
+        builder.Services.AddSingleton<IMarkdownRenderer>(sp =>
+            new SafeMarkdownRenderer(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.AllowedImageHosts));
         builder.Services.AddSingleton<GenerationRegistry>();
         builder.Services.AddSingleton<GenerationRunner>();
         builder.Services.AddSingleton<GenerationService>();

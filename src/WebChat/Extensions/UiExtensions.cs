@@ -20,6 +20,7 @@ internal static class UiExtensions
     /// <summary>The request pipeline: errors, static files, auth, pages and the non-page endpoints.</summary>
     public static WebApplication UseWebChatPipeline(this WebApplication app)
     {
+        app.UseWebChatSecurity();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -27,10 +28,12 @@ internal static class UiExtensions
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
+        app.UseWebChatSignInProtection();
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthApi();
         app.MapAccountEndpoints();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The security headers carry frame-ancestors 'none'; Blazor's own 'self' header would only repeat it more loosely.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -3,45 +3,79 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using WebChat.Data.Entities;
+using WebChat.Configuration;
+using WebChat.Services.Accounts;
 
 namespace WebChat.Components.Account;
 
-// This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every 30 minutes an interactive circuit is connected.
-internal sealed class IdentityRevalidatingAuthenticationStateProvider(
-        ILoggerFactory loggerFactory,
-        IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+/// <summary>
+/// The circuit's user: re-checked every few seconds (WebChat:Security:RevalidationInterval) and at once when the
+/// account changes (<see cref="AccountRevocations"/>). A user who is no longer current becomes anonymous, and the
+/// router sends the tab to the login page.
+/// </summary>
+internal sealed class IdentityRevalidatingAuthenticationStateProvider : RevalidatingServerAuthenticationStateProvider
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    private static readonly AuthenticationState Anonymous = new(new ClaimsPrincipal(new ClaimsIdentity()));
+    private readonly IUserAccessState accessState;
+    private readonly string stampClaim;
+    private readonly TimeSpan interval;
+    private readonly IDisposable subscription;
+    private readonly ILogger logger;
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(
-        AuthenticationState authenticationState, CancellationToken cancellationToken)
+    public IdentityRevalidatingAuthenticationStateProvider(
+        ILoggerFactory loggerFactory,
+        IUserAccessState accessState,
+        AccountRevocations revocations,
+        IOptions<IdentityOptions> identityOptions,
+        IOptions<SecurityOptions> securityOptions)
+        : base(loggerFactory)
     {
-        // Get the user manager from a new scope to ensure it fetches fresh data
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        this.accessState = accessState;
+        stampClaim = identityOptions.Value.ClaimsIdentity.SecurityStampClaimType;
+        interval = securityOptions.Value.RevalidationInterval;
+        logger = loggerFactory.CreateLogger<IdentityRevalidatingAuthenticationStateProvider>();
+        subscription = revocations.Subscribe(OnAccountChanged);
     }
 
-    private async Task<bool> ValidateSecurityStampAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal)
+    protected override TimeSpan RevalidationInterval => interval;
+
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
+        AccountCookieValidator.IsCurrentAsync(accessState, authenticationState.User, stampClaim, cancellationToken);
+
+    protected override void Dispose(bool disposing)
     {
-        var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        if (disposing)
         {
-            return false;
+            subscription.Dispose();
         }
-        else if (!userManager.SupportsUserSecurityStamp)
+
+        base.Dispose(disposing);
+    }
+
+    private void OnAccountChanged(string userId) => _ = RecheckAsync(userId);
+
+    private async Task RecheckAsync(string userId)
+    {
+        try
         {
-            return true;
+            var state = await GetAuthenticationStateAsync();
+            if (state.User.FindFirstValue(ClaimTypes.NameIdentifier) != userId
+                || await AccountCookieValidator.IsCurrentAsync(accessState, state.User, stampClaim, CancellationToken.None))
+            {
+                return;
+            }
+
+            logger.LogInformation("Account {UserId} changed: its open session is signed out", userId);
+            SetAuthenticationState(Task.FromResult(Anonymous));
         }
-        else
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
-            var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
-            var userStamp = await userManager.GetSecurityStampAsync(user);
-            return principalStamp == userStamp;
+            // The circuit went away while the check ran (or this scope never had a user): nothing is left to sign out.
+        }
+        catch (Exception e)
+        {
+            // The periodic revalidation retries within seconds.
+            logger.LogWarning(e, "Re-checking account {UserId} in an open session failed", userId);
         }
     }
 }

@@ -6,4 +6,15 @@ namespace WebChat.Data.Entities;
 public class ApplicationUser : IdentityUser
 {
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>Set while an admin has disabled the account: no sign-in, every session ends.</summary>
+    public DateTime? DisabledAt { get; set; }
+
+    /// <summary>Set when an admin deleted the account but kept its conversations: it can never sign in again.</summary>
+    public DateTime? DeletedAt { get; set; }
+
+    /// <summary>True after an admin reset the password: the user must choose a new one before anything else.</summary>
+    public bool MustChangePassword { get; set; }
+
+    public bool IsActive => DisabledAt is null && DeletedAt is null;
 }

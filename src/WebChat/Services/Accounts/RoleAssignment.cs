@@ -6,7 +6,7 @@ namespace WebChat.Services.Accounts;
 
 /// <summary>Makes a user an admin or a plain user again; the last admin cannot be demoted.</summary>
 internal sealed class RoleAssignment(
-    UserManager<ApplicationUser> userManager, WebChatDbContext db, RegistrationGate gate, ILogger<RoleAssignment> logger)
+    UserManager<ApplicationUser> userManager, WebChatDbContext db, RegistrationGate gate, AccountRevocations revocations, ILogger<RoleAssignment> logger)
 {
     public const string LastAdminMessage = "This is the only administrator: make someone else an administrator first.";
 
@@ -23,8 +23,8 @@ internal sealed class RoleAssignment(
                 return "That account no longer exists.";
             }
 
-            if (!admin && await userManager.IsInRoleAsync(user, Roles.Admin)
-                && (await userManager.GetUsersInRoleAsync(Roles.Admin)).Count == 1)
+            if (!admin && user.IsActive && await userManager.IsInRoleAsync(user, Roles.Admin)
+                && (await userManager.GetUsersInRoleAsync(Roles.Admin)).Count(a => a.IsActive) == 1)
             {
                 return LastAdminMessage;
             }
@@ -43,10 +43,11 @@ internal sealed class RoleAssignment(
                 return string.Join(" ", result.Errors.Select(e => e.Description));
             }
 
-            // Roles travel in the sign-in cookie; a new security stamp makes Identity re-issue or reject it at its
-            // next validation (30 minutes) instead of letting the old roles live as long as the cookie.
+            // Roles travel in the sign-in cookie and the circuit's user: a new security stamp ends the account's
+            // sessions at once (see AccountCookieValidator), so old roles never outlive the change.
             await userManager.UpdateSecurityStampAsync(user);
             await transaction.CommitAsync(cancellationToken);
+            revocations.Publish(user.Id);
             logger.LogInformation("Account {UserId} is now {Role}", user.Id, add);
             return null;
         }

@@ -21,6 +21,9 @@ internal sealed class UserRegistration(
     RegistrationGate gate,
     ILogger<UserRegistration> logger)
 {
+    /// <summary>Said for an e-mail that is taken, without saying so: registration must not confirm who has an account.</summary>
+    public const string NotCreatedMessage = "This account could not be created. If you registered before, log in or ask an administrator to reset your password.";
+
     public const string ClosedMessage = "Registration is closed. Ask an administrator to create an account or to open registration.";
 
     public async Task<RegistrationResult> RegisterAsync(string email, string password, CancellationToken cancellationToken = default)
@@ -50,7 +53,7 @@ internal sealed class UserRegistration(
         var created = await userManager.CreateAsync(user, password);
         if (!created.Succeeded)
         {
-            return RegistrationResult.Refused(created.Errors.Select(e => e.Description).ToArray());
+            return RegistrationResult.Refused(Describe(created.Errors));
         }
 
         var roleAdded = await userManager.AddToRoleAsync(user, role);
@@ -62,5 +65,12 @@ internal sealed class UserRegistration(
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Account {UserId} created with role {Role}", user.Id, role);
         return new RegistrationResult(user, role, []);
+    }
+
+    private static string[] Describe(IEnumerable<IdentityError> errors)
+    {
+        var describer = new IdentityErrorDescriber();
+        string[] revealing = [describer.DuplicateEmail("").Code, describer.DuplicateUserName("").Code];
+        return errors.Select(e => revealing.Contains(e.Code) ? NotCreatedMessage : e.Description).Distinct().ToArray();
     }
 }

@@ -6,19 +6,20 @@ namespace WebChat.Services.Markdown;
 
 /// <summary>
 /// Rewrites a parsed document so that only http, https and mailto links survive (images: http and https);
-/// any other link becomes its plain text, any other image its alt text.
+/// any other link becomes its plain text, any other image its alt text. An http(s) image from a host that is not
+/// allowed becomes a link to it, so showing an answer makes no request to a host the admin did not allow.
 /// </summary>
 internal static class LinkPolicy
 {
     private static readonly string[] LinkPrefixes = ["http://", "https://", "mailto:"];
     private static readonly string[] ImagePrefixes = ["http://", "https://"];
 
-    public static void Apply(MarkdownDocument document)
+    public static void Apply(MarkdownDocument document, IReadOnlySet<string> allowedImageHosts)
     {
         // Materialise first: the loop edits the tree it walks.
         foreach (var link in document.Descendants<LinkInline>().ToList())
         {
-            ApplyTo(link);
+            ApplyTo(link, allowedImageHosts);
         }
 
         foreach (var autolink in document.Descendants<AutolinkInline>().ToList())
@@ -61,8 +62,14 @@ internal static class LinkPolicy
         return false;
     }
 
-    private static void ApplyTo(LinkInline link)
+    private static void ApplyTo(LinkInline link, IReadOnlySet<string> allowedImageHosts)
     {
+        if (link.IsImage && IsAllowed(link.Url, image: true) && !IsAllowedImageHost(link.Url, allowedImageHosts))
+        {
+            ShowAsLink(link);
+            return;
+        }
+
         if (!IsAllowed(link.Url, link.IsImage))
         {
             if (link.IsImage)
@@ -93,6 +100,20 @@ internal static class LinkPolicy
         }
 
         MarkExternal(autolink.GetAttributes());
+    }
+
+    private static bool IsAllowedImageHost(string? url, IReadOnlySet<string> allowedImageHosts) =>
+        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && allowedImageHosts.Contains(uri.IdnHost);
+
+    private static void ShowAsLink(LinkInline image)
+    {
+        image.IsImage = false;
+        if (image.FirstChild is null)
+        {
+            image.AppendChild(new LiteralInline(image.Url ?? ""));
+        }
+
+        MarkExternal(image.GetAttributes());
     }
 
     private static void MarkExternal(HtmlAttributes attributes)

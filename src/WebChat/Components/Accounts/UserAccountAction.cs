@@ -1,0 +1,11 @@
+namespace WebChat.Components.Accounts;
+
+/// <summary>What an admin asked to do to an account on Admin › Users.</summary>
+public enum UserAccountAction
+{
+    Disable,
+    Enable,
+    ResetPassword,
+    SignOutEverywhere,
+    Delete,
+}

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using WebChat.Components.Accounts;
+using WebChat.Services.Accounts;
+using WebChat.Services.Security;
+
+namespace WebChat.Components.Pages.Admin;
+
+/// <summary>Account control on Admin › Users: disable, enable, reset password, sign out everywhere, delete.</summary>
+public partial class Users
+{
+    private SecurityEventCounts securityCounts = new(0, 0, 0);
+    private (string Email, string Password)? temporaryPassword;
+    private bool busy;
+
+    [Inject] private AccountControl AccountControl { get; set; } = default!;
+    [Inject] private SecurityEventLog SecurityEvents { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private async Task LoadSecurityCountsAsync() =>
+        securityCounts = await SecurityEvents.CountSinceAsync(Time.GetUtcNow().UtcDateTime.AddDays(-1));
+
+    private async Task OnAccountActionAsync((UserSummary User, UserAccountAction Action) request)
+    {
+        var (user, action) = request;
+        var keepConversations = false;
+        if (action == UserAccountAction.Delete)
+        {
+            if (await AskHowToDeleteAsync(user) is not { } keep)
+            {
+                return;
+            }
+
+            keepConversations = keep;
+        }
+
+        busy = true;
+        try
+        {
+            var result = action switch
+            {
+                UserAccountAction.Disable => await AccountControl.DisableAsync(user.Id),
+                UserAccountAction.Enable => await AccountControl.EnableAsync(user.Id),
+                UserAccountAction.ResetPassword => await AccountControl.ResetPasswordAsync(user.Id),
+                UserAccountAction.SignOutEverywhere => await AccountControl.SignOutEverywhereAsync(user.Id),
+                _ => await AccountControl.DeleteAsync(user.Id, keepConversations),
+            };
+            Report(user, action, result);
+            users = await UserDirectory.ListAsync();
+            await LoadSecurityCountsAsync();
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private void Report(UserSummary user, UserAccountAction action, AccountActionResult result)
+    {
+        if (!result.Succeeded)
+        {
+            Snackbar.Add(result.Problem!, Severity.Warning);
+            return;
+        }
+
+        if (result.TemporaryPassword is { } password)
+        {
+            temporaryPassword = (user.Email, password);
+        }
+
+        Snackbar.Add(action switch
+        {
+            UserAccountAction.Disable => $"{user.Email} is disabled and signed out everywhere.",
+            UserAccountAction.Enable => $"{user.Email} can sign in again.",
+            UserAccountAction.ResetPassword => $"{user.Email} has a temporary password and is signed out everywhere.",
+            UserAccountAction.SignOutEverywhere => $"{user.Email} is signed out everywhere.",
+            _ => $"{user.Email} is deleted.",
+        }, Severity.Success);
+    }
+
+    /// <summary>Null when the admin cancels; otherwise whether to keep the account's conversations.</summary>
+    private async Task<bool?> AskHowToDeleteAsync(UserSummary user)
+    {
+        if (user.IsDeleted)
+        {
+            var confirmed = await Dialogs.ShowMessageBoxAsync("Delete conversations", "Delete the kept conversations of this deleted account? This cannot be undone.",
+                yesText: "Delete", cancelText: "Cancel");
+            return confirmed == true ? false : null;
+        }
+
+        var choice = await Dialogs.ShowMessageBoxAsync("Delete account", $"Delete {user.Email}? They are signed out at once and can never sign in again.",
+            yesText: "Delete with conversations", noText: "Delete, keep conversations", cancelText: "Cancel");
+        return choice is null ? null : choice == false;
+    }
+}

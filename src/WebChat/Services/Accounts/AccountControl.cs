@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using WebChat.Data;
+using WebChat.Data.Entities;
+
+namespace WebChat.Services.Accounts;
+
+/// <summary>The result of an account action: done (with an optional temporary password), or words for the admin.</summary>
+public sealed record AccountActionResult(string? Problem, string? TemporaryPassword = null)
+{
+    public bool Succeeded => Problem is null;
+
+    public static AccountActionResult Done { get; } = new((string?)null);
+}
+
+/// <summary>
+/// What an admin does to someone else's account: disable, enable, delete (with or without their conversations),
+/// reset the password, sign out everywhere. Each change ends the account's open sessions at once (see
+/// <see cref="AccountRevocations"/>); the last active administrator can be neither disabled nor deleted.
+/// </summary>
+internal sealed class AccountControl(
+    UserManager<ApplicationUser> userManager,
+    WebChatDbContext db,
+    RegistrationGate gate,
+    AccountRevocations revocations,
+    TimeProvider time,
+    ILogger<AccountControl> logger)
+{
+    public const string LastAdminMessage = "This is the only active administrator: make someone else an administrator first.";
+    public const string GoneMessage = "That account no longer exists.";
+
+    public Task<AccountActionResult> DisableAsync(string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, protectLastAdmin: true, async user =>
+        {
+            user.DisabledAt = time.GetUtcNow().UtcDateTime;
+            await userManager.UpdateSecurityStampAsync(user);
+            logger.LogInformation("Account {UserId} disabled", user.Id);
+            return AccountActionResult.Done;
+        }, cancellationToken);
+
+    public Task<AccountActionResult> EnableAsync(string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, protectLastAdmin: false, async user =>
+        {
+            if (user.DeletedAt is not null)
+            {
+                return new AccountActionResult(GoneMessage);
+            }
+
+            user.DisabledAt = null;
+            await userManager.UpdateAsync(user);
+            logger.LogInformation("Account {UserId} enabled", user.Id);
+            return AccountActionResult.Done;
+        }, cancellationToken);
+
+    public Task<AccountActionResult> SignOutEverywhereAsync(string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, protectLastAdmin: false, async user =>
+        {
+            await userManager.UpdateSecurityStampAsync(user);
+            logger.LogInformation("Account {UserId} signed out everywhere", user.Id);
+            return AccountActionResult.Done;
+        }, cancellationToken);
+
+    /// <summary>Sets a random temporary password for the admin to hand over; the user must change it at the next sign-in.</summary>
+    public Task<AccountActionResult> ResetPasswordAsync(string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, protectLastAdmin: false, async user =>
+        {
+            var password = TemporaryPassword();
+            var result = await userManager.RemovePasswordAsync(user);
+            if (result.Succeeded)
+            {
+                result = await userManager.AddPasswordAsync(user, password);
+            }
+
+            if (!result.Succeeded)
+            {
+                return new AccountActionResult(string.Join(" ", result.Errors.Select(e => e.Description)));
+            }
+
+            user.MustChangePassword = true;
+            user.LockoutEnd = null;
+            user.AccessFailedCount = 0;
+            await userManager.UpdateSecurityStampAsync(user);
+            logger.LogInformation("Password of account {UserId} reset by an administrator", user.Id);
+            return new AccountActionResult(null, password);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Deletes the account. With <paramref name="keepConversations"/> the row stays as a tombstone that can never sign
+    /// in (its e-mail freed, its password removed), so its conversations stay in the database; otherwise they go too.
+    /// </summary>
+    public Task<AccountActionResult> DeleteAsync(string userId, bool keepConversations, CancellationToken cancellationToken = default) =>
+        ChangeAsync(userId, protectLastAdmin: true, async user =>
+        {
+            IdentityResult result;
+            if (keepConversations)
+            {
+                user.DeletedAt = time.GetUtcNow().UtcDateTime;
+                user.PasswordHash = null;
+                user.Email = user.UserName = $"deleted-{user.Id}@deleted.invalid";
+                user.NormalizedEmail = user.NormalizedUserName = user.Email.ToUpperInvariant();
+                result = await userManager.UpdateSecurityStampAsync(user);
+            }
+            else
+            {
+                result = await userManager.DeleteAsync(user);
+            }
+
+            logger.LogInformation("Account {UserId} deleted ({Conversations})", user.Id, keepConversations ? "conversations kept" : "with its conversations");
+            return result.Succeeded ? AccountActionResult.Done : new AccountActionResult(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }, cancellationToken);
+
+    /// <summary>True when the account is the only administrator that is neither disabled nor deleted.</summary>
+    public async Task<bool> IsLastActiveAdminAsync(ApplicationUser user)
+    {
+        if (!user.IsActive || !await userManager.IsInRoleAsync(user, Roles.Admin))
+        {
+            return false;
+        }
+
+        return (await userManager.GetUsersInRoleAsync(Roles.Admin)).Count(a => a.IsActive) == 1;
+    }
+
+    private async Task<AccountActionResult> ChangeAsync(
+        string userId, bool protectLastAdmin, Func<ApplicationUser, Task<AccountActionResult>> change, CancellationToken cancellationToken)
+    {
+        // The registration gate: two admins acting on each other at once must not leave no active admin.
+        await gate.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            var user = await userManager.FindByIdAsync(userId);
+            if (user is null)
+            {
+                return new AccountActionResult(GoneMessage);
+            }
+
+            if (protectLastAdmin && await IsLastActiveAdminAsync(user))
+            {
+                return new AccountActionResult(LastAdminMessage);
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var result = await change(user);
+            if (result.Succeeded)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            // Once committed, every open session of the account re-checks what it just heard early.
+            revocations.Publish(userId);
+            return result;
+        }
+        finally
+        {
+            gate.Lock.Release();
+        }
+    }
+
+    private static string TemporaryPassword()
+    {
+        const string lower = "abcdefghijkmnopqrstuvwxyz", upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", digits = "23456789", symbols = "!#%+-=?@";
+        const string all = lower + upper + digits + symbols;
+        var characters = new[] { Pick(lower), Pick(upper), Pick(digits), Pick(symbols) }
+            .Concat(Enumerable.Range(0, 12).Select(_ => Pick(all)))
+            .ToArray();
+        RandomNumberGenerator.Shuffle(characters.AsSpan());
+        return new string(characters);
+    }
+
+    private static char Pick(string from) => from[RandomNumberGenerator.GetInt32(from.Length)];
+}

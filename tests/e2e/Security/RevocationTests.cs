@@ -1,0 +1,115 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using WebChat.Services.Accounts;
+using WebChat.Tests.E2E.Infrastructure;
+
+namespace WebChat.Tests.E2E.Security;
+
+/// <summary>
+/// What an admin does on Admin › Users reaches every open tab of the account within seconds: disabling, demoting,
+/// resetting the password.
+/// </summary>
+public sealed class RevocationTests(SecurityAppFixture app) : IClassFixture<SecurityAppFixture>
+{
+    private static readonly PageWaitForURLOptions WithinFiveSeconds = new() { Timeout = 5_000 };
+
+    [Fact]
+    public async Task A_disabled_users_open_tab_loses_access_within_five_seconds_and_stays_out()
+    {
+        var admin = await app.NewPageAsync();
+        await app.SignInAsAdminAsync(admin);
+        var email = await app.CreateAccountAsync();
+        var user = await app.NewPageAsync();
+        await WebChatAppFixture.LogInAsync(user, email);
+        await WebChatAppFixture.WaitForInteractiveAsync(user);
+        await admin.GotoAsync("admin/users");
+        await WebChatAppFixture.WaitForInteractiveAsync(admin);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Disable: " + email }).ClickAsync();
+
+        await user.WaitForURLAsync("**/Account/Login**", WithinFiveSeconds);
+        await Assertions.Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Enable: " + email })).ToBeVisibleAsync();
+        await user.GotoAsync("chat");
+        await user.WaitForURLAsync("**/Account/Login?ReturnUrl=%2Fchat");
+        await user.GetByLabel("Email").FillAsync(email);
+        await user.GetByLabel("Password").FillAsync(WebChatAppFixture.Password);
+        await user.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(user.GetByText(AccountSignIn.DisabledMessage)).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_demoted_admins_open_storage_tab_stops_working_within_five_seconds()
+    {
+        var admin = await app.NewPageAsync();
+        await app.SignInAsAdminAsync(admin);
+        var secondEmail = await app.CreateAccountAsync(WebChatAppFixture.UniqueEmail("second-admin"));
+        var secondId = await UserIdAsync(secondEmail);
+        Assert.Null(await RoleAssignmentAsync(secondId, admin: true));
+        var second = await app.NewPageAsync();
+        await WebChatAppFixture.LogInAsync(second, secondEmail);
+        await second.GotoAsync("admin/storage");
+        await WebChatAppFixture.WaitForInteractiveAsync(second);
+        await Assertions.Expect(second.GetByText("Models folder:")).ToBeVisibleAsync();
+        await admin.GotoAsync("admin/users");
+        await WebChatAppFixture.WaitForInteractiveAsync(admin);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Make a user: " + secondEmail }).ClickAsync();
+
+        await second.WaitForURLAsync("**/Account/Login**", WithinFiveSeconds);
+        await Assertions.Expect(second.GetByText("Models folder:")).ToHaveCountAsync(0);
+        await WebChatAppFixture.LogInAsync(second, secondEmail);
+        await second.GotoAsync("admin/storage");
+        await Assertions.Expect(second.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_reset_password_signs_the_user_out_and_the_temporary_one_must_be_changed_before_anything_else()
+    {
+        var admin = await app.NewPageAsync();
+        await app.SignInAsAdminAsync(admin);
+        var email = await app.CreateAccountAsync();
+        var user = await app.NewPageAsync();
+        await WebChatAppFixture.LogInAsync(user, email);
+        await WebChatAppFixture.WaitForInteractiveAsync(user);
+        await admin.GotoAsync("admin/users");
+        await WebChatAppFixture.WaitForInteractiveAsync(admin);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Reset password: " + email }).ClickAsync();
+        var temporary = (await admin.GetByTestId("temporary-password-value").InnerTextAsync()).Trim();
+
+        await user.WaitForURLAsync("**/Account/Login**", WithinFiveSeconds);
+        await user.GetByLabel("Email").FillAsync(email);
+        await user.GetByLabel("Password").FillAsync(temporary);
+        await user.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await user.WaitForURLAsync("**/Account/Manage/ChangePassword");
+        await Assertions.Expect(user.GetByTestId("must-change-password")).ToBeVisibleAsync();
+
+        await user.GotoAsync("chat");
+        await user.WaitForURLAsync("**/Account/Manage/ChangePassword");
+
+        await user.GetByLabel("Current password").FillAsync(temporary);
+        await user.GetByLabel("New password", new() { Exact = true }).FillAsync("Chosen-Passw0rd");
+        await user.GetByLabel("Confirm new password").FillAsync("Chosen-Passw0rd");
+        await user.GetByRole(AriaRole.Button, new() { Name = "Update password" }).ClickAsync();
+        await Assertions.Expect(user.GetByText("Your password has been changed.")).ToBeVisibleAsync();
+        await user.GotoAsync("chat");
+        await WebChatAppFixture.WaitForInteractiveAsync(user);
+        Assert.EndsWith("/chat", user.Url, StringComparison.Ordinal);
+
+        var other = await app.NewPageAsync();
+        await WebChatAppFixture.LogInAsync(other, email, "Chosen-Passw0rd");
+    }
+
+    private async Task<string> UserIdAsync(string email)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<WebChat.Data.Entities.ApplicationUser>>();
+        return (await users.FindByEmailAsync(email))!.Id;
+    }
+
+    private async Task<string?> RoleAssignmentAsync(string userId, bool admin)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(userId, admin);
+    }
+}
