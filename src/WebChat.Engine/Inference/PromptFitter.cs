@@ -57,6 +57,8 @@ internal static class PromptFitter
     {
         PromptTokens = tokens,
         ConversationKey = request.ConversationKey,
+        UserKey = request.UserKey,
+        Share = request.Share,
         Sampling = request.Sampling,
         MaxTokens = request.MaxTokens,
         StopStrings = request.StopStrings,
