@@ -10,7 +10,7 @@ namespace WebChat.Engine.Inference;
 /// round-robin across users (<see cref="FairQueue"/>), each user within their share (<see cref="UserAdmission"/>);
 /// an idle sequence keeps its conversation's KV cache for the next turn.
 /// </summary>
-internal sealed class Scheduler : IAsyncDisposable
+internal sealed class Scheduler : IModelUser, IAsyncDisposable
 {
     private readonly IInferenceBackend _backend;
     private readonly InferenceOptions _options;

@@ -48,6 +48,34 @@ public sealed class FairSchedulingRealModelTests
         Assert.All(results.Skip(1), r => Assert.Contains(Summary(r).FinishReason, new[] { FinishReason.Stop, FinishReason.Length }));
     }
 
+    [Fact]
+    public async Task A_conversation_of_fifty_thousand_turns_is_fitted_in_well_under_a_second_and_answered()
+    {
+        await using var engine = CreateEngine();
+        await engine.LoadAsync(Load(sequences: 1, context: 512));
+        var turns = new List<ChatTurn> { new(ChatRole.System, "You are terse.") };
+        for (var i = 0; i < 25_000; i++)
+        {
+            turns.Add(new ChatTurn(ChatRole.User, "hello world " + i));
+            turns.Add(new ChatTurn(ChatRole.Assistant, "the world"));
+        }
+
+        turns.Add(new ChatTurn(ChatRole.User, "last question"));
+        var request = new ChatRequest { Messages = turns, MaxTokens = 4 };
+        await engine.PromptTokensAsync(Ask("warm up"));
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var prompt = await engine.PromptTokensAsync(request);
+        var fitting = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var updates = await CollectAsync(engine.StreamChatAsync(request));
+
+        Assert.True(fitting < TimeSpan.FromSeconds(1), $"fitting took {fitting.TotalMilliseconds:F0} ms");
+        Assert.InRange(prompt.Length, 300, 512 - 64);
+        var summary = Summary(updates);
+        Assert.True(summary.DroppedTurns > 49_000, $"{summary.DroppedTurns} turns dropped");
+        Assert.Contains(summary.FinishReason, new[] { FinishReason.Stop, FinishReason.Length });
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
