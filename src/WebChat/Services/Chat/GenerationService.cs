@@ -19,7 +19,7 @@ public sealed class GenerationService(
     IOptions<ChatOptions> options,
     TimeProvider time)
 {
-    public const int MaxMessageLength = 100_000;
+    public const int MaxMessageLength = MessageLimits.MaxLength;
 
     /// <summary>Saves the message (starting a conversation when <paramref name="conversationId"/> is null) and starts the answer.</summary>
     public async Task<Guid> SendAsync(string userId, Guid? conversationId, string text, CancellationToken cancellationToken = default)
@@ -172,9 +172,9 @@ public sealed class GenerationService(
             throw new InvalidChatOperationException("Write a message first.");
         }
 
-        if (text.Length > MaxMessageLength)
+        if (MessageLimits.Check(text) is { } tooLong)
         {
-            throw new InvalidChatOperationException($"A message can have at most {MaxMessageLength:N0} characters.");
+            throw new InvalidChatOperationException(tooLong);
         }
     }
 }

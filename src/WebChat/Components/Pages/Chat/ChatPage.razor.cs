@@ -146,11 +146,15 @@ public partial class ChatPage
         }
     });
 
-    private async Task SendAsync(string text) => await RunAsync(async () =>
+    private async Task<bool> SendAsync(string text)
     {
-        var id = await Generations.SendAsync(_userId, _shownId, text);
-        await AfterStartAsync(id);
-    });
+        await RunAsync(async () =>
+        {
+            var id = await Generations.SendAsync(_userId, _shownId, text);
+            await AfterStartAsync(id);
+        });
+        return _error is null;
+    }
 
     private async Task RegenerateAsync() => await RunAsync(async () =>
     {
