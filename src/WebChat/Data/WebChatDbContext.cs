@@ -15,6 +15,7 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<UserSettings> UserSettings => Set<UserSettings>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
+    public DbSet<UserEngineShare> UserEngineShares => Set<UserEngineShare>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

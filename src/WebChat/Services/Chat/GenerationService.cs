@@ -17,7 +17,8 @@ public sealed class GenerationService(
     SettingsService settings,
     IInferenceEngine engine,
     IOptions<ChatOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    EngineShares? shares = null)
 {
     public const int MaxMessageLength = MessageLimits.MaxLength;
 
@@ -116,6 +117,11 @@ public sealed class GenerationService(
     {
         var userSettings = await settings.GetAsync(generation.UserId, cancellationToken);
         var request = ChatRequestBuilder.Build(conversation, conversation.Messages, userSettings, options.Value);
+        if (shares is not null)
+        {
+            request = request with { Share = await shares.FindAsync(generation.UserId, cancellationToken) };
+        }
+
         var model = engine.Status.ModelName;
         var answer = AddMessage(db, conversation, MessageRole.Assistant, "", MessageStatus.Streaming, generation.MessageId);
         answer.Model = model;
