@@ -4,6 +4,7 @@ using WebChat.Bench.Chat;
 using WebChat.Bench.Downloads;
 using WebChat.Bench.Inference;
 using WebChat.Bench.Memory;
+using WebChat.Bench.Soak;
 
 var results = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "results");
 results = Directory.Exists(Path.Combine(Environment.CurrentDirectory, "bench"))
@@ -18,6 +19,7 @@ return args switch
     ["inference", ..] => await InferenceBench.RunAsync(results, args),
     [DecodeThreadBench.Command] => await DecodeThreadBench.RunAsync(),
     ["chat", ..] => await ChatBench.RunAsync(results, args),
+    [SoakBench.Command, ..] => await SoakBench.RunAsync(results, args),
     _ => Usage(),
 };
 
@@ -28,5 +30,6 @@ static int Usage()
     Console.WriteLine("           downloads  4 connections vs 1 on the fake Hub with a per-connection cap; cost of sha256 verification");
     Console.WriteLine("           inference  [--quick] [--small-only] engine vs a bare LLamaSharp loop; batching, prefix reuse, cancel");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
+    Console.WriteLine("           soak       [--minutes 5] [--light 24] light users alone, then with one heavy user in 8 conversations");
     return 2;
 }

@@ -35,6 +35,38 @@
     if (code) flash(button, (await copyText(code.textContent)) ? "Copied" : "Copy failed");
   });
 
+  // A draft with data-max-chars shows its length as it grows, and red words once it is over the limit. A draft
+  // longer than data-max-draft-sent never goes to the server (it would not fit one circuit message): its change
+  // and submit events are stopped here, in the capture phase, before Blazor's own listeners see them.
+  const limitOf = (area, name) => Number(area?.getAttribute(name) || 0);
+  const tooBigToSend = (area) => area instanceof HTMLTextAreaElement && limitOf(area, "data-max-draft-sent") > 0
+    && area.value.length > limitOf(area, "data-max-draft-sent");
+  const showCount = (area) => {
+    const max = limitOf(area, "data-max-chars");
+    const counter = area.closest("form")?.querySelector("[data-char-counter]");
+    if (!max || !counter) return;
+    const length = area.value.length;
+    const over = length > max;
+    counter.textContent = length < max / 10 ? "" : over
+      ? `${length.toLocaleString("en-US")} / ${max.toLocaleString("en-US")} characters: too long to send. A message can have at most ${max.toLocaleString("en-US")} characters.`
+      : `${length.toLocaleString("en-US")} / ${max.toLocaleString("en-US")} characters`;
+    counter.classList.toggle("over", over);
+  };
+  document.addEventListener("input", (event) => {
+    if (event.target instanceof HTMLTextAreaElement && event.target.hasAttribute("data-max-chars")) showCount(event.target);
+  });
+  window.addEventListener("change", (event) => {
+    if (tooBigToSend(event.target)) event.stopImmediatePropagation();
+  }, true);
+  window.addEventListener("submit", (event) => {
+    const area = event.target instanceof HTMLFormElement ? event.target.querySelector("textarea[data-max-draft-sent]") : null;
+    if (area && tooBigToSend(area)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      showCount(area);
+    }
+  }, true);
+
   // Enter sends, Shift+Enter (or Enter while an IME composes) makes a new line.
   document.addEventListener("keydown", (event) => {
     const area = event.target;

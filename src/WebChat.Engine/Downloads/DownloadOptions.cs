@@ -11,6 +11,12 @@ public sealed class DownloadOptions
     /// <summary>Size of one byte range; finished ranges are remembered across restarts.</summary>
     public long ChunkSize { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// How often a range's progress is flushed to disk and recorded in the resume map: a killed process fetches at
+    /// most this much again per connection.
+    /// </summary>
+    public long CheckpointBytes { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>A range that receives no byte for this long is abandoned and retried.</summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

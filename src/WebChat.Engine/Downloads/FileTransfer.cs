@@ -106,10 +106,11 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         {
             while (pending.TryDequeue(out var chunk))
             {
-                await DownloadChunkAsync(chunk, link, map, file, failFast.Token);
+                await DownloadChunkAsync(chunk, link, map, file, mapPath, failFast.Token);
                 lock (map)
                 {
                     map.Done[chunk] = true;
+                    map.Written![chunk] = map.ChunkLength(chunk);
                     map.Save(mapPath);
                 }
 
@@ -141,12 +142,16 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         }
     }
 
-    /// <summary>Fetches one range, continuing after drops from the last byte written; a stall or drop is retried with backoff.</summary>
-    private async Task DownloadChunkAsync(int chunk, CdnLink link, ResumeMap map, SafeFileHandle file, CancellationToken token)
+    /// <summary>
+    /// Fetches one range from where an earlier process's checkpoint left it, continuing after drops from the last byte
+    /// written; a stall or drop is retried with backoff.
+    /// </summary>
+    private async Task DownloadChunkAsync(int chunk, CdnLink link, ResumeMap map, SafeFileHandle file, string mapPath, CancellationToken token)
     {
         var start = map.ChunkStart(chunk);
         var end = start + map.ChunkLength(chunk);
-        var written = 0L;
+        var written = map.WrittenIn(chunk);
+        var checkpointed = written;
         try
         {
             await FetchRangeWithRetriesAsync();
@@ -180,6 +185,11 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
                     written += read;
                     _meter.Add(read);
                     stall.CancelAfter(_context.Options.StallTimeout);
+                    if (written - checkpointed >= _context.Options.CheckpointBytes && offset < end)
+                    {
+                        Checkpoint(chunk, written, map, file, mapPath);
+                        checkpointed = written;
+                    }
                 }
             }
             catch (OperationCanceledException) when (stall.IsCancellationRequested && !attemptToken.IsCancellationRequested)
@@ -196,6 +206,17 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }, token).AsTask();
+    }
+
+    // The bytes reach the disk before the map says they are there, so a crash never records bytes that were lost.
+    private static void Checkpoint(int chunk, long written, ResumeMap map, SafeFileHandle file, string mapPath)
+    {
+        RandomAccess.FlushToDisk(file);
+        lock (map)
+        {
+            map.Written![chunk] = written;
+            map.Save(mapPath);
+        }
     }
 
     /// <summary>Removes the .part file and its resume map (after a failed verification or a cancel).</summary>

@@ -24,8 +24,8 @@ public static class HubServiceCollectionExtensions
         if (configureHub is not null) hub.Configure(configureHub);
         if (configureDownloads is not null) downloads.Configure(configureDownloads);
         if (configureStore is not null) store.Configure(configureStore);
-        downloads.Validate(o => o.Connections is >= 1 and <= 32 && o.ChunkSize >= 64 * 1024 && o.MaxConcurrentDownloads >= 1,
-            "WebChat:Downloads needs 1-32 connections, chunks of at least 64 KiB and at least one concurrent download.");
+        downloads.Validate(o => o.Connections is >= 1 and <= 32 && o.ChunkSize >= 64 * 1024 && o.MaxConcurrentDownloads >= 1 && o.CheckpointBytes >= 64 * 1024,
+            "WebChat:Downloads needs 1-32 connections, chunks and checkpoints of at least 64 KiB and at least one concurrent download.");
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDiskSpaceProbe, DriveDiskSpaceProbe>();

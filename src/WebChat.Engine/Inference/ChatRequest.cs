@@ -34,4 +34,13 @@ public sealed record ChatRequest
 
     /// <summary>Identifies a conversation across turns so its KV cache prefix can be reused; null means no reuse.</summary>
     public string? ConversationKey { get; init; }
+
+    /// <summary>Who asked: sequences and queue places are shared fairly between users. Null is exempt from the per-user limits.</summary>
+    public string? UserKey { get; init; }
+
+    /// <summary>This user's limits when they differ from the configured ones (an admin raised them); null uses InferenceOptions.</summary>
+    public UserShare? Share { get; init; }
 }
+
+/// <summary>How many requests one user may have generating and waiting at once.</summary>
+public sealed record UserShare(int Running, int Queued);

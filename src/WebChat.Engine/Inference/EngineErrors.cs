@@ -13,6 +13,13 @@ public sealed class EngineBusyException(int queueLength)
     public int QueueLength { get; } = queueLength;
 }
 
+/// <summary>The user already has as many requests generating and waiting as their share allows.</summary>
+public sealed class UserBusyException(int limit)
+    : EngineException($"You already have {limit} answers being written or waiting, your limit. Wait for one to finish, or stop one, and try again.")
+{
+    public int Limit { get; } = limit;
+}
+
 /// <summary>The memory estimate says the model cannot be loaded on this machine.</summary>
 public sealed class ModelTooLargeException(string message) : EngineException(message);
 

@@ -77,7 +77,8 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
     {
         var scheduler = await ReadySchedulerAsync(cancellationToken);
         _idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        var prepared = scheduler.UseModel(backend => PromptFitter.Prepare(request, backend, _options.MinAnswerTokens));
+        // Fitted on the caller's thread in short model calls: a huge conversation holds neither the loop nor unload, and Stop ends it.
+        var prepared = PromptFitter.Prepare(request, scheduler, _options.MinAnswerTokens, cancellationToken);
 
         // Leaving the loop early (the caller stopped reading) cancels the request so its sequence frees at once.
         using var requestCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -99,7 +100,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
     internal async Task<int[]> PromptTokensAsync(ChatRequest request, CancellationToken cancellationToken = default)
     {
         var scheduler = await ReadySchedulerAsync(cancellationToken);
-        return scheduler.UseModel(backend => PromptFitter.Prepare(request, backend, _options.MinAnswerTokens).PromptTokens);
+        return PromptFitter.Prepare(request, scheduler, _options.MinAnswerTokens, cancellationToken).PromptTokens;
     }
 
     public async ValueTask DisposeAsync()

@@ -12,6 +12,14 @@ public sealed class InferenceOptions
     public int QueueLimit { get; set; } = 32;
 
     /// <summary>Most prompt tokens decoded per step; cancellation during a long prompt takes effect within one chunk.</summary>
+    /// <summary>Requests one user may have generating at once; the rest of theirs wait while others are served.</summary>
+    [Range(1, 10_000)]
+    public int MaxRunningPerUser { get; set; } = 2;
+
+    /// <summary>Requests one user may have waiting; one more is refused at once with UserBusyException.</summary>
+    [Range(0, 10_000)]
+    public int MaxQueuedPerUser { get; set; } = 4;
+
     [Range(1, 8192)]
     public int PrefillChunkTokens { get; set; } = 256;
 

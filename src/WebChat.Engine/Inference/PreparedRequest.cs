@@ -5,6 +5,8 @@ internal sealed record PreparedRequest
 {
     public required int[] PromptTokens { get; init; }
     public string? ConversationKey { get; init; }
+    public string? UserKey { get; init; }
+    public UserShare? Share { get; init; }
     public SamplingOptions Sampling { get; init; } = new();
     public int MaxTokens { get; init; } = 1024;
     public IReadOnlyList<string> StopStrings { get; init; } = [];

@@ -6,10 +6,11 @@ namespace WebChat.Engine.Inference;
 /// <summary>
 /// Continuous batching over the sequences of one loaded model. One loop task alone touches the backend: every
 /// step it queues the next token of each generating sequence plus prompt chunks of sequences in prefill, decodes
-/// them as one batch, samples, and streams text to each request's own channel. Requests wait in a FIFO queue
-/// when every sequence is busy; an idle sequence keeps its conversation's KV cache for the next turn.
+/// them as one batch, samples, and streams text to each request's own channel. Requests wait in a queue served
+/// round-robin across users (<see cref="FairQueue"/>), each user within their share (<see cref="UserAdmission"/>);
+/// an idle sequence keeps its conversation's KV cache for the next turn.
 /// </summary>
-internal sealed class Scheduler : IAsyncDisposable
+internal sealed class Scheduler : IModelUser, IAsyncDisposable
 {
     private readonly IInferenceBackend _backend;
     private readonly InferenceOptions _options;
@@ -22,7 +23,8 @@ internal sealed class Scheduler : IAsyncDisposable
     private readonly Task _loop;
 
     // Owned by the loop alone.
-    private readonly LinkedList<SchedulerWork> _waiting = new();
+    private readonly FairQueue _waiting = new();
+    private readonly UserAdmission _admission;
     private readonly SequenceSlot[] _slots;
     private long _clock;
     private long _steps;
@@ -47,6 +49,7 @@ internal sealed class Scheduler : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
+        _admission = new UserAdmission(options);
         _slots = Enumerable.Range(0, backend.SequenceCount).Select(i => new SequenceSlot(i)).ToArray();
         // A thread of its own: the decode runs on it, so llama.cpp's OpenMP team stays the same from step to step and
         // no thread-pool hop sits between steps.
@@ -80,7 +83,10 @@ internal sealed class Scheduler : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a request and returns its stream; throws EngineBusyException at once when the queue is full.</summary>
+    /// <summary>
+    /// Queues a request and returns its stream; throws EngineBusyException at once when the queue is full and
+    /// UserBusyException when its user already has their share of requests in the system.
+    /// </summary>
     public ChannelReader<ChatUpdate> Submit(PreparedRequest request, CancellationToken cancellationToken)
     {
         if (_stopReason is { } reason)
@@ -94,7 +100,18 @@ internal sealed class Scheduler : IAsyncDisposable
             throw new EngineBusyException(_options.QueueLimit);
         }
 
-        var work = new SchedulerWork(request, _time.GetTimestamp());
+        UserShareState user;
+        try
+        {
+            user = _admission.Admit(request);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _inSystem);
+            throw;
+        }
+
+        var work = new SchedulerWork(request, _time.GetTimestamp(), user);
         Interlocked.Increment(ref _queued);
         work.Registration = cancellationToken.Register(() =>
         {
@@ -105,6 +122,7 @@ internal sealed class Scheduler : IAsyncDisposable
         {
             Interlocked.Decrement(ref _queued);
             Interlocked.Decrement(ref _inSystem);
+            _admission.Release(user);
             work.Registration.Dispose();
             throw new ModelNotReadyException(_stopReason ?? "The model is being unloaded.");
         }
@@ -193,32 +211,29 @@ internal sealed class Scheduler : IAsyncDisposable
         {
             if (work is not null)
             {
-                _waiting.AddLast(work);
+                _waiting.Add(work);
             }
         }
     }
 
     private void EndCancelledWaiting()
     {
-        for (var node = _waiting.First; node is not null;)
+        foreach (var work in _waiting.RemoveAll(w => w.CancelRequested))
         {
-            var next = node.Next;
-            if (node.Value.CancelRequested)
-            {
-                _waiting.Remove(node);
-                Interlocked.Decrement(ref _queued);
-                Complete(node.Value, Summary(node.Value, FinishReason.Cancelled, "The request was cancelled."));
-            }
-
-            node = next;
+            Interlocked.Decrement(ref _queued);
+            Complete(work, Summary(work, FinishReason.Cancelled, "The request was cancelled."));
         }
     }
 
     private void StartWaitingRequests()
     {
-        while (_waiting.First is { Value: var work } && PickSlot(work.Request.ConversationKey) is { } slot)
+        while (_waiting.Count > 0 && _slots.Any(s => s.Active is null)
+            && _waiting.TakeNext(w => w.User.Running < _admission.RunningLimit(w.Request)) is { } work)
         {
-            _waiting.RemoveFirst();
+            var slot = PickSlot(work.Request.ConversationKey)!;
+            work.User.Running++;
+            work.User.LastStarted = ++_clock;
+            _waiting.Invalidate();
             Interlocked.Increment(ref _active);
             Interlocked.Decrement(ref _queued);
             Start(slot, work);
@@ -260,7 +275,7 @@ internal sealed class Scheduler : IAsyncDisposable
     private void ReportQueuePositions()
     {
         var position = 0;
-        foreach (var work in _waiting)
+        foreach (var work in _waiting.Order)
         {
             position++;
             if (work.LastPosition != position)
@@ -428,6 +443,8 @@ internal sealed class Scheduler : IAsyncDisposable
 
         slot.Active = null;
         slot.LastUsed = ++_clock;
+        active.Work.User.Running--;
+        _waiting.Invalidate();
         if (slot.ConversationKey is null)
         {
             Evict(slot);
@@ -463,6 +480,7 @@ internal sealed class Scheduler : IAsyncDisposable
     private void Complete(SchedulerWork work, ChatSummary summary)
     {
         Interlocked.Decrement(ref _inSystem);
+        _admission.Release(work.User);
         work.Registration.Dispose();
         work.Output.Writer.TryWrite(summary);
         work.Output.Writer.TryComplete();
@@ -488,9 +506,8 @@ internal sealed class Scheduler : IAsyncDisposable
             Finish(slot, reason, message);
         }
 
-        while (_waiting.First is { Value: var work })
+        foreach (var work in _waiting.RemoveAll(_ => true))
         {
-            _waiting.RemoveFirst();
             Interlocked.Decrement(ref _queued);
             Complete(work, Summary(work, reason, message));
         }

@@ -16,6 +16,7 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
     public DbSet<UserSettings> UserSettings => Set<UserSettings>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+    public DbSet<UserEngineShare> UserEngineShares => Set<UserEngineShare>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -25,6 +25,7 @@ internal static class ChatExtensions
         builder.Services.AddSingleton<ConversationService>();
         builder.Services.AddSingleton<ConversationTransfer>();
         builder.Services.AddSingleton<SettingsService>();
+        builder.Services.AddSingleton<EngineShares>();
         return builder;
     }
 }

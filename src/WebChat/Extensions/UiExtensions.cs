@@ -2,6 +2,7 @@ using MudBlazor.Services;
 using WebChat.Api;
 using WebChat.Components;
 using WebChat.Components.Account;
+using WebChat.Services.Chat;
 using WebChat.Services.Settings;
 
 namespace WebChat.Extensions;
@@ -11,7 +12,10 @@ internal static class UiExtensions
     /// <summary>Blazor Server with interactive components, MudBlazor, and the UI's own services.</summary>
     public static IHostApplicationBuilder AddWebChatUi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // A message of the full 100,000 characters arrives as one circuit message when sent; chat.js holds back a
+        // draft of more than twice that, so no paste can exceed this and close the circuit.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = MessageLimits.CircuitMessageBytes);
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<ThemePreferences>();
         return builder;

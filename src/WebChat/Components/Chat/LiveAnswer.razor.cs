@@ -31,6 +31,9 @@ public partial class LiveAnswer
     /// <summary>Raised once, on the renderer's thread, after the generation's final state is stored.</summary>
     [Parameter] public EventCallback OnFinished { get; set; }
 
+    private static string QueueText(int position) =>
+        position <= 1 ? "Waiting: you are next" : $"Waiting: {position - 1} ahead of you";
+
     protected override void OnParametersSet()
     {
         if (ReferenceEquals(_subscribed, Generation))

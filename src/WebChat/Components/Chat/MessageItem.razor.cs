@@ -11,6 +11,7 @@ public partial class MessageItem
     private bool _editing;
     private bool _stateChanged;
     private string _draft = "";
+    private string? _editError;
 
     [Parameter, EditorRequired] public MessageView Message { get; set; } = default!;
 
@@ -65,7 +66,9 @@ public partial class MessageItem
 
     private async Task SaveEditAsync()
     {
-        if (string.IsNullOrWhiteSpace(_draft))
+        _stateChanged = true;
+        _editError = MessageLimits.Check(_draft);
+        if (string.IsNullOrWhiteSpace(_draft) || _editError is not null)
         {
             return;
         }

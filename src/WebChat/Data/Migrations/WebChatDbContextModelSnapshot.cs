@@ -556,6 +556,22 @@ namespace WebChat.Data.Migrations
                     b.ToTable("UsageRecords");
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.UserEngineShare", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxQueued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxRunning")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("UserEngineShares");
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.UserSettings", b =>
                 {
                     b.Property<string>("UserId")
@@ -666,6 +682,17 @@ namespace WebChat.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Conversation");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.UserEngineShare", b =>
+                {
+                    b.HasOne("WebChat.Data.Entities.ApplicationUser", "User")
+                        .WithOne()
+                        .HasForeignKey("WebChat.Data.Entities.UserEngineShare", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.UserSettings", b =>

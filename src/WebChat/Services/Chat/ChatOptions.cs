@@ -36,4 +36,12 @@ public sealed class ChatOptions
     /// <summary>Largest conversation file accepted by import.</summary>
     [Range(1024, 100_000_000)]
     public int MaxImportBytes { get; set; } = 10_000_000;
+
+    /// <summary>Most messages an imported conversation may have.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxImportMessages { get; set; } = 5_000;
+
+    /// <summary>Most characters of all messages of an imported conversation together.</summary>
+    [Range(1, 100_000_000)]
+    public int MaxImportCharacters { get; set; } = 5_000_000;
 }

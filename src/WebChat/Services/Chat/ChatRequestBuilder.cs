@@ -36,6 +36,7 @@ public static class ChatRequestBuilder
             },
             MaxTokens = conversation.MaxTokens ?? settings.MaxTokens ?? defaults.DefaultMaxTokens,
             ConversationKey = conversation.Id.ToString(),
+            UserKey = conversation.UserId,
         };
     }
 

@@ -86,6 +86,10 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
     }
 
     /// <summary>An answer left "streaming" by a process that died is shown, and stored, as stopped.</summary>
+    /// <remarks>
+    /// The answer may have finished between reading it and looking in the registry: the update applies only while the
+    /// row still says streaming, and otherwise the row is read again, so a finished answer is never marked interrupted.
+    /// </remarks>
     private async Task MarkInterruptedAnswersAsync(WebChatDbContext db, Conversation conversation, CancellationToken cancellationToken)
     {
         if (generations.Find(conversation.Id) is not null)
@@ -93,18 +97,24 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
             return;
         }
 
-        var orphans = conversation.Messages.Where(m => m.Status == MessageStatus.Streaming).ToList();
-        foreach (var message in orphans)
+        foreach (var message in conversation.Messages.Where(m => m.Status == MessageStatus.Streaming).ToList())
         {
-            message.Status = MessageStatus.Stopped;
-            message.Notice = "Interrupted: the server stopped while this answer was being written.";
-        }
-
-        if (orphans.Count > 0)
-        {
-            await db.SaveChangesAsync(cancellationToken);
+            var marked = await db.Messages
+                .Where(m => m.Id == message.Id && m.Status == MessageStatus.Streaming)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Stopped).SetProperty(m => m.Notice, InterruptedNotice), cancellationToken);
+            if (marked == 1)
+            {
+                message.Status = MessageStatus.Stopped;
+                message.Notice = InterruptedNotice;
+            }
+            else
+            {
+                await db.Entry(message).ReloadAsync(cancellationToken);
+            }
         }
     }
+
+    private const string InterruptedNotice = "Interrupted: the server stopped while this answer was being written.";
 
     private static void EnsureFound(int changed, Guid id)
     {

@@ -123,7 +123,7 @@ public sealed class ConversationTransfer(
         return file!;
     }
 
-    private static void Validate(ConversationFile? file)
+    private void Validate(ConversationFile? file)
     {
         if (file is null || file.Format != Format)
         {
@@ -145,9 +145,57 @@ public sealed class ConversationTransfer(
             throw new ConversationImportException("Every message needs a role (User or Assistant), a status and content.");
         }
 
-        if (file.Messages.Any(m => m.Content.Length > GenerationService.MaxMessageLength * 10))
+        ValidateSize(file.Messages);
+        ValidateOverrides(file.Overrides);
+    }
+
+    private void ValidateSize(List<MessageFile> messages)
+    {
+        var limits = options.Value;
+        if (messages.Count > limits.MaxImportMessages)
         {
-            throw new ConversationImportException("A message in the file is too long.");
+            throw new ConversationImportException($"The file has {messages.Count:N0} messages; an import can have at most {limits.MaxImportMessages:N0}.");
+        }
+
+        var index = messages.FindIndex(m => m.Content.Length > GenerationService.MaxMessageLength * 10);
+        if (index >= 0)
+        {
+            throw new ConversationImportException($"\"messages[{index}].content\" is {messages[index].Content.Length:N0} characters; a message can have at most {GenerationService.MaxMessageLength * 10:N0}.");
+        }
+
+        var total = messages.Sum(m => (long)m.Content.Length);
+        if (total > limits.MaxImportCharacters)
+        {
+            throw new ConversationImportException($"The messages have {total:N0} characters in all; an import can have at most {limits.MaxImportCharacters:N0}.");
+        }
+    }
+
+    // The same ranges the settings page enforces, with the field named, so a bad file fails here and not at the next answer.
+    private static void ValidateOverrides(ConversationOverrides? overrides)
+    {
+        if (overrides is null)
+        {
+            return;
+        }
+
+        if (overrides.Temperature is { } temperature && (temperature is < 0 or > SamplingRules.MaxTemperature || float.IsNaN(temperature)))
+        {
+            throw new ConversationImportException($"\"overrides.temperature\" is {temperature}; it must be between 0 and {SamplingRules.MaxTemperature}.");
+        }
+
+        if (overrides.TopP is { } topP && (topP is <= 0 or > 1 || float.IsNaN(topP)))
+        {
+            throw new ConversationImportException($"\"overrides.topP\" is {topP}; it must be above 0 and at most 1.");
+        }
+
+        if (overrides.MaxTokens is { } maxTokens && maxTokens is < 1 or > SamplingRules.MaxTokensLimit)
+        {
+            throw new ConversationImportException($"\"overrides.maxTokens\" is {maxTokens}; it must be between 1 and {SamplingRules.MaxTokensLimit}.");
+        }
+
+        if (overrides.SystemPrompt?.Length > GenerationService.MaxMessageLength)
+        {
+            throw new ConversationImportException($"\"overrides.systemPrompt\" is {overrides.SystemPrompt.Length:N0} characters; it can have at most {GenerationService.MaxMessageLength:N0}.");
         }
     }
 

@@ -10,7 +10,9 @@ namespace WebChat.Services.Chat;
 /// <summary>
 /// Runs one answer on its own task: streams from the engine into the <see cref="ActiveGeneration"/>, writes
 /// the text to the database every <see cref="ChatOptions.FlushInterval"/>, then stores the final state
-/// (complete, stopped or failed with words for a person) and one usage record.
+/// (complete, stopped or failed with words for a person) and one usage record. The periodic save runs beside the
+/// stream: a busy database delays neither the text nor the answer, and its failure is retried at the next interval,
+/// never reported as an engine error. The final save is retried a few times.
 /// </summary>
 public sealed class GenerationRunner(
     IDbContextFactory<WebChatDbContext> dbFactory,
@@ -42,12 +44,14 @@ public sealed class GenerationRunner(
     public void Start(ActiveGeneration generation, ChatRequest request, string? model) =>
         _ = Task.Run(() => RunAsync(generation, request, model));
 
+    private static readonly TimeSpan[] FinalSaveRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
+
     private async Task RunAsync(ActiveGeneration generation, ChatRequest request, string? model)
     {
         var outcome = await StreamAsync(generation, request);
         try
         {
-            await FinishAsync(generation, outcome, outcome.Summary?.Model ?? model ?? "unknown");
+            await FinishWithRetriesAsync(generation, outcome, outcome.Summary?.Model ?? model ?? "unknown");
         }
         catch (Exception ex)
         {
@@ -66,6 +70,7 @@ public sealed class GenerationRunner(
         ChatSummary? summary = null;
         var lastFlush = time.GetTimestamp();
         var flushedLength = 0;
+        Task<int>? flushing = null;
         try
         {
             await foreach (var update in engine.StreamChatAsync(request, generation.StopToken))
@@ -83,9 +88,15 @@ public sealed class GenerationRunner(
                         break;
                 }
 
-                if (generation.Length > flushedLength && time.GetElapsedTime(lastFlush) >= options.Value.FlushInterval)
+                if (flushing is { IsCompleted: true })
                 {
-                    flushedLength = await FlushAsync(generation);
+                    flushedLength = await flushing;
+                    flushing = null;
+                }
+
+                if (flushing is null && generation.Length > flushedLength && time.GetElapsedTime(lastFlush) >= options.Value.FlushInterval)
+                {
+                    flushing = TryFlushAsync(generation, flushedLength);
                     lastFlush = time.GetTimestamp();
                 }
             }
@@ -104,6 +115,45 @@ public sealed class GenerationRunner(
         {
             logger.LogError(ex, "The engine failed while answering {MessageId}", generation.MessageId);
             return new StreamOutcome(summary, "The engine stopped unexpectedly. Try again; if it keeps happening, ask an admin to reload the model.");
+        }
+        finally
+        {
+            // A periodic save still running must not land after the final one.
+            if (flushing is not null)
+            {
+                await flushing;
+            }
+        }
+    }
+
+    // Never throws: the text stays in memory and the next interval (or the final save) writes it.
+    private async Task<int> TryFlushAsync(ActiveGeneration generation, int flushedLength)
+    {
+        try
+        {
+            return await FlushAsync(generation);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Could not save answer {MessageId} while it streams; trying again at the next interval", generation.MessageId);
+            return flushedLength;
+        }
+    }
+
+    private async Task FinishWithRetriesAsync(ActiveGeneration generation, StreamOutcome outcome, string model)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await FinishAsync(generation, outcome, model);
+                return;
+            }
+            catch (Exception ex) when (attempt < FinalSaveRetryDelays.Length)
+            {
+                logger.LogWarning(ex, "Could not store the end of answer {MessageId}; trying again", generation.MessageId);
+                await Task.Delay(FinalSaveRetryDelays[attempt]);
+            }
         }
     }
 

@@ -17,9 +17,10 @@ public sealed class GenerationService(
     SettingsService settings,
     IInferenceEngine engine,
     IOptions<ChatOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    EngineShares? shares = null)
 {
-    public const int MaxMessageLength = 100_000;
+    public const int MaxMessageLength = MessageLimits.MaxLength;
 
     /// <summary>Saves the message (starting a conversation when <paramref name="conversationId"/> is null) and starts the answer.</summary>
     public async Task<ActiveGeneration> SendAsync(string userId, Guid? conversationId, string text, CancellationToken cancellationToken = default)
@@ -124,6 +125,11 @@ public sealed class GenerationService(
     {
         var userSettings = await settings.GetAsync(generation.UserId, cancellationToken);
         var request = ChatRequestBuilder.Build(conversation, conversation.Messages, userSettings, options.Value);
+        if (shares is not null)
+        {
+            request = request with { Share = await shares.FindAsync(generation.UserId, cancellationToken) };
+        }
+
         var model = engine.Status.ModelName;
         var answer = AddMessage(db, conversation, MessageRole.Assistant, "", MessageStatus.Streaming, generation.MessageId);
         answer.Model = model;
@@ -174,9 +180,9 @@ public sealed class GenerationService(
             throw new InvalidChatOperationException("Write a message first.");
         }
 
-        if (text.Length > MaxMessageLength)
+        if (MessageLimits.Check(text) is { } tooLong)
         {
-            throw new InvalidChatOperationException($"A message can have at most {MaxMessageLength:N0} characters.");
+            throw new InvalidChatOperationException(tooLong);
         }
     }
 }

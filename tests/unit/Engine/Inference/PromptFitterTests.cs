@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using WebChat.Engine.Inference;
 
 namespace WebChat.Tests.Unit.Engine.Inference;
@@ -74,5 +75,95 @@ public sealed class PromptFitterTests
         var request = new ChatRequest { Messages = [new ChatTurn(ChatRole.User, "hi")], MaxTokens = 0 };
 
         Assert.Throws<ArgumentOutOfRangeException>(() => PromptFitter.Prepare(request, Backend, 50));
+    }
+
+    [Theory]
+    [InlineData(3, 5)]
+    [InlineData(8, 20)]
+    [InlineData(30, 1)]
+    [InlineData(12, 37)]
+    public void The_kept_history_is_the_longest_one_that_fits_as_dropping_one_exchange_at_a_time_would_find(int exchanges, int userLength)
+    {
+        var request = Conversation(exchanges, userLength);
+
+        var prepared = PromptFitter.Prepare(request, Backend, minAnswerTokens: 50);
+
+        Assert.Equal(ReferenceDropped(request, limit: 150), prepared.DroppedTurns);
+    }
+
+    [Fact]
+    public void Fifty_thousand_turns_are_fitted_in_short_model_calls_well_under_a_second_in_all()
+    {
+        var backend = new FakeInferenceBackend(sequences: 1, contextPerSequence: 4096);
+        var model = new TimedModel(backend);
+        var request = Conversation(exchanges: 25_000, userLength: 8);
+
+        var prepared = PromptFitter.Prepare(request, model, minAnswerTokens: 256, CancellationToken.None);
+
+        Assert.True(model.Total < TimeSpan.FromSeconds(1), $"the model was held {model.Total.TotalMilliseconds:F0} ms in all");
+        Assert.True(model.Longest < TimeSpan.FromMilliseconds(200), $"the longest single hold was {model.Longest.TotalMilliseconds:F0} ms");
+        var text = new string(prepared.PromptTokens.Select(t => (char)t).ToArray());
+        Assert.StartsWith("<System>sys<User>", text, StringComparison.Ordinal);
+        Assert.EndsWith("<User>last<Assistant>", text, StringComparison.Ordinal);
+        Assert.InRange(prepared.PromptTokens.Length, 3840 - 30, 3840);
+        Assert.True(prepared.DroppedTurns > 49_000);
+    }
+
+    [Fact]
+    public void Stopping_during_fitting_ends_it_at_the_next_model_call()
+    {
+        using var stop = new CancellationTokenSource();
+        var model = new TimedModel(new FakeInferenceBackend(sequences: 1, contextPerSequence: 4096)) { OnCall = calls => { if (calls == 100) { stop.Cancel(); } } };
+        var request = Conversation(exchanges: 25_000, userLength: 8);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => PromptFitter.Prepare(request, model, minAnswerTokens: 256, stop.Token));
+
+        Assert.InRange(model.Calls, 100, 101);
+    }
+
+    // What the fitter did before it counted: drop the oldest exchange, template and tokenize everything again.
+    private static int ReferenceDropped(ChatRequest request, int limit)
+    {
+        var system = request.Messages.TakeWhile(t => t.Role == ChatRole.System).ToList();
+        var rest = request.Messages.Skip(system.Count).ToList();
+        var dropped = 0;
+        while (rest.Count > 1 && Backend.Tokenize(Backend.ApplyTemplate([.. system, .. rest])).Length > limit)
+        {
+            var remove = 1;
+            while (remove < rest.Count - 1 && rest[remove].Role != ChatRole.User)
+            {
+                remove++;
+            }
+
+            rest.RemoveRange(0, remove);
+            dropped += remove;
+        }
+
+        return dropped;
+    }
+
+    /// <summary>Lends the backend as the scheduler does, timing every hold.</summary>
+    private sealed class TimedModel(IInferenceBackend backend) : IModelUser
+    {
+        public TimeSpan Total { get; private set; }
+        public TimeSpan Longest { get; private set; }
+        public int Calls { get; private set; }
+        public Action<int>? OnCall { get; init; }
+
+        public T UseModel<T>(Func<IInferenceBackend, T> work)
+        {
+            OnCall?.Invoke(++Calls);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                return work(backend);
+            }
+            finally
+            {
+                var held = Stopwatch.GetElapsedTime(started);
+                Total += held;
+                Longest = held > Longest ? held : Longest;
+            }
+        }
     }
 }

@@ -74,7 +74,23 @@ public class LiveAnswerTests : MudComponentTestContext
 
         _generation.SetQueuePosition(3);
 
-        cut.WaitForAssertion(() => Assert.Contains("position 3", cut.Find("[data-testid=queue-position]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("Waiting: 2 ahead of you", cut.Find("[data-testid=queue-position]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_queue_position_is_updated_live_and_goes_when_the_answer_starts()
+    {
+        var cut = RenderAnswer();
+        _generation.SetQueuePosition(3);
+        cut.WaitForAssertion(() => Assert.Contains("2 ahead of you", cut.Find("[data-testid=queue-position]").TextContent, StringComparison.Ordinal));
+
+        _generation.SetQueuePosition(1);
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        cut.WaitForAssertion(() => Assert.Contains("you are next", cut.Find("[data-testid=queue-position]").TextContent, StringComparison.Ordinal));
+        _generation.Append("Started.");
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=queue-position]")));
     }
 
     [Fact]

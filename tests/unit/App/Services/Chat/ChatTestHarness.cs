@@ -18,10 +18,10 @@ public sealed class ChatTestHarness : IAsyncDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "webchat-chat-tests", Guid.NewGuid().ToString("N"));
 
-    public ChatTestHarness(ChatOptions? options = null)
+    public ChatTestHarness(ChatOptions? options = null, int busyTimeoutSeconds = 30)
     {
         Directory.CreateDirectory(_folder);
-        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "chat.db"), Pooling = false }.ToString();
+        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "chat.db"), Pooling = false, DefaultTimeout = busyTimeoutSeconds }.ToString();
         Db = new Factory(new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite(connection).Options);
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new ChatOptions());
         Registry = new GenerationRegistry();
@@ -34,6 +34,9 @@ public sealed class ChatTestHarness : IAsyncDisposable
     }
 
     public IDbContextFactory<WebChatDbContext> Db { get; }
+
+    /// <summary>The database file, for tests that hold a lock on it from a connection of their own.</summary>
+    public string DatabasePath => Path.Combine(_folder, "chat.db");
     public IOptions<ChatOptions> Options { get; }
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     public ScriptedInferenceEngine Engine { get; } = new();
@@ -45,9 +48,9 @@ public sealed class ChatTestHarness : IAsyncDisposable
     public ConversationService Conversations { get; }
     public ConversationTransfer Transfer { get; }
 
-    public static async Task<ChatTestHarness> StartAsync(ChatOptions? options = null)
+    public static async Task<ChatTestHarness> StartAsync(ChatOptions? options = null, int busyTimeoutSeconds = 30)
     {
-        var harness = new ChatTestHarness(options);
+        var harness = new ChatTestHarness(options, busyTimeoutSeconds);
         await using var db = await harness.Db.CreateDbContextAsync();
         await db.Database.MigrateAsync();
         db.Users.AddRange(

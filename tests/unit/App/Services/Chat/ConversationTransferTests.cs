@@ -47,6 +47,9 @@ public class ConversationTransferTests
     [InlineData("{\"format\":\"webchat.conversation\",\"version\":9,\"title\":\"x\",\"messages\":[]}", "version 9")]
     [InlineData("{\"format\":\"webchat.conversation\",\"version\":1,\"title\":\"x\",\"messages\":[]}", "no messages")]
     [InlineData("{\"format\":\"webchat.conversation\",\"version\":1,\"title\":\"x\",\"messages\":[{\"role\":\"System\",\"content\":\"x\",\"status\":\"Complete\"}]}", "role")]
+    [InlineData("{\"format\":\"webchat.conversation\",\"version\":1,\"title\":\"x\",\"overrides\":{\"maxTokens\":0},\"messages\":[{\"role\":\"User\",\"content\":\"x\",\"status\":\"Complete\"}]}", "\"overrides.maxTokens\" is 0")]
+    [InlineData("{\"format\":\"webchat.conversation\",\"version\":1,\"title\":\"x\",\"overrides\":{\"temperature\":7},\"messages\":[{\"role\":\"User\",\"content\":\"x\",\"status\":\"Complete\"}]}", "\"overrides.temperature\" is 7")]
+    [InlineData("{\"format\":\"webchat.conversation\",\"version\":1,\"title\":\"x\",\"overrides\":{\"topP\":0},\"messages\":[{\"role\":\"User\",\"content\":\"x\",\"status\":\"Complete\"}]}", "\"overrides.topP\" is 0")]
     public async Task A_bad_file_is_refused_with_a_reason_and_nothing_is_stored(string json, string reason)
     {
         await using var chat = await ChatTestHarness.StartAsync();
@@ -65,5 +68,27 @@ public class ConversationTransferTests
         var error = await Assert.ThrowsAsync<ConversationImportException>(() => chat.Transfer.ImportJsonAsync("bob", new MemoryStream(new byte[4096])));
 
         Assert.Contains("larger than", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_with_more_messages_or_characters_than_the_limits_is_refused_with_the_numbers()
+    {
+        await using var chat = await ChatTestHarness.StartAsync(new ChatOptions { MaxImportMessages = 100, MaxImportCharacters = 1000 });
+
+        var many = await Assert.ThrowsAsync<ConversationImportException>(() => chat.Transfer.ImportJsonAsync("bob", File(101, "hi")));
+        var large = await Assert.ThrowsAsync<ConversationImportException>(() => chat.Transfer.ImportJsonAsync("bob", File(3, new string('x', 400))));
+
+        Assert.Contains("101 messages; an import can have at most 100", many.Message, StringComparison.Ordinal);
+        Assert.Contains("1,200 characters in all; an import can have at most 1,000", large.Message, StringComparison.Ordinal);
+        Assert.Empty(await chat.Conversations.ListAsync("bob", null));
+        await chat.Transfer.ImportJsonAsync("bob", File(100, "hi"));
+        Assert.Single(await chat.Conversations.ListAsync("bob", null));
+    }
+
+    private static MemoryStream File(int messages, string content)
+    {
+        var items = Enumerable.Range(0, messages).Select(i => new { role = i % 2 == 0 ? "User" : "Assistant", content, status = "Complete" });
+        var json = System.Text.Json.JsonSerializer.Serialize(new { format = "webchat.conversation", version = 1, title = "t", messages = items });
+        return new MemoryStream(Encoding.UTF8.GetBytes(json));
     }
 }

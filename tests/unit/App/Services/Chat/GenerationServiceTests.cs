@@ -93,6 +93,49 @@ public class GenerationServiceTests
     }
 
     [Fact]
+    public async Task A_database_busy_during_the_periodic_save_neither_fails_nor_holds_up_the_answer()
+    {
+        await using var chat = await ChatTestHarness.StartAsync(busyTimeoutSeconds: 1);
+        var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={chat.DatabasePath};Pooling=False");
+        await writer.OpenAsync();
+        chat.Engine.Script = _ => Tokens();
+
+        IEnumerable<string> Tokens()
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                if (i == 3)
+                {
+                    // Another writer holds the database past the busy timeout while the next periodic save runs.
+                    using var begin = writer.CreateCommand();
+                    begin.CommandText = "BEGIN IMMEDIATE";
+                    begin.ExecuteNonQuery();
+                    chat.Time.Advance(TimeSpan.FromSeconds(1));
+                }
+
+                if (i == 5)
+                {
+                    Thread.Sleep(2500);
+                    using var commit = writer.CreateCommand();
+                    commit.CommandText = "COMMIT";
+                    commit.ExecuteNonQuery();
+                    chat.Time.Advance(TimeSpan.FromSeconds(1));
+                }
+
+                yield return $"t{i} ";
+            }
+        }
+
+        var id = await chat.Generations.SendAsync("alice", null, "Stream please");
+        await chat.WaitForAnswerAsync(id);
+        await writer.DisposeAsync();
+
+        var answer = (await chat.MessagesAsync(id))[1];
+        Assert.Equal((MessageStatus.Complete, (string?)null), (answer.Status, answer.Error));
+        Assert.Equal("t0 t1 t2 t3 t4 t5 t6 t7 t8 t9 ", answer.Content);
+    }
+
+    [Fact]
     public async Task Stop_keeps_the_partial_answer_marked_stopped()
     {
         await using var chat = await ChatTestHarness.StartAsync();
