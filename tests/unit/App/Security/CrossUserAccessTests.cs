@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Chat;
-using WebChat.Tests.Unit.App.Chat;
+using WebChat.Tests.Unit.App.Services.Chat;
 
 namespace WebChat.Tests.Unit.App.Security;
 
