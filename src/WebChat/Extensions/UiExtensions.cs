@@ -29,6 +29,8 @@ internal static class UiExtensions
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthApi();
+        app.MapOpenAiApi();
+        app.MapMetricsApi();
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -161,6 +161,50 @@ namespace WebChat.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.ApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ApiKeys");
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.AppSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -472,6 +516,9 @@ namespace WebChat.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ApiKeyId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("CompletionTokens")
                         .HasColumnType("INTEGER");
 
@@ -500,6 +547,13 @@ namespace WebChat.Data.Migrations
                     b.Property<int>("ReusedPromptTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Chat");
+
                     b.Property<double>("TimeToFirstTokenMs")
                         .HasColumnType("REAL");
 
@@ -509,11 +563,32 @@ namespace WebChat.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ApiKeyId");
+
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("UserId");
 
                     b.ToTable("UsageRecords");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.UserQuota", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ConcurrentRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TokensPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("UserQuotas");
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.UserSettings", b =>
@@ -598,6 +673,15 @@ namespace WebChat.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.ApiKey", b =>
+                {
+                    b.HasOne("WebChat.Data.Entities.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.Conversation", b =>
                 {
                     b.HasOne("WebChat.Data.Entities.ApplicationUser", "User")
@@ -626,6 +710,15 @@ namespace WebChat.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Conversation");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.UserQuota", b =>
+                {
+                    b.HasOne("WebChat.Data.Entities.ApplicationUser", null)
+                        .WithOne()
+                        .HasForeignKey("WebChat.Data.Entities.UserQuota", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.UserSettings", b =>

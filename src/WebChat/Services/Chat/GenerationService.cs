@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
+using WebChat.Services.Quotas;
 
 namespace WebChat.Services.Chat;
 
@@ -17,7 +18,8 @@ public sealed class GenerationService(
     SettingsService settings,
     IInferenceEngine engine,
     IOptions<ChatOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    QuotaService quotas)
 {
     public const int MaxMessageLength = 100_000;
 
@@ -30,7 +32,7 @@ public sealed class GenerationService(
             ? await LoadOwnedAsync(db, userId, id, cancellationToken)
             : NewConversation(db, userId, text);
 
-        var generation = Claim(userId, conversation.Id);
+        var generation = await ClaimAsync(userId, conversation.Id, cancellationToken);
         try
         {
             AddMessage(db, conversation, MessageRole.User, text, MessageStatus.Complete);
@@ -41,6 +43,7 @@ public sealed class GenerationService(
         catch
         {
             registry.Remove(generation);
+            generation.Dispose();
             throw;
         }
 
@@ -52,7 +55,7 @@ public sealed class GenerationService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
-        var generation = Claim(userId, conversationId);
+        var generation = await ClaimAsync(userId, conversationId, cancellationToken);
         try
         {
             var trailingAnswers = conversation.Messages.OrderByDescending(m => m.Sequence).TakeWhile(m => m.Role == MessageRole.Assistant).ToList();
@@ -69,6 +72,7 @@ public sealed class GenerationService(
         catch
         {
             registry.Remove(generation);
+            generation.Dispose();
             throw;
         }
     }
@@ -81,7 +85,7 @@ public sealed class GenerationService(
         var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
         var edited = conversation.Messages.SingleOrDefault(m => m.Id == messageId && m.Role == MessageRole.User)
             ?? throw new InvalidChatOperationException("Only your own messages in this conversation can be edited.");
-        var generation = Claim(userId, conversationId);
+        var generation = await ClaimAsync(userId, conversationId, cancellationToken);
         try
         {
             var later = conversation.Messages.Where(m => m.Sequence > edited.Sequence).ToList();
@@ -94,6 +98,7 @@ public sealed class GenerationService(
         catch
         {
             registry.Remove(generation);
+            generation.Dispose();
             throw;
         }
     }
@@ -124,10 +129,26 @@ public sealed class GenerationService(
         runner.Start(generation, request, model);
     }
 
-    private ActiveGeneration Claim(string userId, Guid conversationId)
+    // The same quota as the API's: a user over a limit gets QuotaExceededException with words for the page.
+    private async Task<ActiveGeneration> ClaimAsync(string userId, Guid conversationId, CancellationToken cancellationToken)
     {
         var generation = new ActiveGeneration(userId, conversationId, Guid.NewGuid());
-        return registry.TryAdd(generation) ? generation : throw new GenerationInProgressException();
+        if (!registry.TryAdd(generation))
+        {
+            throw new GenerationInProgressException();
+        }
+
+        try
+        {
+            generation.QuotaLease = await quotas.AcquireAsync(userId, cancellationToken);
+            return generation;
+        }
+        catch
+        {
+            registry.Remove(generation);
+            generation.Dispose();
+            throw;
+        }
     }
 
     private Conversation NewConversation(WebChatDbContext db, string userId, string text)
