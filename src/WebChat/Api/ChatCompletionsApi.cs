@@ -15,7 +15,7 @@ public static class ChatCompletionsApi
         return v1;
     }
 
-    public static async Task<Results<OpenAiStreamResult, Ok<ChatCompletion>, OpenAiError>> CreateAsync(
+    public static async Task<Results<OpenAiStreamResult, JsonHttpResult<ChatCompletion>, OpenAiError>> CreateAsync(
         HttpContext http, [AsParameters] OpenAiServices services)
     {
         var aborted = http.RequestAborted;
@@ -53,10 +53,10 @@ public static class ChatCompletionsApi
             }
 
             var (finishReason, error) = OpenAiGenerationStart.Outcome(generation.Summary);
-            return error ?? (Results<OpenAiStreamResult, Ok<ChatCompletion>, OpenAiError>)TypedResults.Ok(new ChatCompletion(
+            return error ?? (Results<OpenAiStreamResult, JsonHttpResult<ChatCompletion>, OpenAiError>)TypedResults.Json(new ChatCompletion(
                 id, created, generation.Model,
                 [new ChatCompletionChoice(0, new AssistantMessage(text.ToString()), finishReason!)],
-                OpenAiGenerationStart.UsageOf(generation.Summary)));
+                OpenAiGenerationStart.UsageOf(generation.Summary)), OpenAiJson.Options);
         }
     }
 

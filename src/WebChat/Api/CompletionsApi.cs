@@ -15,7 +15,7 @@ public static class CompletionsApi
         return v1;
     }
 
-    public static async Task<Results<OpenAiStreamResult, Ok<TextCompletion>, OpenAiError>> CreateAsync(
+    public static async Task<Results<OpenAiStreamResult, JsonHttpResult<TextCompletion>, OpenAiError>> CreateAsync(
         HttpContext http, [AsParameters] OpenAiServices services)
     {
         var aborted = http.RequestAborted;
@@ -53,11 +53,12 @@ public static class CompletionsApi
             }
 
             var (finishReason, error) = OpenAiGenerationStart.Outcome(generation.Summary);
-            return error ?? (Results<OpenAiStreamResult, Ok<TextCompletion>, OpenAiError>)TypedResults.Ok(
+            return error ?? (Results<OpenAiStreamResult, JsonHttpResult<TextCompletion>, OpenAiError>)TypedResults.Json(
                 new TextCompletion(id, created, generation.Model, [new TextCompletionChoice(0, text.ToString()) { FinishReason = finishReason }])
                 {
                     Usage = OpenAiGenerationStart.UsageOf(generation.Summary),
-                });
+                },
+                OpenAiJson.Options);
         }
     }
 

@@ -15,13 +15,13 @@ public static class ModelsApi
         return v1;
     }
 
-    public static async Task<Ok<ModelList>> ListAsync(ApiModels models, CancellationToken cancellationToken)
+    public static async Task<JsonHttpResult<ModelList>> ListAsync(ApiModels models, CancellationToken cancellationToken)
     {
         var list = await models.ListAsync(cancellationToken);
         // The loaded model first: tools that pick the first entry get the one that answers.
-        return TypedResults.Ok(new ModelList(list
+        return TypedResults.Json(new ModelList(list
             .OrderByDescending(m => m.IsLoaded)
             .Select(m => new ModelEntry(m.Id, new DateTimeOffset(m.InstalledAt, TimeSpan.Zero).ToUnixTimeSeconds()))
-            .ToList()));
+            .ToList()), OpenAiJson.Options);
     }
 }
