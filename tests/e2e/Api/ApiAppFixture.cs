@@ -64,6 +64,7 @@ public class ApiAppFixture : WebChatAppFixture, IAsyncLifetime
         Engine.TokenDelay = TimeSpan.Zero;
         Engine.FailOnRequest = null;
         Engine.QueuePositions = 0;
+        Engine.CrashAfterTokens = null;
     }
 
     /// <summary>A new account with one API key (the fixture's first account becomes the admin, as in the app).</summary>

@@ -15,12 +15,14 @@ public sealed class ApiGeneration : IAsyncDisposable
     private readonly IDisposable _quotaLease;
     private readonly UsageWriter _usage;
     private readonly ApiCaller _caller;
+    private readonly ILogger _logger;
     private ChatUpdate? _first;
     private bool _disposed;
 
-    internal ApiGeneration(IAsyncEnumerator<ChatUpdate> updates, ChatUpdate? first, IDisposable quotaLease, UsageWriter usage, ApiCaller caller, string model)
+    internal ApiGeneration(
+        IAsyncEnumerator<ChatUpdate> updates, ChatUpdate? first, IDisposable quotaLease, UsageWriter usage, ApiCaller caller, string model, ILogger logger)
     {
-        (_updates, _first, _quotaLease, _usage, _caller, Model) = (updates, first, quotaLease, usage, caller, model);
+        (_updates, _first, _quotaLease, _usage, _caller, Model, _logger) = (updates, first, quotaLease, usage, caller, model, logger);
     }
 
     /// <summary>The installed model's id, as /v1/models lists it.</summary>
@@ -41,7 +43,7 @@ public sealed class ApiGeneration : IAsyncDisposable
             }
         }
 
-        while (await _updates.MoveNextAsync())
+        while (await MoveNextAsync())
         {
             if (Accept(_updates.Current) is { } text)
             {
@@ -60,7 +62,15 @@ public sealed class ApiGeneration : IAsyncDisposable
         _disposed = true;
         try
         {
-            await _updates.DisposeAsync();
+            try
+            {
+                await _updates.DisposeAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "The engine's stream failed while closing");
+            }
+
             // Recorded however the request ended; a client that went away ends as Cancelled.
             await _usage.WriteAsync(_caller.UserId, null, Summary?.Model ?? Model, Summary, Summary?.FinishReason ?? FinishReason.Cancelled,
                 UsageSource.Api, _caller.KeyId, CancellationToken.None);
@@ -68,6 +78,25 @@ public sealed class ApiGeneration : IAsyncDisposable
         finally
         {
             _quotaLease.Dispose();
+        }
+    }
+
+    // An engine failure mid-answer becomes an Error summary: the endpoint reports it in words, never as a stack trace.
+    private async Task<bool> MoveNextAsync()
+    {
+        try
+        {
+            return await _updates.MoveNextAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "The engine failed while answering an API request");
+            Summary = new ChatSummary
+            {
+                FinishReason = FinishReason.Error,
+                Message = e is EngineException ? e.Message : "The engine stopped unexpectedly. Try again; if it keeps happening, ask an admin to reload the model.",
+            };
+            return false;
         }
     }
 

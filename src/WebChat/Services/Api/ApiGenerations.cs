@@ -9,7 +9,7 @@ namespace WebChat.Services.Api;
 /// Starts API requests on the same engine, quota and usage records as the chat page; creates no conversation.
 /// Throws QuotaExceededException, ModelNotReadyException or EngineBusyException before anything is sent.
 /// </summary>
-public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas, UsageWriter usage)
+public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger)
 {
     public async Task<ApiGeneration> StartAsync(ApiCaller caller, string model, ChatRequest request, CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas,
             updates = engine.StreamChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
             // The engine refuses (busy, no model) on the first step; after it the request is queued or running.
             var first = await updates.MoveNextAsync() ? updates.Current : null;
-            return new ApiGeneration(updates, first, lease, usage, caller, model);
+            return new ApiGeneration(updates, first, lease, usage, caller, model, logger);
         }
         catch
         {
