@@ -29,6 +29,7 @@ public partial class ChatPage
     private Guid? _shownId;
     private string? _search;
     private string? _error;
+    private WebChat.Services.Quotas.QuotaStanding? _quota;
     private string _userId = "";
     private bool _isAdmin;
     private bool _notFound;
@@ -42,6 +43,7 @@ public partial class ChatPage
     [Inject] private ConversationService Conversations { get; set; } = default!;
     [Inject] private GenerationService Generations { get; set; } = default!;
     [Inject] private GenerationRegistry Registry { get; set; } = default!;
+    [Inject] private WebChat.Services.Quotas.QuotaService Quotas { get; set; } = default!;
     [Inject] private ConversationTransfer Transfer { get; set; } = default!;
     [Inject] private SettingsService Settings { get; set; } = default!;
     [Inject] private ModelChoices ModelChoices { get; set; } = default!;
@@ -72,7 +74,7 @@ public partial class ChatPage
         _engineStatus = Engine.Status;
         _engineSubscription = Engine.Subscribe(OnEngineStatus);
         _settings = await Settings.GetAsync(_userId);
-        await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync());
+        await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync(), RefreshQuotaAsync());
         await InitializeGetStartedAsync();
     }
 
@@ -184,13 +186,17 @@ public partial class ChatPage
         }
 
         await RefreshListAsync();
+        await RefreshQuotaAsync();
     }
 
     private async Task OnGenerationFinishedAsync()
     {
         await LoadConversationAsync();
         await RefreshListAsync();
+        await RefreshQuotaAsync();
     }
+
+    private async Task RefreshQuotaAsync() => _quota = await Quotas.GetStandingAsync(_userId);
 
     /// <summary>Expected failures become a line of text above the composer; nothing is lost.</summary>
     private async Task RunAsync(Func<Task> action)
