@@ -66,35 +66,6 @@ public class ApiAppFixture : WebChatAppFixture, IAsyncLifetime
         Engine.QueuePositions = 0;
         Engine.CrashAfterTokens = null;
     }
-
-    /// <summary>A new account with one API key (the fixture's first account becomes the admin, as in the app).</summary>
-    public async Task<ApiUser> CreateUserWithKeyAsync(string keyName = "test key")
-    {
-        var email = await CreateAccountAsync();
-        await using var scope = Services.CreateAsyncScope();
-        var user = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email);
-        var created = await Services.GetRequiredService<ApiKeyService>().CreateAsync(user!.Id, keyName);
-        return new ApiUser(user.Id, email, created.Key.Id, created.Secret);
-    }
-
-    /// <summary>An HttpClient on the app's /v1/ with the key as bearer (none when null).</summary>
-    public HttpClient ApiClient(string? key)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BaseAddress, "v1/"), Timeout = TimeSpan.FromSeconds(60) };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        return client;
-    }
-
-    public async Task<List<UsageRecord>> UsageOfAsync(string userId)
-    {
-        var dbFactory = Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>();
-        await using var db = await dbFactory.CreateDbContextAsync();
-        return await db.UsageRecords.AsNoTracking().Where(r => r.UserId == userId).OrderBy(r => r.Id).ToListAsync();
-    }
 }
 
 /// <summary>A user made for a test and the secret of one of their keys.</summary>
