@@ -1,5 +1,6 @@
 // The benchmark harness: each issue adds a scenario measured as a ratio against a baseline in the same run.
 using System.Globalization;
+using WebChat.Bench.Api;
 using WebChat.Bench.Chat;
 using WebChat.Bench.Downloads;
 using WebChat.Bench.Inference;
@@ -18,6 +19,7 @@ return args switch
     ["inference", ..] => await InferenceBench.RunAsync(results, args),
     [DecodeThreadBench.Command] => await DecodeThreadBench.RunAsync(),
     ["chat", ..] => await ChatBench.RunAsync(results, args),
+    [ApiLoadBench.Command, ..] => await ApiLoadBench.RunAsync(results, args),
     _ => Usage(),
 };
 
@@ -28,5 +30,6 @@ static int Usage()
     Console.WriteLine("           downloads  4 connections vs 1 on the fake Hub with a per-connection cap; cost of sha256 verification");
     Console.WriteLine("           inference  [--quick] [--small-only] engine vs a bare LLamaSharp loop; batching, prefix reuse, cancel");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
+    Console.WriteLine("           api-load   [--quick] 16 streaming API clients and 4 browser chats for 60 s on the tiny model: errors, TTFT, RSS");
     return 2;
 }

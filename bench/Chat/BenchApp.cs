@@ -12,15 +12,16 @@ using WebChat.Engine.Inference;
 namespace WebChat.Bench.Chat;
 
 /// <summary>The real app on Kestrel (127.0.0.1, free port, temporary data folder) with a given engine.</summary>
-internal sealed class BenchApp(string dataDirectory, IInferenceEngine engine) : WebApplicationFactory<WebChat.Configuration.WebChatOptions>
+internal sealed class BenchApp(string dataDirectory, IInferenceEngine engine, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<WebChat.Configuration.WebChatOptions>
 {
     public const string Password = "Passw0rd!";
 
     public Uri BaseAddress { get; private set; } = default!;
 
-    public static BenchApp Start(string dataDirectory, IInferenceEngine engine)
+    public static BenchApp Start(string dataDirectory, IInferenceEngine engine, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var app = new BenchApp(dataDirectory, engine);
+        var app = new BenchApp(dataDirectory, engine, settings);
         app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         app.StartServer();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
@@ -32,6 +33,11 @@ internal sealed class BenchApp(string dataDirectory, IInferenceEngine engine) : 
     {
         builder.UseSolutionRelativeContentRoot("src/WebChat");
         builder.UseSetting("WebChat:DataDirectory", dataDirectory);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseEnvironment("Production");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services =>
