@@ -1,5 +1,6 @@
 // The benchmark harness: each issue adds a scenario measured as a ratio against a baseline in the same run.
 using System.Globalization;
+using WebChat.Bench.Api;
 using WebChat.Bench.Chat;
 using WebChat.Bench.Downloads;
 using WebChat.Bench.Inference;
@@ -20,6 +21,7 @@ return args switch
     [DecodeThreadBench.Command] => await DecodeThreadBench.RunAsync(),
     ["chat", ..] => await ChatBench.RunAsync(results, args),
     [SoakBench.Command, ..] => await SoakBench.RunAsync(results, args),
+    [ApiLoadBench.Command, ..] => await ApiLoadBench.RunAsync(results, args),
     _ => Usage(),
 };
 
@@ -31,5 +33,6 @@ static int Usage()
     Console.WriteLine("           inference  [--quick] [--small-only] engine vs a bare LLamaSharp loop; batching, prefix reuse, cancel");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
     Console.WriteLine("           soak       [--minutes 5] [--light 24] light users alone, then with one heavy user in 8 conversations");
+    Console.WriteLine("           api-load   [--quick] 16 streaming API clients and 4 browser chats for 60 s on the tiny model: errors, TTFT, RSS");
     return 2;
 }

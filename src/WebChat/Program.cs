@@ -16,6 +16,7 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatModels();
     builder.AddWebChatChat();
     builder.AddWebChatAdmin();
+    builder.AddWebChatApi();
     builder.AddWebChatUi();
 
     var app = builder.Build();

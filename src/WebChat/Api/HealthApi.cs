@@ -5,8 +5,8 @@ using WebChat.Engine.Inference;
 
 namespace WebChat.Api;
 
-/// <summary>The body of /healthz: overall status, whether the database answers, the engine's state.</summary>
-public sealed record HealthReport(string Status, string Database, string Engine);
+/// <summary>The body of /healthz: overall status, whether the database answers, the engine's state, and why it is not ok.</summary>
+public sealed record HealthReport(string Status, string Database, string Engine, string? Reason = null);
 
 /// <summary>GET /healthz for load balancers and scripts; anonymous.</summary>
 public static class HealthApi
@@ -15,7 +15,7 @@ public static class HealthApi
     {
         endpoints.MapGet("/healthz", GetHealthAsync)
             .WithName("Health")
-            .WithSummary("200 when the database answers, 503 when it does not; includes the engine state.")
+            .WithSummary("200 when the database answers and no model is loading, else 503 with the reason; includes the engine state.")
             .AllowAnonymous();
         return endpoints;
     }
@@ -23,13 +23,22 @@ public static class HealthApi
     public static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> GetHealthAsync(
         IDbContextFactory<WebChatDbContext> dbFactory, IInferenceEngine engine, CancellationToken cancellationToken)
     {
-        var engineState = engine.Status.State.ToString();
-        if (await DatabaseAnswersAsync(dbFactory, cancellationToken))
+        var status = engine.Status;
+        var engineState = status.State.ToString();
+        if (!await DatabaseAnswersAsync(dbFactory, cancellationToken))
         {
-            return TypedResults.Ok(new HealthReport("ok", "ok", engineState));
+            return TypedResults.Json(new HealthReport("unhealthy", "unreachable", engineState, "The database does not answer."),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        return TypedResults.Json(new HealthReport("unhealthy", "unreachable", engineState), statusCode: StatusCodes.Status503ServiceUnavailable);
+        if (status.State == EngineState.Loading)
+        {
+            // A load balancer should not send requests that would wait for the load.
+            return TypedResults.Json(new HealthReport("loading", "ok", engineState, $"Loading model {status.ModelName} ({status.LoadProgress:P0})."),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return TypedResults.Ok(new HealthReport("ok", "ok", engineState));
     }
 
     private static async Task<bool> DatabaseAnswersAsync(IDbContextFactory<WebChatDbContext> dbFactory, CancellationToken cancellationToken)

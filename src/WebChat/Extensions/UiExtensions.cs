@@ -35,6 +35,8 @@ internal static class UiExtensions
         app.UseWebChatSignInProtection();
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthApi();
+        app.MapOpenAiApi();
+        app.MapMetricsApi();
         app.MapAccountEndpoints();
         // The security headers carry frame-ancestors 'none'; Blazor's own 'self' header would only repeat it more loosely.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

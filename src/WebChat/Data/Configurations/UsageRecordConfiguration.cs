@@ -14,5 +14,7 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.Property(u => u.FinishReason).HasMaxLength(16);
         builder.HasIndex(u => u.CreatedAt);
         builder.HasIndex(u => u.UserId);
+        builder.Property(u => u.Source).HasConversion<string>().HasMaxLength(8).HasDefaultValue(UsageSource.Chat);
+        builder.HasIndex(u => u.ApiKeyId);
     }
 }

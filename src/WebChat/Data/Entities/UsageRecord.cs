@@ -16,4 +16,17 @@ public class UsageRecord
     /// <summary>The engine's FinishReason as text (Stop, Length, Cancelled, Error).</summary>
     public required string FinishReason { get; set; }
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>Where the request came from: the chat page or the API.</summary>
+    public UsageSource Source { get; set; } = UsageSource.Chat;
+
+    /// <summary>The API key that made the request; null for the chat page.</summary>
+    public Guid? ApiKeyId { get; set; }
+}
+
+/// <summary>Where a generation was asked for; stored as text.</summary>
+public enum UsageSource
+{
+    Chat,
+    Api,
 }

@@ -1,12 +1,14 @@
 namespace WebChat.Services.Admin;
 
-/// <summary>Usage over one period: totals, one row per user and per model, and requests per day (UTC).</summary>
+/// <summary>Usage over one period: totals, one row per user, model, source (chat page, API) and API key, and requests per day (UTC).</summary>
 public sealed record UsageReport(
     UsagePeriod Period,
     UsageTotals Totals,
     IReadOnlyList<UsageRow> PerUser,
     IReadOnlyList<UsageRow> PerModel,
-    IReadOnlyList<DailyRequests> PerDay);
+    IReadOnlyList<DailyRequests> PerDay,
+    IReadOnlyList<UsageRow> PerSource,
+    IReadOnlyList<UsageRow> PerKey);
 
 /// <summary>Sums and speeds over every generation of a period; times in milliseconds, null when nothing was measured.</summary>
 public sealed record UsageTotals(

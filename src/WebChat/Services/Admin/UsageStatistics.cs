@@ -12,6 +12,8 @@ namespace WebChat.Services.Admin;
 public sealed class UsageStatistics(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
 {
     private const string AllRecords = "all";
+    private const string ChatSource = "Chat page";
+    private const string ApiSource = "API";
 
     public async Task<UsageReport> ReadAsync(UsagePeriod period, CancellationToken cancellationToken = default)
     {
@@ -21,6 +23,7 @@ public sealed class UsageStatistics(IDbContextFactory<WebChatDbContext> dbFactor
         var totals = await records.GroupBy(r => AllRecords).Select(Aggregate).SingleOrDefaultAsync(cancellationToken);
         var perUser = await records.GroupBy(r => r.UserId).Select(Aggregate).ToListAsync(cancellationToken);
         var perModel = await records.GroupBy(r => r.Model).Select(Aggregate).ToListAsync(cancellationToken);
+        var perSource = await records.GroupBy(r => r.Source == UsageSource.Api ? ApiSource : ChatSource).Select(Aggregate).ToListAsync(cancellationToken);
         var perDay = await records.GroupBy(r => r.CreatedAt.Date)
             .Select(g => new { Day = g.Key, Requests = g.Count() })
             .OrderBy(d => d.Day)
@@ -32,7 +35,46 @@ public sealed class UsageStatistics(IDbContextFactory<WebChatDbContext> dbFactor
             totals is null ? UsageTotals.None : ToTotals(totals, await P95TimeToFirstTokenAsync(records, totals.FirstTokens, cancellationToken)),
             Rows(perUser, key => emails.GetValueOrDefault(key) ?? $"deleted user {key[..Math.Min(8, key.Length)]}"),
             Rows(perModel, key => key),
-            perDay.Select(d => new DailyRequests(DateOnly.FromDateTime(d.Day), d.Requests)).ToList());
+            perDay.Select(d => new DailyRequests(DateOnly.FromDateTime(d.Day), d.Requests)).ToList(),
+            Rows(perSource, key => key),
+            await PerKeyAsync(db, records, cancellationToken));
+    }
+
+    // API requests per key, labelled with the key's name and owner; a revoked key keeps its row and says so.
+    private static async Task<List<UsageRow>> PerKeyAsync(WebChatDbContext db, IQueryable<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        var groups = await records.Where(r => r.ApiKeyId != null)
+            .GroupBy(r => r.ApiKeyId)
+            .Select(g => new
+            {
+                g.Key,
+                Requests = g.Count(),
+                PromptTokens = g.Sum(r => (long)r.PromptTokens),
+                ReusedPromptTokens = g.Sum(r => (long)r.ReusedPromptTokens),
+                CompletionTokens = g.Sum(r => (long)r.CompletionTokens),
+                FirstTokens = g.Count(r => r.CompletionTokens > 0),
+                FirstTokenMs = g.Sum(r => r.CompletionTokens > 0 ? r.TimeToFirstTokenMs : 0),
+            })
+            .ToListAsync(cancellationToken);
+        var ids = groups.Select(g => g.Key!.Value).ToList();
+        var labels = await (
+                from key in db.ApiKeys.AsNoTracking()
+                where ids.Contains(key.Id)
+                join user in db.Users.AsNoTracking() on key.UserId equals user.Id into owners
+                from owner in owners.DefaultIfEmpty()
+                select new { key.Id, key.Name, key.RevokedAt, Owner = owner == null ? null : owner.Email })
+            .ToDictionaryAsync(k => k.Id, cancellationToken);
+        return groups.Select(g =>
+            {
+                var label = labels.TryGetValue(g.Key!.Value, out var k)
+                    ? $"{k.Name} ({k.Owner ?? "deleted user"}){(k.RevokedAt is null ? "" : ", revoked")}"
+                    : "deleted key";
+                return new UsageRow(g.Key.Value.ToString(), label, g.Requests, g.PromptTokens, g.ReusedPromptTokens, g.CompletionTokens,
+                    g.FirstTokens > 0 ? g.FirstTokenMs / g.FirstTokens : null, null);
+            })
+            .OrderByDescending(r => r.Requests)
+            .ThenBy(r => r.Label, StringComparer.Ordinal)
+            .ToList();
     }
 
     private IQueryable<UsageRecord> InPeriod(WebChatDbContext db, UsagePeriod period)

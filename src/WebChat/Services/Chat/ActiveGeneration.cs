@@ -34,6 +34,9 @@ public sealed class ActiveGeneration : IDisposable
 
     public bool IsStopRequested => _stop.IsCancellationRequested;
 
+    /// <summary>The user's quota slot for this answer; released when the generation is disposed.</summary>
+    internal IDisposable? QuotaLease { get; set; }
+
     /// <summary>Completes after the final state is in the database.</summary>
     public Task Finished => _finished.Task;
 
@@ -98,7 +101,11 @@ public sealed class ActiveGeneration : IDisposable
         Notify();
     }
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        QuotaLease?.Dispose();
+        _stop.Dispose();
+    }
 
     private void Notify() => _observers.Notify(this, _onObserverError);
 }

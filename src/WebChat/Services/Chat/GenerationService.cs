@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
+using WebChat.Services.Quotas;
 
 namespace WebChat.Services.Chat;
 
@@ -18,6 +19,7 @@ public sealed class GenerationService(
     IInferenceEngine engine,
     IOptions<ChatOptions> options,
     TimeProvider time,
+    QuotaService quotas,
     EngineShares? shares = null)
 {
     public const int MaxMessageLength = MessageLimits.MaxLength;
@@ -31,7 +33,7 @@ public sealed class GenerationService(
             ? await LoadOwnedAsync(db, userId, id, cancellationToken)
             : NewConversation(db, userId, text);
 
-        var generation = runner.Claim(userId, conversation.Id);
+        var generation = await ClaimAsync(userId, conversation.Id, cancellationToken);
         try
         {
             AddMessage(db, conversation, MessageRole.User, text, MessageStatus.Complete);
@@ -53,7 +55,7 @@ public sealed class GenerationService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
-        var generation = runner.Claim(userId, conversationId);
+        var generation = await ClaimAsync(userId, conversationId, cancellationToken);
         try
         {
             var trailingAnswers = conversation.Messages.OrderByDescending(m => m.Sequence).TakeWhile(m => m.Role == MessageRole.Assistant).ToList();
@@ -84,7 +86,7 @@ public sealed class GenerationService(
         var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
         var edited = conversation.Messages.SingleOrDefault(m => m.Id == messageId && m.Role == MessageRole.User)
             ?? throw new InvalidChatOperationException("Only your own messages in this conversation can be edited.");
-        var generation = runner.Claim(userId, conversationId);
+        var generation = await ClaimAsync(userId, conversationId, cancellationToken);
         try
         {
             var later = conversation.Messages.Where(m => m.Sequence > edited.Sequence).ToList();
@@ -136,6 +138,22 @@ public sealed class GenerationService(
         conversation.UpdatedAt = Now;
         await db.SaveChangesAsync(cancellationToken);
         runner.Start(generation, request, model);
+    }
+
+    // The same quota as the API's: a user over a limit gets QuotaExceededException with words for the page.
+    private async Task<ActiveGeneration> ClaimAsync(string userId, Guid conversationId, CancellationToken cancellationToken)
+    {
+        var generation = runner.Claim(userId, conversationId);
+        try
+        {
+            generation.QuotaLease = await quotas.AcquireAsync(userId, cancellationToken);
+            return generation;
+        }
+        catch
+        {
+            runner.Abandon(generation);
+            throw;
+        }
     }
 
     private Conversation NewConversation(WebChatDbContext db, string userId, string text)

@@ -2,14 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
+using WebChat.Services.Metrics;
 
 namespace WebChat.Services.Chat;
 
 /// <summary>Writes one usage record per generation: who, which model, tokens, timings and why it ended.</summary>
 public sealed class UsageWriter(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
 {
-    public async Task WriteAsync(string userId, Guid conversationId, string model, ChatSummary? summary, FinishReason reason, CancellationToken cancellationToken = default)
+    public async Task WriteAsync(string userId, Guid? conversationId, string model, ChatSummary? summary, FinishReason reason,
+        UsageSource source = UsageSource.Chat, Guid? apiKeyId = null, CancellationToken cancellationToken = default)
     {
+        GenerationMetrics.Record(source, model, summary, reason);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.UsageRecords.Add(new UsageRecord
         {
@@ -23,6 +26,8 @@ public sealed class UsageWriter(IDbContextFactory<WebChatDbContext> dbFactory, T
             DurationMs = summary?.Duration.TotalMilliseconds ?? 0,
             FinishReason = reason.ToString(),
             CreatedAt = time.GetUtcNow().UtcDateTime,
+            Source = source,
+            ApiKeyId = apiKeyId,
         });
         await db.SaveChangesAsync(cancellationToken);
     }

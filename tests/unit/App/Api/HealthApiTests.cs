@@ -37,7 +37,7 @@ public sealed class HealthApiTests
 
         var json = Assert.IsType<JsonHttpResult<HealthReport>>(result.Result);
         Assert.Equal(503, json.StatusCode);
-        Assert.Equal(new HealthReport("unhealthy", "unreachable", nameof(EngineState.Empty)), json.Value);
+        Assert.Equal(new HealthReport("unhealthy", "unreachable", nameof(EngineState.Empty), "The database does not answer."), json.Value);
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public partial class ChatPage
     private Guid? _shownId;
     private string? _search;
     private string? _error;
+    private WebChat.Services.Quotas.QuotaStanding? _quota;
     private string _userId = "";
     private bool _isAdmin;
     private bool _notFound;
@@ -43,6 +44,7 @@ public partial class ChatPage
 
     [Inject] private ConversationService Conversations { get; set; } = default!;
     [Inject] private GenerationService Generations { get; set; } = default!;
+    [Inject] private WebChat.Services.Quotas.QuotaService Quotas { get; set; } = default!;
     [Inject] private ConversationTransfer Transfer { get; set; } = default!;
     [Inject] private SettingsService Settings { get; set; } = default!;
     [Inject] private ModelLibrary Library { get; set; } = default!;
@@ -73,7 +75,7 @@ public partial class ChatPage
         _engineStatus = Engine.Status;
         _engineSubscription = Engine.Subscribe(OnEngineStatus);
         _settings = await Settings.GetAsync(_userId);
-        await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync());
+        await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync(), RefreshQuotaAsync());
     }
 
     protected override async Task OnParametersSetAsync()
@@ -189,13 +191,17 @@ public partial class ChatPage
         }
 
         await RefreshListAsync();
+        await RefreshQuotaAsync();
     }
 
     private async Task OnGenerationFinishedAsync()
     {
         await LoadConversationAsync();
         await RefreshListAsync();
+        await RefreshQuotaAsync();
     }
+
+    private async Task RefreshQuotaAsync() => _quota = await Quotas.GetStandingAsync(_userId);
 
     /// <summary>Expected failures become a line of text above the composer; nothing is lost. False when the action failed.</summary>
     private async Task<bool> RunAsync(Func<Task> action)

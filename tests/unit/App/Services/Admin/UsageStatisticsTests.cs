@@ -100,6 +100,34 @@ public sealed class UsageStatisticsTests
         Assert.Equal("deleted user 3f2a9c1e", row.Label);
     }
 
+    [Fact]
+    public async Task Chat_and_api_usage_show_side_by_side_and_api_usage_per_key_with_its_name_owner_and_revocation()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        var alice = await RegisterAsync(app, "alice@example.test");
+        var laptop = new ApiKey { UserId = alice, Name = "laptop", Prefix = "wc-aaaaaaa", SecretHash = new string('a', 64) };
+        var ci = new ApiKey { UserId = alice, Name = "ci", Prefix = "wc-bbbbbbb", SecretHash = new string('b', 64), RevokedAt = Now.UtcDateTime };
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
+        {
+            db.ApiKeys.AddRange(laptop, ci);
+            await db.SaveChangesAsync();
+        }
+
+        await SeedAsync(
+            app,
+            Record(alice, "m", Now.AddHours(-1), prompt: 10, completion: 5),
+            Record(alice, "m", Now.AddHours(-1), prompt: 20, completion: 6, source: UsageSource.Api, key: laptop.Id),
+            Record(alice, "m", Now.AddHours(-1), prompt: 30, completion: 7, source: UsageSource.Api, key: laptop.Id),
+            Record(alice, "m", Now.AddHours(-1), prompt: 40, completion: 8, source: UsageSource.Api, key: ci.Id));
+
+        var report = await Statistics(app).ReadAsync(UsagePeriod.All);
+
+        Assert.Equal([("API", 3, 90L, 21L), ("Chat page", 1, 10L, 5L)],
+            report.PerSource.Select(r => (r.Label, r.Requests, r.PromptTokens, r.CompletionTokens)));
+        Assert.Equal([("laptop (alice@example.test)", 2, 50L), ("ci (alice@example.test), revoked", 1, 40L)],
+            report.PerKey.Select(r => (r.Label, r.Requests, r.PromptTokens)));
+    }
+
     private UsageStatistics Statistics(AppServicesHost app) =>
         new(app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>(), time);
 
@@ -119,7 +147,8 @@ public sealed class UsageStatisticsTests
     }
 
     private static UsageRecord Record(
-        string userId, string model, DateTimeOffset at, int prompt = 10, int reused = 0, int completion = 0, double ttftMs = 0, double durationMs = 0, string reason = "Stop") => new()
+        string userId, string model, DateTimeOffset at, int prompt = 10, int reused = 0, int completion = 0, double ttftMs = 0, double durationMs = 0, string reason = "Stop",
+        UsageSource source = UsageSource.Chat, Guid? key = null) => new()
     {
         UserId = userId,
         Model = model,
@@ -130,6 +159,8 @@ public sealed class UsageStatisticsTests
         DurationMs = durationMs,
         FinishReason = reason,
         CreatedAt = at.UtcDateTime,
+        Source = source,
+        ApiKeyId = key,
     };
 
     private static async Task SeedAsync(AppServicesHost app, params UsageRecord[] records)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Chat;
+using WebChat.Services.Quotas;
 using WebChat.Tests.Support.Chat;
 
 namespace WebChat.Tests.Unit.App.Services.Chat;
@@ -28,7 +29,8 @@ public sealed class ChatTestHarness : IAsyncDisposable
         Settings = new SettingsService(Db);
         Usage = new UsageWriter(Db, Time);
         Runner = new GenerationRunner(Db, Engine, Registry, Usage, Options, Time, NullLogger<GenerationRunner>.Instance);
-        Generations = new GenerationService(Db, Runner, Settings, Engine, Options, Time);
+        Quotas = new QuotaService(Db, Time);
+        Generations = new GenerationService(Db, Runner, Settings, Engine, Options, Time, Quotas);
         Conversations = new ConversationService(Db, Registry);
         Transfer = new ConversationTransfer(Db, Conversations, Options, Time);
     }
@@ -41,6 +43,7 @@ public sealed class ChatTestHarness : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     public ScriptedInferenceEngine Engine { get; } = new();
     public GenerationRegistry Registry { get; }
+    public QuotaService Quotas { get; }
     public SettingsService Settings { get; }
     public UsageWriter Usage { get; }
     public GenerationRunner Runner { get; }

@@ -17,6 +17,8 @@ public sealed class AdminPagesAuthorizationTests
     [Theory]
     [InlineData("/admin/storage")]
     [InlineData("/admin/usage")]
+    [InlineData("/admin/quotas")]
+    [InlineData("/metrics")]
     public async Task A_signed_in_user_without_the_admin_role_is_forbidden(string page)
     {
         await using var app = new WebChatAppFactory();
@@ -30,6 +32,8 @@ public sealed class AdminPagesAuthorizationTests
     [Theory]
     [InlineData("/admin/storage", "Models folder:")]
     [InlineData("/admin/usage", "Requests:")]
+    [InlineData("/admin/quotas", "Requests / minute")]
+    [InlineData("/metrics", "webchat_requests_running")]
     public async Task An_admin_gets_the_page_with_its_figures(string page, string figure)
     {
         await using var app = new WebChatAppFactory();

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using WebChat.Api.OpenAi;
+using WebChat.Services.Api;
+
+namespace WebChat.Api;
+
+/// <summary>GET /v1/models: the installed models; requests may name any of them, and are answered by the loaded one.</summary>
+public static class ModelsApi
+{
+    public static RouteGroupBuilder MapModelsApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/models", ListAsync)
+            .WithName("ListModels")
+            .WithSummary("The installed models, as OpenAI's model list.");
+        return v1;
+    }
+
+    public static async Task<JsonHttpResult<ModelList>> ListAsync(ApiModels models, CancellationToken cancellationToken)
+    {
+        var list = await models.ListAsync(cancellationToken);
+        // The loaded model first: tools that pick the first entry get the one that answers.
+        return TypedResults.Json(new ModelList(list
+            .OrderByDescending(m => m.IsLoaded)
+            .Select(m => new ModelEntry(m.Id, new DateTimeOffset(m.InstalledAt, TimeSpan.Zero).ToUnixTimeSeconds()))
+            .ToList()), OpenAiJson.Options);
+    }
+}

@@ -1,0 +1,58 @@
+using WebChat.Engine.Inference;
+using WebChat.Services.Api;
+using WebChat.Services.ApiKeys;
+using WebChat.Services.Quotas;
+
+namespace WebChat.Api.OpenAi;
+
+/// <summary>Resolves the model and starts the generation, turning every refusal into its /v1 status (404, 429, 503).</summary>
+public static class OpenAiGenerationStart
+{
+    public static async Task<(ApiGeneration? Generation, OpenAiError? Error)> StartAsync(
+        OpenAiServices services, ApiCaller caller, MappedRequest request, CancellationToken cancellationToken)
+    {
+        var (match, modelId) = await services.Models.ResolveAsync(request.Model, cancellationToken);
+        switch (match)
+        {
+            case ModelMatch.Unknown:
+                return (null, OpenAiError.NotFound($"The model '{request.Model}' does not exist. GET /v1/models lists the installed ones.", "model", "model_not_found"));
+            case ModelMatch.NotLoaded:
+                return (null, OpenAiError.NotFound(
+                    $"The model '{request.Model}' is installed but not loaded; an admin can load it on the chat page's model picker.", "model", "model_not_loaded"));
+        }
+
+        try
+        {
+            return (await services.Generations.StartAsync(caller, modelId!, request.Engine, cancellationToken), null);
+        }
+        catch (QuotaExceededException e)
+        {
+            return (null, OpenAiError.TooManyRequests(e.Message, "quota_exceeded", e.RetryAfter));
+        }
+        catch (EngineBusyException e)
+        {
+            return (null, OpenAiError.TooManyRequests(e.Message, "server_busy", TimeSpan.FromSeconds(1)));
+        }
+        catch (ModelNotReadyException e)
+        {
+            return (null, OpenAiError.Unavailable(e.Message, "model_not_ready", TimeSpan.FromSeconds(5)));
+        }
+        catch (EngineException e)
+        {
+            services.Logger.LogWarning("The engine refused an API request: {Reason}", e.Message);
+            return (null, OpenAiError.ServerError(e.Message));
+        }
+    }
+
+    /// <summary>The /v1 name of how an answer ended, or the error to send instead when it did not end normally.</summary>
+    public static (string? FinishReason, OpenAiError? Error) Outcome(ChatSummary? summary) => summary?.FinishReason switch
+    {
+        FinishReason.Stop => ("stop", null),
+        FinishReason.Length => ("length", null),
+        FinishReason.Error => (null, OpenAiError.ServerError(summary.Message ?? "The engine could not finish this answer.")),
+        _ => (null, OpenAiError.Unavailable(summary?.Message ?? "The answer was cancelled by the server (the model was switched or unloaded).", "cancelled")),
+    };
+
+    public static OpenAiUsage UsageOf(ChatSummary? summary) =>
+        new(summary?.PromptTokens ?? 0, summary?.CompletionTokens ?? 0, (summary?.PromptTokens ?? 0) + (summary?.CompletionTokens ?? 0));
+}

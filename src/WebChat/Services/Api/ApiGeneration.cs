@@ -1,0 +1,116 @@
+using WebChat.Data.Entities;
+using WebChat.Engine.Inference;
+using WebChat.Services.ApiKeys;
+using WebChat.Services.Chat;
+
+namespace WebChat.Services.Api;
+
+/// <summary>
+/// One API request being answered. Started only once the engine took it (busy or not-ready fail before any byte
+/// is sent); disposing it writes the usage record and releases the quota slot, however it ended.
+/// </summary>
+public sealed class ApiGeneration : IAsyncDisposable
+{
+    private readonly IAsyncEnumerator<ChatUpdate> _updates;
+    private readonly IDisposable _quotaLease;
+    private readonly UsageWriter _usage;
+    private readonly ApiCaller _caller;
+    private readonly ILogger _logger;
+    private ChatUpdate? _first;
+    private bool _disposed;
+
+    internal ApiGeneration(
+        IAsyncEnumerator<ChatUpdate> updates, ChatUpdate? first, IDisposable quotaLease, UsageWriter usage, ApiCaller caller, string model, ILogger logger)
+    {
+        (_updates, _first, _quotaLease, _usage, _caller, Model, _logger) = (updates, first, quotaLease, usage, caller, model, logger);
+    }
+
+    /// <summary>The installed model's id, as /v1/models lists it.</summary>
+    public string Model { get; }
+
+    /// <summary>The engine's last update, once the stream has ended.</summary>
+    public ChatSummary? Summary { get; private set; }
+
+    /// <summary>The answer's text pieces, in order; <see cref="Summary"/> is set when this ends.</summary>
+    public async IAsyncEnumerable<string> ReadTextAsync()
+    {
+        if (_first is { } first)
+        {
+            _first = null;
+            if (Accept(first) is { } text)
+            {
+                yield return text;
+            }
+        }
+
+        while (await MoveNextAsync())
+        {
+            if (Accept(_updates.Current) is { } text)
+            {
+                yield return text;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            try
+            {
+                await _updates.DisposeAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "The engine's stream failed while closing");
+            }
+
+            // Recorded however the request ended; a client that went away ends as Cancelled.
+            await _usage.WriteAsync(_caller.UserId, null, Summary?.Model ?? Model, Summary, Summary?.FinishReason ?? FinishReason.Cancelled,
+                UsageSource.Api, _caller.KeyId, CancellationToken.None);
+        }
+        finally
+        {
+            _quotaLease.Dispose();
+        }
+    }
+
+    // An engine failure mid-answer becomes an Error summary: the endpoint reports it in words, never as a stack trace.
+    private async Task<bool> MoveNextAsync()
+    {
+        try
+        {
+            return await _updates.MoveNextAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "The engine failed while answering an API request");
+            Summary = new ChatSummary
+            {
+                FinishReason = FinishReason.Error,
+                Message = e is EngineException ? e.Message : "The engine stopped unexpectedly. Try again; if it keeps happening, ask an admin to reload the model.",
+            };
+            return false;
+        }
+    }
+
+    private string? Accept(ChatUpdate update)
+    {
+        switch (update)
+        {
+            case TextDelta delta:
+                return delta.Text;
+            case ChatSummary summary:
+                Summary = summary;
+                return null;
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using WebChat.Engine.Inference;
+using WebChat.Services.ApiKeys;
+using WebChat.Services.Chat;
+using WebChat.Services.Quotas;
+
+namespace WebChat.Services.Api;
+
+/// <summary>
+/// Starts API requests on the same engine, quota and usage records as the chat page; creates no conversation.
+/// Throws QuotaExceededException, ModelNotReadyException or EngineBusyException before anything is sent.
+/// </summary>
+public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger)
+{
+    public async Task<ApiGeneration> StartAsync(ApiCaller caller, string model, ChatRequest request, CancellationToken cancellationToken)
+    {
+        var lease = await quotas.AcquireAsync(caller.UserId, cancellationToken);
+        IAsyncEnumerator<ChatUpdate>? updates = null;
+        try
+        {
+            updates = engine.StreamChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            // The engine refuses (busy, no model) on the first step; after it the request is queued or running.
+            var first = await updates.MoveNextAsync() ? updates.Current : null;
+            return new ApiGeneration(updates, first, lease, usage, caller, model, logger);
+        }
+        catch
+        {
+            lease.Dispose();
+            if (updates is not null)
+            {
+                await updates.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using Microsoft.EntityFrameworkCore;
+using WebChat.Data;
+using WebChat.Data.Entities;
+
+namespace WebChat.Services.Quotas;
+
+/// <summary>
+/// The per-user limits an admin sets (requests per minute, tokens per UTC day, requests at once), enforced in
+/// one place for the chat page and the API. Tokens come from the usage records (prompt plus completion of finished
+/// requests); the minute window and the running count live in memory, so a restart forgets them.
+/// </summary>
+public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ConcurrencyRetry = TimeSpan.FromSeconds(1);
+
+    // One entry per user who asked since the start; each guarded by its own lock.
+    private readonly Dictionary<string, UserWindow> _windows = [];
+    private readonly Lock _windowsGate = new();
+
+    /// <summary>Counts a request against the user's limits, or throws QuotaExceededException; dispose the lease when it ends.</summary>
+    public async Task<IDisposable> AcquireAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var quota = await GetAsync(userId, cancellationToken);
+        var now = time.GetUtcNow();
+        if (quota?.TokensPerDay is { } tokenLimit && await TokensTodayAsync(userId, now, cancellationToken) >= tokenLimit)
+        {
+            var midnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+            throw new QuotaExceededException($"You have used your {tokenLimit:N0} tokens for today. The limit resets at 00:00 UTC.", midnight - now);
+        }
+
+        var window = WindowOf(userId);
+        lock (window)
+        {
+            window.Prune(now);
+            if (quota?.RequestsPerMinute is { } perMinute && window.Started.Count >= perMinute)
+            {
+                throw new QuotaExceededException(
+                    $"You have sent {perMinute} requests in the last minute, your limit. Try again shortly.", window.Started.Peek() + Minute - now);
+            }
+
+            if (quota?.ConcurrentRequests is { } concurrent && window.Running >= concurrent)
+            {
+                throw new QuotaExceededException(
+                    $"You already have {concurrent} answer(s) being written, your limit. Wait for one to finish.", ConcurrencyRetry);
+            }
+
+            window.Started.Enqueue(now);
+            window.Running++;
+        }
+
+        return new Lease(window);
+    }
+
+    public async Task<QuotaStanding> GetStandingAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var quota = await GetAsync(userId, cancellationToken);
+        var now = time.GetUtcNow();
+        var tokens = await TokensTodayAsync(userId, now, cancellationToken);
+        var window = WindowOf(userId);
+        lock (window)
+        {
+            window.Prune(now);
+            return new QuotaStanding(quota?.RequestsPerMinute, window.Started.Count, quota?.TokensPerDay, tokens, quota?.ConcurrentRequests, window.Running);
+        }
+    }
+
+    public async Task<UserQuota?> GetAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.UserQuotas.AsNoTracking().SingleOrDefaultAsync(q => q.UserId == userId, cancellationToken);
+    }
+
+    /// <summary>Every user's limits, keyed by user id, for the admin page.</summary>
+    public async Task<Dictionary<string, UserQuota>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.UserQuotas.AsNoTracking().ToDictionaryAsync(q => q.UserId, cancellationToken);
+    }
+
+    /// <summary>Sets a user's limits (admins only, which the page enforces); all null removes them.</summary>
+    public async Task SetAsync(string userId, int? requestsPerMinute, long? tokensPerDay, int? concurrentRequests, CancellationToken cancellationToken = default)
+    {
+        if (requestsPerMinute is < 1 || tokensPerDay is < 1 || concurrentRequests is < 1)
+        {
+            throw new QuotaSettingException("A limit is empty (none) or at least 1.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var quota = await db.UserQuotas.SingleOrDefaultAsync(q => q.UserId == userId, cancellationToken);
+        if (requestsPerMinute is null && tokensPerDay is null && concurrentRequests is null)
+        {
+            if (quota is not null)
+            {
+                db.UserQuotas.Remove(quota);
+            }
+        }
+        else
+        {
+            quota ??= db.UserQuotas.Add(new UserQuota { UserId = userId }).Entity;
+            (quota.RequestsPerMinute, quota.TokensPerDay, quota.ConcurrentRequests) = (requestsPerMinute, tokensPerDay, concurrentRequests);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<long> TokensTodayAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var midnight = now.UtcDateTime.Date;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.UsageRecords.Where(r => r.UserId == userId && r.CreatedAt >= midnight)
+            .SumAsync(r => (long)r.PromptTokens + r.CompletionTokens, cancellationToken);
+    }
+
+    private UserWindow WindowOf(string userId)
+    {
+        lock (_windowsGate)
+        {
+            if (!_windows.TryGetValue(userId, out var window))
+            {
+                _windows[userId] = window = new UserWindow();
+            }
+
+            return window;
+        }
+    }
+
+    private sealed class UserWindow
+    {
+        public Queue<DateTimeOffset> Started { get; } = new();
+        public int Running { get; set; }
+
+        public void Prune(DateTimeOffset now)
+        {
+            while (Started.Count > 0 && Started.Peek() <= now - Minute)
+            {
+                Started.Dequeue();
+            }
+        }
+    }
+
+    private sealed class Lease(UserWindow window) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                lock (window)
+                {
+                    window.Running--;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>A limit an admin typed cannot be stored; Message is written for a person.</summary>
+public sealed class QuotaSettingException(string message) : Exception(message);
