@@ -10,11 +10,6 @@ public sealed class NativeLibraryGuard(NativeProbeProcess probe)
     /// <summary>Null when <paramref name="files"/> may be loaded; otherwise why not, in words for the operator.</summary>
     public async Task<string?> CheckAsync(NativeLibraryFiles files, CancellationToken cancellationToken)
     {
-        if (files.MtmdPath is null)
-        {
-            return $"{files.Folder} holds no libmtmd beside {Path.GetFileName(files.LlamaPath)}; LLamaSharp would load its bundled one against another build";
-        }
-
         var customRun = probe.RunAsync(files, cancellationToken);
         var bundledRun = probe.RunAsync(null, cancellationToken);
         var (custom, customFailure) = await customRun;
@@ -36,8 +31,12 @@ public sealed class NativeLibraryGuard(NativeProbeProcess probe)
 
         var difference = custom.ModelParams.DifferenceFrom(bundled.ModelParams, "llama_model_params")
             ?? custom.ContextParams.DifferenceFrom(bundled.ContextParams, "llama_context_params");
-        return difference is null
-            ? null
-            : $"{files.LlamaPath} is not the llama.cpp build LLamaSharp binds ({difference}; its ggml commit is {custom.GgmlCommit}, the bundled one's {bundled.GgmlCommit})";
+        if (difference is not null)
+        {
+            return $"{files.LlamaPath} is not the llama.cpp build LLamaSharp binds ({difference}; its ggml commit is {custom.GgmlCommit}, the bundled one's {bundled.GgmlCommit})";
+        }
+
+        // Checked last so that a wrong build is named as such; without it LLamaSharp loads its bundled libmtmd against this build.
+        return files.MtmdPath is null ? $"{files.Folder} holds no libmtmd beside {Path.GetFileName(files.LlamaPath)}" : null;
     }
 }
