@@ -67,7 +67,7 @@ internal sealed class LlamaBackendLoader : IBackendLoader
             BatchSize = batch,
             UBatchSize = batch,
             Threads = threads,
-            BatchThreads = threads,
+            BatchThreads = options.BatchThreads ?? threads,
             GpuLayerCount = gpuLayers,
             TypeK = kvType,
             TypeV = kvType,
