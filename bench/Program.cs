@@ -6,6 +6,7 @@ using WebChat.Bench.Downloads;
 using WebChat.Bench.Inference;
 using WebChat.Bench.Memory;
 using WebChat.Bench.Soak;
+using WebChat.Bench.Peer;
 
 var results = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "results");
 results = Directory.Exists(Path.Combine(Environment.CurrentDirectory, "bench"))
@@ -22,6 +23,7 @@ return args switch
     ["chat", ..] => await ChatBench.RunAsync(results, args),
     [SoakBench.Command, ..] => await SoakBench.RunAsync(results, args),
     [ApiLoadBench.Command, ..] => await ApiLoadBench.RunAsync(results, args),
+    [PeerBench.Command, ..] => await PeerBench.RunAsync(results, args),
     _ => Usage(),
 };
 
@@ -31,6 +33,8 @@ static int Usage()
     Console.WriteLine("scenarios: memory     estimate vs measured RSS of generated 0.5B and 1.2B models");
     Console.WriteLine("           downloads  4 connections vs 1 on the fake Hub with a per-connection cap; cost of sha256 verification");
     Console.WriteLine("           inference  [--quick] [--small-only] engine vs a bare LLamaSharp loop; batching, prefix reuse, cancel");
+    Console.WriteLine("           peer       [--quick] [--q8-only] [--native DIR] [--threads N] [--chunk N] [--step-budget-ms N] [--batch-threads N]");
+    Console.WriteLine("                      [--flash auto|off] [--kv f16|q8_0] [--out NAME]  engine vs node-llama-cpp 3.21.1 and a bare LLamaSharp loop");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
     Console.WriteLine("           soak       [--minutes 5] [--light 24] light users alone, then with one heavy user in 8 conversations");
     Console.WriteLine("           api-load   [--quick] 16 streaming API clients and 4 browser chats for 60 s on the tiny model: errors, TTFT, RSS");

@@ -84,14 +84,35 @@ internal sealed class BenchEngine(InferenceEngine engine, string path) : IAsyncD
         }
     }
 
+    /// <summary>The system prompt of <see cref="TurnTimesAsync"/>'s conversation.</summary>
+    public const string TurnSystemPrompt = "You are a helpful assistant who answers briefly.";
+
+    /// <summary>The user's message at a turn of <see cref="TurnTimesAsync"/>'s conversation.</summary>
+    public static string TurnQuestion(int turn) => $"Question {turn}: please tell me one more thing about the cat, the dog and the little red house on the hill.";
+
+    /// <summary>Time to first token of one request whose prompt is <paramref name="text"/> (one answer token): the prefill, seen as a person sees it.</summary>
+    public async Task<(double Seconds, int PromptTokens)> PrefillAsync(string text)
+    {
+        var summary = await LastAsync(engine.StreamChatAsync(PrefillRequest(text)));
+        return (summary.TimeToFirstToken.TotalSeconds, summary.PromptTokens);
+    }
+
+    /// <summary>The tokens <see cref="PrefillAsync"/> decodes for <paramref name="text"/>, for the baselines.</summary>
+    public Task<int[]> PrefillTokensAsync(string text) => engine.PromptTokensAsync(PrefillRequest(text));
+
+    private static ChatRequest PrefillRequest(string text) => new()
+    {
+        Messages = [new ChatTurn(ChatRole.User, text)], MaxTokens = 1, Sampling = Sampling,
+    };
+
     /// <summary>A growing conversation: time to first token of each turn (the app sends the whole history every turn).</summary>
     public async Task<InferenceBench.TurnTimes> TurnTimesAsync(string? conversationKey, int turns)
     {
-        var history = new List<ChatTurn> { new(ChatRole.System, "You are a helpful assistant who answers briefly.") };
+        var history = new List<ChatTurn> { new(ChatRole.System, TurnSystemPrompt) };
         var times = new List<double>();
         for (var turn = 1; turn <= turns; turn++)
         {
-            history.Add(new ChatTurn(ChatRole.User, $"Question {turn}: please tell me one more thing about the cat, the dog and the little red house on the hill."));
+            history.Add(new ChatTurn(ChatRole.User, TurnQuestion(turn)));
             var answer = new System.Text.StringBuilder();
             ChatSummary? summary = null;
             await foreach (var update in engine.StreamChatAsync(new ChatRequest { Messages = [.. history], MaxTokens = 24, ConversationKey = conversationKey, Sampling = Sampling }))

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using WebChat.Engine.Gguf.Writing;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Inference;
+using WebChat.Engine.Inference.Native;
 using WebChat.Tests.Support.Models;
 
 namespace WebChat.Bench.Inference;
@@ -125,7 +126,7 @@ internal static class InferenceBench
     {
         var options = new InferenceOptions { PrefillChunkTokens = Chunk, QueueLimit = 64, KeepAlive = null, MinAnswerTokens = 64 };
         var engine = new InferenceEngine(
-            new LlamaBackendLoader(new EstimatorFitCheck(new SystemMemoryReader()), Options.Create(options), NullLoggerFactory.Instance),
+            new LlamaBackendLoader(new EstimatorFitCheck(new SystemMemoryReader()), Options.Create(options), NativeLibrarySelection.Create(options, NullLoggerFactory.Instance)),
             Options.Create(options), TimeProvider.System, NullLoggerFactory.Instance);
         await engine.LoadAsync(Load(path, sequences, context));
         return new BenchEngine(engine, path);

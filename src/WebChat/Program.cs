@@ -13,6 +13,7 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatData();
     builder.AddWebChatAccounts();
     builder.AddWebChatEngine();
+    builder.AddWebChatNativeLibrary();
     builder.AddWebChatModels();
     builder.AddWebChatChat();
     builder.AddWebChatAdmin();

@@ -36,4 +36,10 @@ public sealed class InferenceOptions
     /// <summary>Answer tokens kept free when old turns are dropped to fit a long conversation.</summary>
     [Range(1, 1_000_000)]
     public int MinAnswerTokens { get; set; } = 256;
+
+    /// <summary>
+    /// A folder holding a llama.cpp build (libllama, the ggml libraries, libmtmd) to load instead of LLamaSharp's
+    /// bundled one; it must be the build LLamaSharp binds, which a probe checks before it is used. Null: bundled.
+    /// </summary>
+    public string? NativeLibrary { get; set; }
 }

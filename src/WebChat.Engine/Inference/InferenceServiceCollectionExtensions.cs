@@ -1,7 +1,9 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using WebChat.Engine.Catalog;
+using WebChat.Engine.Inference.Native;
 
 namespace WebChat.Engine.Inference;
 
@@ -17,7 +19,12 @@ public static class InferenceServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InferenceOptions>, NativeLibraryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // The probe child is this process's own executable unless the host names another (the web app names itself).
+        services.TryAddSingleton(_ => NativeProbeProcess.ForAssembly(System.Reflection.Assembly.GetEntryAssembly()?.Location ?? ""));
+        services.TryAddSingleton<NativeLibraryGuard>();
+        services.TryAddSingleton<NativeLibrarySelection>();
         services.TryAddSingleton<IGpuMemoryProbe, NoGpuMemoryProbe>();
         services.TryAddSingleton<IMachineMemoryReader>(provider => new SystemMemoryReader(provider.GetRequiredService<IGpuMemoryProbe>()));
         services.TryAddSingleton<IModelFitCheck, EstimatorFitCheck>();

@@ -4,6 +4,7 @@ using LLama.Exceptions;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WebChat.Engine.Inference.Native;
 
 namespace WebChat.Engine.Inference;
 
@@ -12,16 +13,18 @@ internal sealed class LlamaBackendLoader : IBackendLoader
 {
     private readonly IModelFitCheck _fitCheck;
     private readonly InferenceOptions _options;
+    private readonly NativeLibrarySelection _nativeLibrary;
 
-    public LlamaBackendLoader(IModelFitCheck fitCheck, IOptions<InferenceOptions> options, ILoggerFactory loggerFactory)
+    public LlamaBackendLoader(IModelFitCheck fitCheck, IOptions<InferenceOptions> options, NativeLibrarySelection nativeLibrary)
     {
         _fitCheck = fitCheck;
         _options = options.Value;
-        NativeLogRouter.Install(loggerFactory);
+        _nativeLibrary = nativeLibrary;
     }
 
     public async Task<IInferenceBackend> LoadAsync(ModelLoadOptions options, IProgress<double> progress, CancellationToken cancellationToken)
     {
+        await _nativeLibrary.ApplyAsync();
         var gpuLayers = await _fitCheck.CheckAsync(options, cancellationToken);
         var parameters = CreateParameters(options, gpuLayers, _options.PrefillChunkTokens);
         LLamaWeights weights;
@@ -64,7 +67,7 @@ internal sealed class LlamaBackendLoader : IBackendLoader
             BatchSize = batch,
             UBatchSize = batch,
             Threads = threads,
-            BatchThreads = threads,
+            BatchThreads = options.BatchThreads ?? threads,
             GpuLayerCount = gpuLayers,
             TypeK = kvType,
             TypeV = kvType,

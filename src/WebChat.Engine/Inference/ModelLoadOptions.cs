@@ -26,6 +26,9 @@ public sealed record ModelLoadOptions
 
     /// <summary>Decode threads; null means the number of physical cores.</summary>
     public int? Threads { get; init; }
+
+    /// <summary>Threads for prompt batches; null means the same as <see cref="Threads"/>.</summary>
+    public int? BatchThreads { get; init; }
     public KvCacheType KvCacheType { get; init; } = KvCacheType.F16;
 
     /// <summary>

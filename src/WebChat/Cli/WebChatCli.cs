@@ -20,6 +20,8 @@ internal static class WebChatCli
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(PullCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(NativeCheckCommand.Create());
+        root.Subcommands.Add(NativeProbeCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

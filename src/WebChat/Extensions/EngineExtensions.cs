@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 using WebChat.Configuration;
 using WebChat.Engine;
 using WebChat.Engine.Inference;
+using WebChat.Engine.Inference.Native;
 using WebChat.Engine.Storage;
+using WebChat.Services.Engine;
 
 namespace WebChat.Extensions;
 
@@ -19,6 +21,18 @@ internal static class EngineExtensions
         builder.Services.AddOptions<ModelStoreOptions>().PostConfigure<IOptions<WebChatOptions>>((store, app) =>
             store.Directory = string.IsNullOrWhiteSpace(store.Directory) ? app.Value.ModelsDirectory : store.Directory);
         builder.Services.AddWebChatEngine();
+        return builder;
+    }
+
+    /// <summary>
+    /// The server's choice of native llama.cpp (<c>Inference:NativeLibrary</c>): probed in a child process, then loaded
+    /// before any native call, and shown on Admin › Engine.
+    /// </summary>
+    public static IHostApplicationBuilder AddWebChatNativeLibrary(this IHostApplicationBuilder builder)
+    {
+        // The guard's probe child is this app's own executable (`WebChat native-probe`), also when a test host runs it.
+        builder.Services.AddSingleton(NativeProbeProcess.ForAssembly(typeof(WebChatOptions).Assembly.Location));
+        builder.Services.AddHostedService<NativeLibraryStartup>();
         return builder;
     }
 }

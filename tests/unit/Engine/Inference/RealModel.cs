@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Inference;
+using WebChat.Engine.Inference.Native;
 using WebChat.Tests.Support.Models;
 
 namespace WebChat.Tests.Unit.Engine.Inference;
@@ -27,7 +28,8 @@ internal static class RealModel
     };
 
     public static LlamaBackendLoader Loader(InferenceOptions options, ILoggerFactory? loggers = null) =>
-        new(new EstimatorFitCheck(new SystemMemoryReader()), Microsoft.Extensions.Options.Options.Create(options), loggers ?? NullLoggerFactory.Instance);
+        new(new EstimatorFitCheck(new SystemMemoryReader()), Microsoft.Extensions.Options.Options.Create(options),
+            NativeLibrarySelection.Create(options, loggers ?? NullLoggerFactory.Instance));
 
     public static InferenceEngine CreateEngine(InferenceOptions? options = null, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {

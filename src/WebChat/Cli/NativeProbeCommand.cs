@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Text.Json;
+using LLama.Native;
+using WebChat.Engine.Inference.Native;
+
+namespace WebChat.Cli;
+
+/// <summary>
+/// `WebChat native-probe [folder]` (hidden): loads llama.cpp from the folder, or the bundled one, and prints what
+/// loaded as one JSON line. The server runs it as a child process, so a library of another build that crashes
+/// when LLamaSharp reads its structs crashes only the probe.
+/// </summary>
+internal static class NativeProbeCommand
+{
+    public static Command Create()
+    {
+        var folder = new Argument<string?>("folder") { Description = "A folder with libllama, the ggml libraries and libmtmd (default: the bundled library).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("native-probe", "Load a llama.cpp library and describe it (used by the server's guard).") { folder };
+        command.Hidden = true;
+        command.SetAction(result =>
+        {
+            NativeLibraryConfig.All.WithLogCallback((_, _) => { });
+            if (result.GetValue(folder) is { } path)
+            {
+                var files = NativeLibraryFiles.Locate(path);
+                if (files is null)
+                {
+                    Console.Error.WriteLine($"{path} holds no libllama.");
+                    return 2;
+                }
+
+                NativeProbe.Configure(files);
+            }
+
+            Console.WriteLine(NativeProbeProcess.ReportMarker + JsonSerializer.Serialize(NativeProbe.Describe()));
+            return 0;
+        });
+        return command;
+    }
+}

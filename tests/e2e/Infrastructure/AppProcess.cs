@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace WebChat.Tests.E2E.Infrastructure;
+
+/// <summary>
+/// The built WebChat executable in a process of its own (127.0.0.1, a free port, a temporary data directory), for
+/// what must not happen inside the test process: llama.cpp is loaded once per process, so the native library
+/// setting needs a fresh one. Its console output is kept for assertions.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private const string ListeningLine = "Now listening on: ";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+    private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AppProcess(IReadOnlyDictionary<string, string> settings)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "WebChat.exe" : "WebChat"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["WebChat__DataDirectory"] = DataDirectory;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        Directory.CreateDirectory(DataDirectory);
+        process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"WebChat exited with {process.ExitCode} before listening:\n{Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "webchat-process-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Everything the app printed so far.</summary>
+    public string Output => string.Join('\n', output);
+
+    /// <summary>Starts the app with configuration keys (e.g. "Inference:NativeLibrary") and waits until it listens.</summary>
+    public static async Task<(AppProcess App, Uri BaseAddress)> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var app = new AppProcess(settings);
+        try
+        {
+            return (app, await app.listening.Task.WaitAsync(StartTimeout));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the app and waits for it to exit by itself (a start-up error), returning its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        await using var app = new AppProcess(settings);
+        await app.process.WaitForExitAsync(new CancellationTokenSource(StartTimeout).Token);
+        app.process.WaitForExit(); // Drains the redirected output.
+        return (app.process.ExitCode, app.Output);
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        var at = line.IndexOf(ListeningLine, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            listening.TrySetResult(new Uri(line[(at + ListeningLine.Length)..].Trim() + "/"));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS cleans its temp folder; a file still held must not fail the run.
+        }
+    }
+}
