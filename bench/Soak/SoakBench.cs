@@ -9,6 +9,7 @@ using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Inference;
+using WebChat.Engine.Inference.Native;
 using WebChat.Tests.Support.Models;
 
 namespace WebChat.Bench.Soak;
@@ -53,7 +54,7 @@ internal static class SoakBench
         var data = Path.Combine(Path.GetTempPath(), "webchat-bench-soak-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         await using var engine = new InferenceEngine(
-            new LlamaBackendLoader(new EstimatorFitCheck(new SystemMemoryReader()), Options.Create(new InferenceOptions()), NullLoggerFactory.Instance),
+            new LlamaBackendLoader(new EstimatorFitCheck(new SystemMemoryReader()), Options.Create(new InferenceOptions()), NativeLibrarySelection.Create(new InferenceOptions(), NullLoggerFactory.Instance)),
             Options.Create(new InferenceOptions { KeepAlive = null }), TimeProvider.System, NullLoggerFactory.Instance);
         await engine.LoadAsync(new ModelLoadOptions { ModelPath = TestModels.Tiny, ParallelSequences = Sequences, ContextPerSequence = 1024, Threads = 2 });
         var queue = new QueueWatch(engine);

@@ -5,7 +5,7 @@ using OpenAI.Chat;
 using WebChat.Configuration;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
-using WebChat.Services.Chat;
+using WebChat.Services.Models;
 using WebChat.Tests.E2E.Chat;
 
 namespace WebChat.Tests.E2E.Api;
@@ -18,7 +18,7 @@ public sealed class RealModelApiTests(ChatAppFixture app) : IClassFixture<ChatAp
     {
         var options = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value;
         await app.Services.GetRequiredService<IInferenceEngine>()
-            .LoadAsync(ModelChoices.LoadOptionsFor(Path.Combine(options.ModelsDirectory, "local", "webchat-tiny.gguf")));
+            .LoadAsync(ModelLibrary.LoadOptionsFor(Path.Combine(options.ModelsDirectory, "local", "webchat-tiny.gguf")));
         var user = await app.CreateUserWithKeyAsync();
         var client = OpenAiSdkTests.DotnetClient(app, user.Key, ChatAppFixture.ModelId);
         var text = new StringBuilder();

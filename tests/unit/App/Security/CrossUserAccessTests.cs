@@ -16,7 +16,7 @@ public sealed class CrossUserAccessTests
     {
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.TokenDelay = TimeSpan.FromMilliseconds(20);
-        var id = await chat.Generations.SendAsync("alice", null, "Alice's secret plan");
+        var id = (await chat.Generations.SendAsync("alice", null, "Alice's secret plan")).ConversationId;
         var question = (await chat.MessagesAsync(id))[0].Id;
 
         Assert.False(chat.Generations.Stop("bob", id));

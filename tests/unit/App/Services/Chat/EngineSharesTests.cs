@@ -45,11 +45,11 @@ public sealed class EngineSharesTests
         await using var chat = await ChatTestHarness.StartAsync();
         var shares = Shares(chat);
         await shares.SetAsync("alice", new UserShare(3, 9));
-        var generations = new GenerationService(chat.Db, chat.Registry, chat.Runner, chat.Settings, chat.Engine, chat.Options, chat.Time, shares);
+        var generations = new GenerationService(chat.Db, chat.Runner, chat.Settings, chat.Engine, chat.Options, chat.Time, chat.Quotas, shares);
 
-        var aliceChat = await generations.SendAsync("alice", null, "Hi");
+        var aliceChat = (await generations.SendAsync("alice", null, "Hi")).ConversationId;
         await chat.WaitForAnswerAsync(aliceChat);
-        var bobChat = await generations.SendAsync("bob", null, "Hi");
+        var bobChat = (await generations.SendAsync("bob", null, "Hi")).ConversationId;
         await chat.WaitForAnswerAsync(bobChat);
 
         Assert.Equal(("alice", new UserShare(3, 9)), (chat.Engine.Requests[0].UserKey, chat.Engine.Requests[0].Share));

@@ -126,7 +126,7 @@ public class GenerationServiceTests
             }
         }
 
-        var id = await chat.Generations.SendAsync("alice", null, "Stream please");
+        var id = (await chat.Generations.SendAsync("alice", null, "Stream please")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         await writer.DisposeAsync();
 
