@@ -15,6 +15,7 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatModels();
     builder.AddWebChatInference();
     builder.AddWebChatChat();
+    builder.AddWebChatModelServing();
     builder.AddWebChatAdmin();
     builder.AddWebChatUi();
 

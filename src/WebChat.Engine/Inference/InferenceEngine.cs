@@ -78,6 +78,11 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
         var scheduler = await ReadySchedulerAsync(cancellationToken);
         _idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var prepared = scheduler.UseModel(backend => PromptFitter.Prepare(request, backend, _options.MinAnswerTokens));
+        if (_lastOptions?.DisplayName is { } displayName)
+        {
+            prepared = prepared with { Model = displayName };
+        }
+
 
         // Leaving the loop early (the caller stopped reading) cancels the request so its sequence frees at once.
         using var requestCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -135,7 +140,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
         await StopSchedulerAsync($"The model was switched to {Path.GetFileName(options.ModelPath)}.");
         _lastOptions = options;
         _sleeping = false;
-        var name = Path.GetFileNameWithoutExtension(options.ModelPath);
+        var name = options.DisplayName ?? Path.GetFileNameWithoutExtension(options.ModelPath);
         Publish(new EngineStatus(EngineState.Loading, options.ModelPath, name));
         var progress = new InlineProgress<double>(p =>
         {
@@ -152,7 +157,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
             scheduler.StepCompleted += step => StepCompleted?.Invoke(step);
             _scheduler = scheduler;
             _ = WatchForFailureAsync(scheduler);
-            Publish(new EngineStatus(EngineState.Ready, options.ModelPath, backend.ModelName, 1));
+            Publish(new EngineStatus(EngineState.Ready, options.ModelPath, options.DisplayName ?? backend.ModelName, 1));
             _logger.LogInformation("Loaded {Model} with {Sequences} sequences of {Context} tokens", backend.ModelName, options.ParallelSequences, options.ContextPerSequence);
             ArmIdleTimer();
         }

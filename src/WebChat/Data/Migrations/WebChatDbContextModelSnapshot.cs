@@ -355,6 +355,10 @@ namespace WebChat.Data.Migrations
                     b.Property<int?>("ContextLength")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -367,6 +371,10 @@ namespace WebChat.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Quantization")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReasoningTag")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
@@ -394,6 +402,9 @@ namespace WebChat.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("UserSelectable")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -435,6 +446,12 @@ namespace WebChat.Data.Migrations
 
                     b.Property<int?>("PromptTokens")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reasoning")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ReasoningMs")
+                        .HasColumnType("REAL");
 
                     b.Property<int?>("ReusedPromptTokens")
                         .HasColumnType("INTEGER");

@@ -28,6 +28,9 @@ public sealed class ActiveGeneration : IDisposable
     /// <summary>Place in the engine's queue while waiting; null once generating.</summary>
     public int? QueuePosition { get; private set; }
 
+    /// <summary>Progress (0..1) of the model load this answer waits for; null when no load is under way.</summary>
+    public double? ModelLoadProgress { get; private set; }
+
     public bool IsStopRequested => _stop.IsCancellationRequested;
 
     /// <summary>Completes after the final state is in the database.</summary>
@@ -87,6 +90,17 @@ public sealed class ActiveGeneration : IDisposable
             QueuePosition = null;
         }
 
+        Notify();
+    }
+
+    internal void SetModelLoad(double? progress)
+    {
+        if (ModelLoadProgress == progress)
+        {
+            return;
+        }
+
+        ModelLoadProgress = progress;
         Notify();
     }
 

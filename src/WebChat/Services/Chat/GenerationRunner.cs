@@ -19,7 +19,8 @@ public sealed class GenerationRunner(
     UsageWriter usage,
     IOptions<ChatOptions> options,
     TimeProvider time,
-    ILogger<GenerationRunner> logger)
+    ILogger<GenerationRunner> logger,
+    Models.DefaultModelLoader? modelLoader = null)
 {
     public void Start(ActiveGeneration generation, ChatRequest request, string? model) =>
         _ = Task.Run(() => RunAsync(generation, request, model));
@@ -50,6 +51,12 @@ public sealed class GenerationRunner(
         var flushedLength = 0;
         try
         {
+            using var loading = modelLoader?.ShowLoading(generation);
+            if (modelLoader is not null)
+            {
+                await modelLoader.EnsureReadyAsync(generation.StopToken);
+            }
+
             await foreach (var update in engine.StreamChatAsync(request, generation.StopToken))
             {
                 switch (update)

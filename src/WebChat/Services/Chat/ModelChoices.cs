@@ -12,7 +12,7 @@ using WebChat.Services.Accounts;
 namespace WebChat.Services.Chat;
 
 /// <summary>An installed model as the picker shows it; <see cref="Fit"/> is null when the file could not be read.</summary>
-public sealed record ModelChoice(string Id, string Name, long SizeBytes, string? Quantization, long? EstimatedBytes, FitVerdict? Fit, bool IsLoaded);
+public sealed record ModelChoice(string Id, string Name, long SizeBytes, string? Quantization, long? EstimatedBytes, FitVerdict? Fit, bool IsLoaded, bool UserSelectable = false);
 
 /// <summary>
 /// The model picker's data and its one action. The engine holds one model for everybody, so only admins
@@ -47,12 +47,13 @@ public sealed class ModelChoices(
             var estimate = descriptor is null ? null : MemoryEstimator.Estimate(descriptor, LoadOptionsFor(path));
             choices.Add(new ModelChoice(
                 row.Id,
-                Path.GetFileNameWithoutExtension(row.FileName),
+                Models.ModelDisplayName.Of(row),
                 row.SizeBytes,
                 row.Quantization ?? descriptor?.Quantization,
                 estimate?.TotalBytes,
                 estimate is not null && machine is not null ? MemoryEstimator.Fit(estimate, machine) : null,
-                string.Equals(loadedPath, path, StringComparison.Ordinal)));
+                string.Equals(loadedPath, path, StringComparison.Ordinal),
+                row.UserSelectable));
         }
 
         return choices;
@@ -69,7 +70,8 @@ public sealed class ModelChoices(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var model = await db.InstalledModels.AsNoTracking().SingleOrDefaultAsync(m => m.Id == modelId, cancellationToken)
             ?? throw new InvalidChatOperationException("That model is not installed any more.");
-        await engine.LoadAsync(LoadOptionsFor(PathOf(model.RelativePath)), cancellationToken);
+        await Models.EngineIdle.WaitAsync(engine, Models.EngineIdle.MaxWait, cancellationToken);
+        await engine.LoadAsync(Models.ModelLoadPlan.For(model, options.Value.ModelsDirectory), cancellationToken);
     }
 
     private async Task<ModelDescriptor?> DescribeAsync(string path, long size, CancellationToken cancellationToken)

@@ -82,7 +82,7 @@ public partial class ChatPage
 
     private async Task LoadModelAsync(string modelId) => await RunAsync(async () =>
     {
-        await ModelChoices.LoadAsync(User, modelId);
+        await ModelSwitch.SwitchAsync(User, modelId);
         await RefreshModelsAsync();
     });
 

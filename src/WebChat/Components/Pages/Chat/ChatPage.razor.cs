@@ -9,6 +9,7 @@ using WebChat.Engine.Inference;
 using WebChat.Services.Accounts;
 using WebChat.Services.Chat;
 using WebChat.Services.Markdown;
+using WebChat.Services.Models;
 
 namespace WebChat.Components.Pages.Chat;
 
@@ -34,6 +35,7 @@ public partial class ChatPage
     private bool _notFound;
     private bool _overridesOpen;
     private bool _followAttached;
+    private bool _hasDefaultModel;
 
     [Parameter] public Guid? ConversationId { get; set; }
 
@@ -45,6 +47,8 @@ public partial class ChatPage
     [Inject] private ConversationTransfer Transfer { get; set; } = default!;
     [Inject] private SettingsService Settings { get; set; } = default!;
     [Inject] private ModelChoices ModelChoices { get; set; } = default!;
+    [Inject] private ModelSwitch ModelSwitch { get; set; } = default!;
+    [Inject] private DefaultModel DefaultModel { get; set; } = default!;
     [Inject] private IInferenceEngine Engine { get; set; } = default!;
     [Inject] private IMarkdownRenderer Markdown { get; set; } = default!;
     [Inject] private IOptions<ChatOptions> ChatOptions { get; set; } = default!;
@@ -58,6 +62,8 @@ public partial class ChatPage
     private string? DisabledReason => _engineStatus.State switch
     {
         EngineState.Ready => null,
+        // Loaded on demand: the message waits for the model (idle reload, default model, reload after a crash).
+        _ when OnDemandLoading.Applies(_engineStatus, _hasDefaultModel) => null,
         EngineState.Loading => $"The model is loading ({_engineStatus.LoadProgress:P0}). You can write as soon as it is ready.",
         EngineState.Failed => $"The model failed to load: {_engineStatus.Error ?? "unknown error"}. {(_isAdmin ? "Pick another model or try again." : "Ask an admin to load a model.")}",
         _ when _models.Count == 0 => _isAdmin ? "No model is loaded: none is installed yet. Get started above." : "No model is loaded: none is installed yet. Ask your admin.",
@@ -125,7 +131,11 @@ public partial class ChatPage
 
     private async Task RefreshListAsync() => _conversations = await Conversations.ListAsync(_userId, _search);
 
-    private async Task RefreshModelsAsync() => _models = await ModelChoices.ListAsync();
+    private async Task RefreshModelsAsync()
+    {
+        _models = await ModelChoices.ListAsync();
+        _hasDefaultModel = await DefaultModel.IdAsync() is not null;
+    }
 
     private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
     {
@@ -200,7 +210,7 @@ public partial class ChatPage
         {
             await action();
         }
-        catch (Exception ex) when (ex is ChatException or EngineException)
+        catch (Exception ex) when (ex is ChatException or EngineException or ModelOperationException)
         {
             _error = ex.Message;
         }
