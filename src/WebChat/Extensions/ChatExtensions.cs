@@ -23,6 +23,7 @@ internal static class ChatExtensions
         builder.Services.AddSingleton<ConversationTransfer>();
         builder.Services.AddSingleton<SettingsService>();
         builder.Services.AddSingleton<ModelChoices>();
+        builder.Services.AddSingleton<ReasoningTags>();
         return builder;
     }
 }

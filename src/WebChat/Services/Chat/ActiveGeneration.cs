@@ -6,7 +6,7 @@ namespace WebChat.Services.Chat;
 /// An answer being written. It runs detached from any browser tab: tabs subscribe to it and read the text
 /// from the offset they have shown; closing or reloading a tab neither stops nor loses it.
 /// </summary>
-public sealed class ActiveGeneration : IDisposable
+public sealed partial class ActiveGeneration : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly StringBuilder _text = new();

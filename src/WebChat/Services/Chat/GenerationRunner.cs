@@ -20,16 +20,19 @@ public sealed class GenerationRunner(
     IOptions<ChatOptions> options,
     TimeProvider time,
     ILogger<GenerationRunner> logger,
-    Models.DefaultModelLoader? modelLoader = null)
+    Models.DefaultModelLoader? modelLoader = null,
+    ReasoningTags? reasoningTags = null)
 {
     public void Start(ActiveGeneration generation, ChatRequest request, string? model) =>
         _ = Task.Run(() => RunAsync(generation, request, model));
 
     private async Task RunAsync(ActiveGeneration generation, ChatRequest request, string? model)
     {
-        var outcome = await StreamAsync(generation, request);
+        var reasoning = new ReasoningStream(time);
+        var outcome = await StreamAsync(generation, request, reasoning);
         try
         {
+            reasoning.Complete(generation);
             await FinishAsync(generation, outcome, outcome.Summary?.Model ?? model ?? "unknown");
         }
         catch (Exception ex)
@@ -44,7 +47,7 @@ public sealed class GenerationRunner(
         }
     }
 
-    private async Task<StreamOutcome> StreamAsync(ActiveGeneration generation, ChatRequest request)
+    private async Task<StreamOutcome> StreamAsync(ActiveGeneration generation, ChatRequest request, ReasoningStream reasoning)
     {
         ChatSummary? summary = null;
         var lastFlush = time.GetTimestamp();
@@ -57,12 +60,17 @@ public sealed class GenerationRunner(
                 await modelLoader.EnsureReadyAsync(generation.StopToken);
             }
 
+            if (reasoningTags is not null)
+            {
+                reasoning.UseTag(await reasoningTags.ForModelPathAsync(engine.Status.ModelPath, generation.StopToken));
+            }
+
             await foreach (var update in engine.StreamChatAsync(request, generation.StopToken))
             {
                 switch (update)
                 {
                     case TextDelta delta:
-                        generation.Append(delta.Text);
+                        reasoning.Feed(delta.Text, generation);
                         break;
                     case QueuePosition queue:
                         generation.SetQueuePosition(queue.Position);
@@ -72,7 +80,7 @@ public sealed class GenerationRunner(
                         break;
                 }
 
-                if (generation.Length > flushedLength && time.GetElapsedTime(lastFlush) >= options.Value.FlushInterval)
+                if (generation.Length + generation.ReasoningLength > flushedLength && time.GetElapsedTime(lastFlush) >= options.Value.FlushInterval)
                 {
                     flushedLength = await FlushAsync(generation);
                     lastFlush = time.GetTimestamp();
@@ -99,10 +107,11 @@ public sealed class GenerationRunner(
     private async Task<int> FlushAsync(ActiveGeneration generation)
     {
         var text = generation.ReadFrom(0);
+        var reasoning = generation.ReasoningLength == 0 ? null : generation.ReadReasoningFrom(0);
         await using var db = await dbFactory.CreateDbContextAsync();
         await db.Messages.Where(m => m.Id == generation.MessageId)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, text));
-        return text.Length;
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, text).SetProperty(m => m.Reasoning, reasoning));
+        return text.Length + (reasoning?.Length ?? 0);
     }
 
     private async Task FinishAsync(ActiveGeneration generation, StreamOutcome outcome, string model)
@@ -118,6 +127,8 @@ public sealed class GenerationRunner(
             }
 
             message.Content = generation.ReadFrom(0);
+            message.Reasoning = generation.ReasoningLength == 0 ? null : generation.ReadReasoningFrom(0);
+            message.ReasoningMs = generation.ReasoningDuration?.TotalMilliseconds;
             message.Status = status;
             message.Error = error;
             message.Model = model;

@@ -11,7 +11,7 @@ public sealed record ModelSettingsView(string Id, string DisplayName, bool UserS
 /// <summary>Reads and saves <see cref="ModelSettingsView"/>; saving is for admins.</summary>
 public sealed partial class ModelSettings(IDbContextFactory<WebChatDbContext> dbFactory, DefaultModel defaultModel)
 {
-    public const string DefaultReasoningTag = "think";
+    public const string DefaultReasoningTag = Chat.ReasoningTags.Default;
 
     public async Task<ModelSettingsView> GetAsync(string modelId, CancellationToken cancellationToken = default)
     {
