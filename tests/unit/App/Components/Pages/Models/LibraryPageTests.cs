@@ -31,6 +31,7 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
             builder.AddWebChatModels();
             builder.Services.AddSingleton<IInferenceEngine>(_engine);
             builder.Services.TryAddSingleton<ModelChoices>();
+            builder.AddWebChatModelServing();
         });
         _auth = this.HostOnAppServices(_app.Services);
     }
