@@ -36,6 +36,7 @@ public partial class ChatPage
     private bool _overridesOpen;
     private bool _followAttached;
     private bool _hasDefaultModel;
+    private bool _sidebarOpen;
 
     [Parameter] public Guid? ConversationId { get; set; }
 
@@ -105,6 +106,7 @@ public partial class ChatPage
     private async Task ShowConversationAsync(Guid? id)
     {
         _shownId = id;
+        _sidebarOpen = false;
         await LoadConversationAsync();
     }
 
