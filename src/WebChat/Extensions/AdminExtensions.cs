@@ -13,6 +13,7 @@ internal static class AdminExtensions
         builder.Services.AddSingleton<PartialFileCleanup>();
         builder.Services.AddSingleton<ModelRemoval>();
         builder.Services.AddSingleton<UsageStatistics>();
+        builder.Services.AddSingleton<UsageTrends>();
         return builder;
     }
 }

@@ -11,6 +11,7 @@ internal static class ModelServingExtensions
         builder.Services.AddSingleton<DefaultModelLoader>();
         builder.Services.AddSingleton<ModelSwitch>();
         builder.Services.AddSingleton<ModelSettings>();
+        builder.Services.AddSingleton<ModelDisplayNames>();
         builder.Services.AddHostedService<DefaultModelStartup>();
         return builder;
     }

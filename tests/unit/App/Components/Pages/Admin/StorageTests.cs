@@ -40,6 +40,7 @@ public sealed class StorageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<StorageReader>();
         Services.AddSingleton<PartialFileCleanup>();
         Services.AddSingleton<ModelRemoval>();
+        Services.AddSingleton<WebChat.Services.Models.ModelDisplayNames>();
     }
 
     async Task IAsyncLifetime.DisposeAsync()
