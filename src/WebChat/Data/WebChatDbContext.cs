@@ -15,6 +15,8 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<UserSettings> UserSettings => Set<UserSettings>();
     public DbSet<AppSetting> AppSettings => Set<AppSetting>();
+    public DbSet<Preset> Presets => Set<Preset>();
+    public DbSet<PresetChoice> PresetChoices => Set<PresetChoice>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -12,6 +12,7 @@ internal static class ModelServingExtensions
         builder.Services.AddSingleton<ModelSwitch>();
         builder.Services.AddSingleton<ModelSettings>();
         builder.Services.AddSingleton<ModelDisplayNames>();
+        builder.Services.AddSingleton<WebChat.Services.Presets.PresetService>();
         builder.Services.AddHostedService<DefaultModelStartup>();
         return builder;
     }

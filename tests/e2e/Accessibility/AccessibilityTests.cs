@@ -13,7 +13,7 @@ public sealed class AccessibilityTests(AccessibilityAppFixture app, ITestOutputH
     };
 
     private static readonly string[] UserPages = ["chat", "discover", "library", "settings", "Account/Manage"];
-    private static readonly string[] AdminPages = ["admin/usage", "admin/storage", "admin/users"];
+    private static readonly string[] AdminPages = ["admin/usage", "admin/storage", "admin/users", "admin/presets"];
 
     [Fact]
     public async Task Every_page_has_no_serious_or_critical_axe_violation_for_admin_and_user_in_light_and_dark()

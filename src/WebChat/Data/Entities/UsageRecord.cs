@@ -16,4 +16,7 @@ public class UsageRecord
     /// <summary>The engine's FinishReason as text (Stop, Length, Cancelled, Error).</summary>
     public required string FinishReason { get; set; }
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>The preset's name when the answer was written with one.</summary>
+    public string? Preset { get; set; }
 }

@@ -483,6 +483,65 @@ namespace WebChat.Data.Migrations
                     b.ToTable("Messages");
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.Preset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseModelId")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SystemPrompt")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<float?>("Temperature")
+                        .HasColumnType("REAL");
+
+                    b.Property<float?>("TopP")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Presets");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.PresetChoice", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PresetId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("PresetId");
+
+                    b.ToTable("PresetChoices");
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.UsageRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -509,6 +568,10 @@ namespace WebChat.Data.Migrations
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Preset")
+                        .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PromptTokens")
@@ -643,6 +706,21 @@ namespace WebChat.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Conversation");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.PresetChoice", b =>
+                {
+                    b.HasOne("WebChat.Data.Entities.Preset", null)
+                        .WithMany()
+                        .HasForeignKey("PresetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("WebChat.Data.Entities.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.UserSettings", b =>

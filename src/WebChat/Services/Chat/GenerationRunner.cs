@@ -57,7 +57,7 @@ public sealed class GenerationRunner(
             using var loading = modelLoader?.ShowLoading(generation);
             if (modelLoader is not null)
             {
-                await modelLoader.EnsureReadyAsync(generation.StopToken);
+                await modelLoader.EnsureReadyAsync(generation.StopToken, generation.PresetModelId);
             }
 
             if (reasoningTags is not null)
@@ -96,6 +96,10 @@ public sealed class GenerationRunner(
         catch (EngineException ex)
         {
             return new StreamOutcome(summary, ex.Message);
+        }
+        catch (Models.ModelOperationException ex)
+        {
+            return new StreamOutcome(summary, ex.Message); // e.g. a preset's model was deleted, or a switch waited too long
         }
         catch (Exception ex)
         {
@@ -143,7 +147,7 @@ public sealed class GenerationRunner(
             await db.SaveChangesAsync();
         }
 
-        await usage.WriteAsync(generation.UserId, generation.ConversationId, model, summary, reason);
+        await usage.WriteAsync(generation.UserId, generation.ConversationId, model, summary, reason, generation.PresetName);
     }
 
     private static (MessageStatus Status, FinishReason Reason, string? Error) Classify(StreamOutcome outcome)

@@ -17,7 +17,8 @@ public sealed class GenerationService(
     SettingsService settings,
     IInferenceEngine engine,
     IOptions<ChatOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    Presets.PresetService? presets = null)
 {
     public const int MaxMessageLength = 100_000;
 
@@ -116,6 +117,12 @@ public sealed class GenerationService(
     {
         var userSettings = await settings.GetAsync(generation.UserId, cancellationToken);
         var request = ChatRequestBuilder.Build(conversation, conversation.Messages, userSettings, options.Value);
+        if (presets is not null && await presets.ForUserAsync(generation.UserId, cancellationToken) is { } preset)
+        {
+            request = Presets.PresetService.Apply(request, preset);
+            (generation.PresetName, generation.PresetModelId) = (preset.Name, preset.BaseModelId);
+        }
+
         var model = engine.Status.ModelName;
         var answer = AddMessage(db, conversation, MessageRole.Assistant, "", MessageStatus.Streaming, generation.MessageId);
         answer.Model = model;

@@ -8,7 +8,7 @@ namespace WebChat.Services.Chat;
 /// <summary>Writes one usage record per generation: who, which model, tokens, timings and why it ended.</summary>
 public sealed class UsageWriter(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
 {
-    public async Task WriteAsync(string userId, Guid conversationId, string model, ChatSummary? summary, FinishReason reason, CancellationToken cancellationToken = default)
+    public async Task WriteAsync(string userId, Guid conversationId, string model, ChatSummary? summary, FinishReason reason, string? preset = null, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.UsageRecords.Add(new UsageRecord
@@ -23,6 +23,7 @@ public sealed class UsageWriter(IDbContextFactory<WebChatDbContext> dbFactory, T
             DurationMs = summary?.Duration.TotalMilliseconds ?? 0,
             FinishReason = reason.ToString(),
             CreatedAt = time.GetUtcNow().UtcDateTime,
+            Preset = preset,
         });
         await db.SaveChangesAsync(cancellationToken);
     }

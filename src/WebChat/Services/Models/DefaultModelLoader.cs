@@ -18,17 +18,23 @@ public sealed class DefaultModelLoader(
     DefaultModel defaultModel,
     IInferenceEngine engine,
     IOptions<WebChatOptions> options,
-    ILogger<DefaultModelLoader> logger)
+    ILogger<DefaultModelLoader> logger) : IDisposable
 {
     private readonly Lock _gate = new();
     private Task? _loading;
+    private readonly SemaphoreSlim _switchGate = new(1, 1);
 
     /// <summary>
     /// Returns when a model is ready, or when there is nothing to load (no default set): the engine then says
     /// "no model is loaded" itself. Cancelling stops this request's wait, not the shared load.
     /// </summary>
-    public async Task EnsureReadyAsync(CancellationToken cancellationToken)
+    public async Task EnsureReadyAsync(CancellationToken cancellationToken, string? wantedModelId = null)
     {
+        if (wantedModelId is not null)
+        {
+            await SwitchToAsync(wantedModelId, cancellationToken);
+        }
+
         if (engine.Status.State == EngineState.Ready)
         {
             return;
@@ -54,6 +60,41 @@ public sealed class DefaultModelLoader(
         generation.SetModelLoad(LoadProgressOf(engine.Status));
         return engine.Subscribe(status => generation.SetModelLoad(LoadProgressOf(status)));
     }
+
+    // A preset runs on its own base model: load it unless it is the one loaded (or asleep), waiting for answers in progress.
+    private async Task SwitchToAsync(string modelId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var model = await db.InstalledModels.AsNoTracking().SingleOrDefaultAsync(m => m.Id == modelId, cancellationToken)
+            ?? throw new ModelOperationException("The preset's model is not installed any more. Ask your admin.");
+        var path = ModelLoadPlan.PathOf(model, options.Value.ModelsDirectory);
+        var status = engine.Status;
+        if (status is { State: EngineState.Ready or EngineState.Loading or EngineState.Empty, ModelPath: { } loaded }
+            && string.Equals(Path.GetFullPath(loaded), path, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        await _switchGate.WaitAsync(cancellationToken);
+        try
+        {
+            status = engine.Status;
+            if (status.ModelPath is { } now && status.State != EngineState.Failed && string.Equals(Path.GetFullPath(now), path, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await EngineIdle.WaitAsync(engine, EngineIdle.MaxWait, cancellationToken);
+            logger.LogInformation("Loading {Model} for a preset", ModelDisplayName.Of(model));
+            await engine.LoadAsync(ModelLoadPlan.For(model, options.Value.ModelsDirectory), cancellationToken);
+        }
+        finally
+        {
+            _switchGate.Release();
+        }
+    }
+
+    public void Dispose() => _switchGate.Dispose();
 
     private static double? LoadProgressOf(EngineStatus status) => status.State == EngineState.Loading ? status.LoadProgress : null;
 

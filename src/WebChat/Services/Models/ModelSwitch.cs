@@ -16,7 +16,8 @@ public sealed class ModelSwitch(
     IDbContextFactory<WebChatDbContext> dbFactory,
     ModelChoices choices,
     IInferenceEngine engine,
-    IOptions<WebChatOptions> options)
+    IOptions<WebChatOptions> options,
+    Presets.PresetService? presets = null)
 {
     public const string WaitExplanation = "Switching waits for answers in progress to finish; they are never cut off.";
 
@@ -25,6 +26,11 @@ public sealed class ModelSwitch(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var model = await db.InstalledModels.AsNoTracking().SingleOrDefaultAsync(m => m.Id == modelId, cancellationToken)
             ?? throw new ModelOperationException("That model is not installed any more.");
+        if (!ModelPermissions.CanManage(user) && presets is not null && await presets.IsEnforcedAsync(cancellationToken))
+        {
+            throw new ModelAccessDeniedException("An admin made presets the only choice: pick a preset instead of a model.");
+        }
+
         if (!ModelPermissions.CanManage(user) && !model.UserSelectable)
         {
             throw new ModelAccessDeniedException($"{ModelDisplayName.Of(model)} is not offered to users. Ask your admin.");

@@ -50,6 +50,7 @@ public partial class ChatPage
     [Inject] private ModelChoices ModelChoices { get; set; } = default!;
     [Inject] private ModelSwitch ModelSwitch { get; set; } = default!;
     [Inject] private DefaultModel DefaultModel { get; set; } = default!;
+    [Inject] private WebChat.Services.Presets.PresetService Presets { get; set; } = default!;
     [Inject] private IInferenceEngine Engine { get; set; } = default!;
     [Inject] private IMarkdownRenderer Markdown { get; set; } = default!;
     [Inject] private IOptions<ChatOptions> ChatOptions { get; set; } = default!;
@@ -136,6 +137,11 @@ public partial class ChatPage
     private async Task RefreshModelsAsync()
     {
         _models = await ModelChoices.ListAsync();
+        if (!_isAdmin && await Presets.IsEnforcedAsync())
+        {
+            _models = [.. _models.Select(m => m with { UserSelectable = false })]; // presets only: users pick presets, not models
+        }
+
         _hasDefaultModel = await DefaultModel.IdAsync() is not null;
     }
 
