@@ -67,10 +67,15 @@
     }
   }, true);
 
-  // Enter sends, Shift+Enter (or Enter while an IME composes) makes a new line.
+  // Enter sends, Shift+Enter (or Enter while an IME composes) makes a new line; Escape stops the answer being written.
   document.addEventListener("keydown", (event) => {
     const area = event.target;
     if (!(area instanceof HTMLTextAreaElement) || !area.hasAttribute("data-enter-sends")) return;
+    if (event.key === "Escape") {
+      const stop = area.closest("form")?.querySelector("[data-testid=stop]");
+      if (stop) { event.preventDefault(); stop.click(); }
+      return;
+    }
     if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
     event.preventDefault();
     area.dispatchEvent(new Event("change", { bubbles: true }));

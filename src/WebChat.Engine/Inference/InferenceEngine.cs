@@ -79,6 +79,10 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
         _idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         // Fitted on the caller's thread in short model calls: a huge conversation holds neither the loop nor unload, and Stop ends it.
         var prepared = PromptFitter.Prepare(request, scheduler, _options.MinAnswerTokens, cancellationToken);
+        if (_lastOptions?.DisplayName is { } displayName)
+        {
+            prepared = prepared with { Model = displayName };
+        }
 
         // Leaving the loop early (the caller stopped reading) cancels the request so its sequence frees at once.
         using var requestCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -136,7 +140,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
         await StopSchedulerAsync($"The model was switched to {Path.GetFileName(options.ModelPath)}.");
         _lastOptions = options;
         _sleeping = false;
-        var name = Path.GetFileNameWithoutExtension(options.ModelPath);
+        var name = options.DisplayName ?? Path.GetFileNameWithoutExtension(options.ModelPath);
         Publish(new EngineStatus(EngineState.Loading, options.ModelPath, name));
         var progress = new InlineProgress<double>(p =>
         {
@@ -153,7 +157,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
             scheduler.StepCompleted += step => StepCompleted?.Invoke(step);
             _scheduler = scheduler;
             _ = WatchForFailureAsync(scheduler);
-            Publish(new EngineStatus(EngineState.Ready, options.ModelPath, backend.ModelName, 1));
+            Publish(new EngineStatus(EngineState.Ready, options.ModelPath, options.DisplayName ?? backend.ModelName, 1));
             _logger.LogInformation("Loaded {Model} with {Sequences} sequences of {Context} tokens", backend.ModelName, options.ParallelSequences, options.ContextPerSequence);
             ArmIdleTimer();
         }

@@ -18,6 +18,9 @@ public sealed record ModelLoadOptions
     public const int DefaultParallelSequences = 4;
 
     public required string ModelPath { get; init; }
+
+    /// <summary>The name the status and every answer's summary carry; null: the model's own name (GGUF general.name).</summary>
+    public string? DisplayName { get; init; }
     public int ContextPerSequence { get; init; } = DefaultContextPerSequence;
     public int ParallelSequences { get; init; } = DefaultParallelSequences;
 

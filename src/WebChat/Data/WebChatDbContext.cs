@@ -19,6 +19,8 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
     public DbSet<UserEngineShare> UserEngineShares => Set<UserEngineShare>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<UserQuota> UserQuotas => Set<UserQuota>();
+    public DbSet<Preset> Presets => Set<Preset>();
+    public DbSet<PresetChoice> PresetChoices => Set<PresetChoice>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

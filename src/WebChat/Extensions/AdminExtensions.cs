@@ -12,6 +12,7 @@ internal static class AdminExtensions
         builder.Services.AddSingleton<StorageReader>();
         builder.Services.AddSingleton<PartialFileCleanup>();
         builder.Services.AddSingleton<UsageStatistics>();
+        builder.Services.AddSingleton<UsageTrends>();
         return builder;
     }
 }

@@ -26,6 +26,7 @@ internal static class ChatExtensions
         builder.Services.AddSingleton<ConversationTransfer>();
         builder.Services.AddSingleton<SettingsService>();
         builder.Services.AddSingleton<EngineShares>();
+        builder.Services.AddSingleton<ReasoningTags>();
         return builder;
     }
 }

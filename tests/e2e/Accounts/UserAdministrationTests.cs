@@ -15,11 +15,11 @@ public sealed class UserAdministrationTests(WebChatAppFixture app) : IClassFixtu
         await page.GotoAsync("admin/users");
         await WebChatAppFixture.WaitForInteractiveAsync(page);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Make a user: " + adminEmail }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make user: " + adminEmail }).ClickAsync();
         await Assertions.Expect(page.GetByText("This is the only administrator")).ToBeVisibleAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Make an administrator: " + userEmail }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Make a user: " + userEmail })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make admin: " + userEmail }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Make user: " + userEmail })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Admin", Exact = true })).ToHaveCountAsync(2);
     }
 }

@@ -56,6 +56,20 @@ public class WebChatAppFixture : IAsyncLifetime
         Browser = await BrowserLauncher.LaunchAsync(playwright);
     }
 
+    /// <summary>Stops the app and starts it again on the same data directory (same database and models), as an operator's restart does.</summary>
+    public async Task RestartAppAsync()
+    {
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        factory = new WebChatFactory(DataDirectory, Settings, ConfigureWebHost).StartOnLoopback();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        BaseAddress = new Uri(addresses.Addresses.First());
+    }
+
     /// <summary>A page in a fresh browser context: no cookies, so nobody is signed in.</summary>
     public async Task<IPage> NewPageAsync()
     {

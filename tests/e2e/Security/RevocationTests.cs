@@ -53,7 +53,7 @@ public sealed class RevocationTests(SecurityAppFixture app) : IClassFixture<Secu
         await admin.GotoAsync("admin/users");
         await WebChatAppFixture.WaitForInteractiveAsync(admin);
 
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Make a user: " + secondEmail }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Make user: " + secondEmail }).ClickAsync();
 
         await second.WaitForURLAsync("**/Account/Login**", WithinFiveSeconds);
         await Assertions.Expect(second.GetByText("Models folder:")).ToHaveCountAsync(0);

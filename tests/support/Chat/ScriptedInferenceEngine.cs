@@ -33,6 +33,12 @@ public sealed class ScriptedInferenceEngine : IInferenceEngine
 
     public int DroppedTurns { get; set; }
 
+    /// <summary>When true, a request while the status is not Ready fails as the real engine's does (ModelNotReadyException).</summary>
+    public bool RequireReady { get; set; }
+
+    /// <summary>Every load asked for, in order.</summary>
+    public List<ModelLoadOptions> Loads { get; } = [];
+
     /// <summary>Every request received, in order.</summary>
     public List<ChatRequest> Requests { get; } = [];
 
@@ -47,7 +53,12 @@ public sealed class ScriptedInferenceEngine : IInferenceEngine
 
     public async Task LoadAsync(ModelLoadOptions options, CancellationToken cancellationToken = default)
     {
-        var name = Path.GetFileNameWithoutExtension(options.ModelPath);
+        lock (_gate)
+        {
+            Loads.Add(options);
+        }
+
+        var name = options.DisplayName ?? Path.GetFileNameWithoutExtension(options.ModelPath);
         foreach (var progress in new[] { 0.25, 0.5, 0.75 })
         {
             SetStatus(new EngineStatus(EngineState.Loading, options.ModelPath, name, progress));
@@ -73,6 +84,11 @@ public sealed class ScriptedInferenceEngine : IInferenceEngine
         if (FailOnRequest is { } failure)
         {
             throw failure;
+        }
+
+        if (RequireReady && Status.State != EngineState.Ready)
+        {
+            throw new ModelNotReadyException("No model is loaded.");
         }
 
         var started = DateTime.UtcNow;

@@ -19,5 +19,7 @@ internal sealed class InstalledModelConfiguration : IEntityTypeConfiguration<Ins
         builder.Property(m => m.Quantization).HasMaxLength(32);
         builder.Property(m => m.Source).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(m => m.RelativePath).IsUnique();
+        builder.Property(m => m.DisplayName).HasMaxLength(128);
+        builder.Property(m => m.ReasoningTag).HasMaxLength(32);
     }
 }

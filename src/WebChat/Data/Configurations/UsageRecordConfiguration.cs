@@ -12,6 +12,7 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Model).HasMaxLength(512);
         builder.Property(u => u.FinishReason).HasMaxLength(16);
+        builder.Property(u => u.Preset).HasMaxLength(80);
         builder.HasIndex(u => u.CreatedAt);
         builder.HasIndex(u => u.UserId);
         builder.Property(u => u.Source).HasConversion<string>().HasMaxLength(8).HasDefaultValue(UsageSource.Chat);

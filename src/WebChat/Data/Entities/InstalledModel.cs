@@ -19,6 +19,15 @@ public class InstalledModel
     public int? ContextLength { get; set; }
     public ModelSource Source { get; set; }
     public DateTime InstalledAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>The one name people see for this model (picker, stats, usage, storage); null: the file name without .gguf.</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>Whether non-admins may pick (and so load on demand) this model.</summary>
+    public bool UserSelectable { get; set; }
+
+    /// <summary>The tag the model wraps its reasoning in, without brackets ("think" when null).</summary>
+    public string? ReasoningTag { get; set; }
 }
 
 /// <summary>How a model got into the models directory; stored as text.</summary>

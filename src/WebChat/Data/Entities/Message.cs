@@ -23,6 +23,12 @@ public class Message
 
     /// <summary>Something the person should know about this answer, e.g. "2 old turns dropped".</summary>
     public string? Notice { get; set; }
+
+    /// <summary>What a reasoning model wrote inside its reasoning tags: shown apart, never sent back to the model.</summary>
+    public string? Reasoning { get; set; }
+
+    /// <summary>How long the model reasoned, from the first reasoning token to the end tag.</summary>
+    public double? ReasoningMs { get; set; }
 }
 
 /// <summary>Who wrote a message; stored as text.</summary>

@@ -17,6 +17,9 @@ public class UsageRecord
     public required string FinishReason { get; set; }
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
 
+    /// <summary>The preset's name when the answer was written with one.</summary>
+    public string? Preset { get; set; }
+
     /// <summary>Where the request came from: the chat page or the API.</summary>
     public UsageSource Source { get; set; } = UsageSource.Chat;
 

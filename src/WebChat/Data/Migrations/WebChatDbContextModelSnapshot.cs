@@ -408,6 +408,10 @@ namespace WebChat.Data.Migrations
                     b.Property<int?>("ContextLength")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -420,6 +424,10 @@ namespace WebChat.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Quantization")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReasoningTag")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
@@ -447,6 +455,9 @@ namespace WebChat.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("UserSelectable")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -488,6 +499,12 @@ namespace WebChat.Data.Migrations
 
                     b.Property<int?>("PromptTokens")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reasoning")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ReasoningMs")
+                        .HasColumnType("REAL");
 
                     b.Property<int?>("ReusedPromptTokens")
                         .HasColumnType("INTEGER");
@@ -579,6 +596,10 @@ namespace WebChat.Data.Migrations
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Preset")
+                        .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PromptTokens")

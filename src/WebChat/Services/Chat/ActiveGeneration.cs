@@ -7,7 +7,7 @@ namespace WebChat.Services.Chat;
 /// An answer being written. It runs detached from any browser tab: tabs subscribe to it and read the text
 /// from the offset they have shown; closing or reloading a tab neither stops nor loses it.
 /// </summary>
-public sealed class ActiveGeneration : IDisposable
+public sealed partial class ActiveGeneration : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly StringBuilder _text = new();
@@ -31,6 +31,9 @@ public sealed class ActiveGeneration : IDisposable
 
     /// <summary>Place in the engine's queue while waiting; null once generating.</summary>
     public int? QueuePosition { get; private set; }
+
+    /// <summary>Progress (0..1) of the model load this answer waits for; null when no load is under way.</summary>
+    public double? ModelLoadProgress { get; private set; }
 
     public bool IsStopRequested => _stop.IsCancellationRequested;
 
@@ -86,6 +89,17 @@ public sealed class ActiveGeneration : IDisposable
             QueuePosition = null;
         }
 
+        Notify();
+    }
+
+    internal void SetModelLoad(double? progress)
+    {
+        if (ModelLoadProgress == progress)
+        {
+            return;
+        }
+
+        ModelLoadProgress = progress;
         Notify();
     }
 

@@ -21,11 +21,13 @@ public sealed record MessageView(
     int? CompletionTokens,
     double? TokensPerSecond,
     double? TimeToFirstTokenMs,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    string? Reasoning = null,
+    double? ReasoningMs = null)
 {
     public static MessageView From(Message m) => new(
         m.Id, m.Sequence, m.Role, m.Content, m.Status, m.Error, m.Notice, m.Model,
-        m.CompletionTokens, m.TokensPerSecond, m.TimeToFirstTokenMs, m.CreatedAt);
+        m.CompletionTokens, m.TokensPerSecond, m.TimeToFirstTokenMs, m.CreatedAt, m.Reasoning, m.ReasoningMs);
 }
 
 /// <summary>A conversation with its messages in order.</summary>

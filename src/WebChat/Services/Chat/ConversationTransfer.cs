@@ -31,7 +31,14 @@ public sealed class ConversationTransfer(
         foreach (var message in conversation.Messages)
         {
             var who = message.Role == MessageRole.User ? "You" : $"Assistant{(message.Model is null ? "" : $" ({message.Model})")}";
-            text.Append("## ").AppendLine(who).AppendLine().AppendLine(message.Content).AppendLine();
+            text.Append("## ").AppendLine(who).AppendLine();
+            if (!string.IsNullOrEmpty(message.Reasoning))
+            {
+                // Apart from the answer: a collapsed block that Markdown viewers show as "Reasoning".
+                text.AppendLine("<details><summary>Reasoning</summary>").AppendLine().AppendLine(message.Reasoning).AppendLine().AppendLine("</details>").AppendLine();
+            }
+
+            text.AppendLine(message.Content).AppendLine();
             if (message.Status is MessageStatus.Stopped or MessageStatus.Failed)
             {
                 text.Append("> ").AppendLine(message.Status == MessageStatus.Stopped ? "(stopped)" : $"(failed: {message.Error})").AppendLine();
@@ -50,7 +57,7 @@ public sealed class ConversationTransfer(
             conversation.Title,
             conversation.Overrides,
             conversation.Messages
-                .Select(m => new MessageFile(m.Role, m.Content, m.Status, m.Error, m.Model, m.CreatedAt))
+                .Select(m => new MessageFile(m.Role, m.Content, m.Status, m.Error, m.Model, m.CreatedAt, m.Reasoning, m.ReasoningMs))
                 .ToList());
         return JsonSerializer.Serialize(file, Json);
     }
@@ -87,6 +94,8 @@ public sealed class ConversationTransfer(
                 Error = message.Error,
                 Model = message.Model,
                 CreatedAt = message.CreatedAt ?? now,
+                Reasoning = message.Role == MessageRole.Assistant ? message.Reasoning : null,
+                ReasoningMs = message.Role == MessageRole.Assistant ? message.ReasoningMs : null,
             });
         }
 
@@ -163,6 +172,12 @@ public sealed class ConversationTransfer(
             throw new ConversationImportException($"\"messages[{index}].content\" is {messages[index].Content.Length:N0} characters; a message can have at most {GenerationService.MaxMessageLength * 10:N0}.");
         }
 
+        index = messages.FindIndex(m => m.Reasoning?.Length > GenerationService.MaxMessageLength * 10);
+        if (index >= 0)
+        {
+            throw new ConversationImportException($"\"messages[{index}].reasoning\" is {messages[index].Reasoning!.Length:N0} characters; it can have at most {GenerationService.MaxMessageLength * 10:N0}.");
+        }
+
         var total = messages.Sum(m => (long)m.Content.Length);
         if (total > limits.MaxImportCharacters)
         {
@@ -212,5 +227,7 @@ public sealed class ConversationTransfer(
         MessageStatus Status,
         string? Error,
         string? Model,
-        DateTime? CreatedAt);
+        DateTime? CreatedAt,
+        string? Reasoning = null,
+        double? ReasoningMs = null);
 }

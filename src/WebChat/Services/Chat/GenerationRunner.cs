@@ -21,7 +21,9 @@ public sealed class GenerationRunner(
     UsageWriter usage,
     IOptions<ChatOptions> options,
     TimeProvider time,
-    ILogger<GenerationRunner> logger)
+    ILogger<GenerationRunner> logger,
+    Models.DefaultModelLoader? modelLoader = null,
+    ReasoningTags? reasoningTags = null)
 {
     /// <summary>Claims the conversation for a new answer; throws <see cref="GenerationInProgressException"/> while one is being written.</summary>
     public ActiveGeneration Claim(string userId, Guid conversationId)
@@ -48,9 +50,11 @@ public sealed class GenerationRunner(
 
     private async Task RunAsync(ActiveGeneration generation, ChatRequest request, string? model)
     {
-        var outcome = await StreamAsync(generation, request);
+        var reasoning = new ReasoningStream(time);
+        var outcome = await StreamAsync(generation, request, reasoning);
         try
         {
+            reasoning.Complete(generation);
             await FinishWithRetriesAsync(generation, outcome, outcome.Summary?.Model ?? model ?? "unknown");
         }
         catch (Exception ex)
@@ -65,7 +69,7 @@ public sealed class GenerationRunner(
         }
     }
 
-    private async Task<StreamOutcome> StreamAsync(ActiveGeneration generation, ChatRequest request)
+    private async Task<StreamOutcome> StreamAsync(ActiveGeneration generation, ChatRequest request, ReasoningStream reasoning)
     {
         ChatSummary? summary = null;
         var lastFlush = time.GetTimestamp();
@@ -73,12 +77,23 @@ public sealed class GenerationRunner(
         Task<int>? flushing = null;
         try
         {
+            using var loading = modelLoader?.ShowLoading(generation);
+            if (modelLoader is not null)
+            {
+                await modelLoader.EnsureReadyAsync(generation.StopToken, generation.PresetModelId);
+            }
+
+            if (reasoningTags is not null)
+            {
+                reasoning.UseTag(await reasoningTags.ForModelPathAsync(engine.Status.ModelPath, generation.StopToken));
+            }
+
             await foreach (var update in engine.StreamChatAsync(request, generation.StopToken))
             {
                 switch (update)
                 {
                     case TextDelta delta:
-                        generation.Append(delta.Text);
+                        reasoning.Feed(delta.Text, generation);
                         break;
                     case QueuePosition queue:
                         generation.SetQueuePosition(queue.Position);
@@ -94,7 +109,7 @@ public sealed class GenerationRunner(
                     flushing = null;
                 }
 
-                if (flushing is null && generation.Length > flushedLength && time.GetElapsedTime(lastFlush) >= options.Value.FlushInterval)
+                if (flushing is null && generation.Length + generation.ReasoningLength > flushedLength && time.GetElapsedTime(lastFlush) >= options.Value.FlushInterval)
                 {
                     flushing = TryFlushAsync(generation, flushedLength);
                     lastFlush = time.GetTimestamp();
@@ -110,6 +125,10 @@ public sealed class GenerationRunner(
         catch (EngineException ex)
         {
             return new StreamOutcome(summary, ex.Message);
+        }
+        catch (Models.ModelOperationException ex)
+        {
+            return new StreamOutcome(summary, ex.Message); // e.g. a preset's model was deleted, or a switch waited too long
         }
         catch (Exception ex)
         {
@@ -160,10 +179,11 @@ public sealed class GenerationRunner(
     private async Task<int> FlushAsync(ActiveGeneration generation)
     {
         var text = generation.ReadFrom(0);
+        var reasoning = generation.ReasoningLength == 0 ? null : generation.ReadReasoningFrom(0);
         await using var db = await dbFactory.CreateDbContextAsync();
         await db.Messages.Where(m => m.Id == generation.MessageId)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, text));
-        return text.Length;
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Content, text).SetProperty(m => m.Reasoning, reasoning));
+        return text.Length + (reasoning?.Length ?? 0);
     }
 
     private async Task FinishAsync(ActiveGeneration generation, StreamOutcome outcome, string model)
@@ -179,6 +199,8 @@ public sealed class GenerationRunner(
             }
 
             message.Content = generation.ReadFrom(0);
+            message.Reasoning = generation.ReasoningLength == 0 ? null : generation.ReadReasoningFrom(0);
+            message.ReasoningMs = generation.ReasoningDuration?.TotalMilliseconds;
             message.Status = status;
             message.Error = error;
             message.Model = model;
@@ -193,7 +215,7 @@ public sealed class GenerationRunner(
             await db.SaveChangesAsync();
         }
 
-        await usage.WriteAsync(generation.UserId, generation.ConversationId, model, summary, reason);
+        await usage.WriteAsync(generation.UserId, generation.ConversationId, model, summary, reason, preset: generation.PresetName);
     }
 
     private static (MessageStatus Status, FinishReason Reason, string? Error) Classify(StreamOutcome outcome)

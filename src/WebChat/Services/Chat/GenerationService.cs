@@ -20,7 +20,8 @@ public sealed class GenerationService(
     IOptions<ChatOptions> options,
     TimeProvider time,
     QuotaService quotas,
-    EngineShares? shares = null)
+    EngineShares? shares = null,
+    Presets.PresetService? presets = null)
 {
     public const int MaxMessageLength = MessageLimits.MaxLength;
 
@@ -130,6 +131,12 @@ public sealed class GenerationService(
         if (shares is not null)
         {
             request = request with { Share = await shares.FindAsync(generation.UserId, cancellationToken) };
+        }
+
+        if (presets is not null && await presets.ForUserAsync(generation.UserId, cancellationToken) is { } preset)
+        {
+            request = Presets.PresetService.Apply(request, preset);
+            (generation.PresetName, generation.PresetModelId) = (preset.Name, preset.BaseModelId);
         }
 
         var model = engine.Status.ModelName;

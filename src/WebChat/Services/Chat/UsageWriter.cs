@@ -10,7 +10,7 @@ namespace WebChat.Services.Chat;
 public sealed class UsageWriter(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
 {
     public async Task WriteAsync(string userId, Guid? conversationId, string model, ChatSummary? summary, FinishReason reason,
-        UsageSource source = UsageSource.Chat, Guid? apiKeyId = null, CancellationToken cancellationToken = default)
+        UsageSource source = UsageSource.Chat, Guid? apiKeyId = null, string? preset = null, CancellationToken cancellationToken = default)
     {
         GenerationMetrics.Record(source, model, summary, reason);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -28,6 +28,7 @@ public sealed class UsageWriter(IDbContextFactory<WebChatDbContext> dbFactory, T
             CreatedAt = time.GetUtcNow().UtcDateTime,
             Source = source,
             ApiKeyId = apiKeyId,
+            Preset = preset,
         });
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -45,12 +45,13 @@ public sealed class ModelLibrary(
             var estimate = descriptor is null ? null : MemoryEstimator.Estimate(descriptor, LoadOptionsFor(path));
             choices.Add(new ModelChoice(
                 row.Id,
-                Path.GetFileNameWithoutExtension(row.FileName),
+                ModelDisplayName.Of(row),
                 row.SizeBytes,
                 row.Quantization ?? descriptor?.Quantization,
                 estimate?.TotalBytes,
                 estimate is not null && machine is not null ? MemoryEstimator.Fit(estimate, machine) : null,
-                LoadedModel.Is(status, path)));
+                LoadedModel.Is(status, path),
+                row.UserSelectable));
         }
 
         return choices;
@@ -79,7 +80,8 @@ public sealed class ModelLibrary(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var model = await db.InstalledModels.AsNoTracking().SingleOrDefaultAsync(m => m.Id == modelId, cancellationToken)
             ?? throw new ModelOperationException("That model is not installed any more.");
-        await engine.LoadAsync(LoadOptionsFor(PathOf(model.RelativePath)), cancellationToken);
+        await EngineIdle.WaitAsync(engine, EngineIdle.MaxWait, cancellationToken);
+        await engine.LoadAsync(ModelLoadPlan.For(model, store.Root), cancellationToken);
     }
 
     public async Task UnloadAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)

@@ -8,7 +8,11 @@ namespace WebChat.Components.Pages.Chat;
 // The list, export/import and model actions of the chat page; streaming lives in ChatPage.razor.cs.
 public partial class ChatPage
 {
-    private void NewChat() => Navigation.NavigateTo("chat");
+    private void NewChat()
+    {
+        _sidebarOpen = false;
+        Navigation.NavigateTo("chat");
+    }
 
     private async Task SearchAsync(string? search)
     {
@@ -82,7 +86,7 @@ public partial class ChatPage
 
     private async Task LoadModelAsync(string modelId) => await RunAsync(async () =>
     {
-        await Library.LoadAsync(User, modelId);
+        await ModelSwitch.SwitchAsync(User, modelId);
         await RefreshModelsAsync();
     });
 

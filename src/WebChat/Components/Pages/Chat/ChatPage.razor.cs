@@ -37,6 +37,8 @@ public partial class ChatPage
     private bool _notFound;
     private bool _overridesOpen;
     private bool _followAttached;
+    private bool _hasDefaultModel;
+    private bool _sidebarOpen;
 
     [Parameter] public Guid? ConversationId { get; set; }
 
@@ -48,6 +50,9 @@ public partial class ChatPage
     [Inject] private ConversationTransfer Transfer { get; set; } = default!;
     [Inject] private SettingsService Settings { get; set; } = default!;
     [Inject] private ModelLibrary Library { get; set; } = default!;
+    [Inject] private ModelSwitch ModelSwitch { get; set; } = default!;
+    [Inject] private DefaultModel DefaultModel { get; set; } = default!;
+    [Inject] private WebChat.Services.Presets.PresetService Presets { get; set; } = default!;
     [Inject] private IInferenceEngine Engine { get; set; } = default!;
     [Inject] private IMarkdownRenderer Markdown { get; set; } = default!;
     [Inject] private IOptions<ChatOptions> ChatOptions { get; set; } = default!;
@@ -61,6 +66,8 @@ public partial class ChatPage
     private string? DisabledReason => _engineStatus.State switch
     {
         EngineState.Ready => null,
+        // Loaded on demand: the message waits for the model (idle reload, default model, reload after a crash).
+        _ when OnDemandLoading.Applies(_engineStatus, _hasDefaultModel) => null,
         EngineState.Loading => $"The model is loading ({_engineStatus.LoadProgress:P0}). You can write as soon as it is ready.",
         EngineState.Failed => $"The model failed to load: {_engineStatus.Error ?? "unknown error"}. {(_isAdmin ? "Pick another model or try again." : "Ask an admin to load a model.")}",
         _ when _models.Count == 0 => _isAdmin ? "No model is loaded: none is installed yet. Get started above." : "No model is loaded: none is installed yet. Ask your admin.",
@@ -101,6 +108,7 @@ public partial class ChatPage
     private async Task ShowConversationAsync(Guid? id)
     {
         _shownId = id;
+        _sidebarOpen = false;
         await LoadConversationAsync();
     }
 
@@ -133,7 +141,16 @@ public partial class ChatPage
 
     private async Task RefreshListAsync() => _conversations = await Conversations.ListAsync(_userId, _search);
 
-    private async Task RefreshModelsAsync() => _models = await Library.ChoicesAsync();
+    private async Task RefreshModelsAsync()
+    {
+        _models = await Library.ChoicesAsync();
+        if (!_isAdmin && await Presets.IsEnforcedAsync())
+        {
+            _models = [.. _models.Select(m => m with { UserSelectable = false })]; // presets only: users pick presets, not models
+        }
+
+        _hasDefaultModel = await DefaultModel.IdAsync() is not null;
+    }
 
     private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
     {

@@ -44,6 +44,7 @@ public sealed class StorageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<ModelImporter>(_ => null!);
         Services.AddSingleton<ModelLibrary>();
         this.AddAuthorization().SetAuthorized("admin").SetRoles(Roles.Admin);
+        Services.AddSingleton<WebChat.Services.Models.ModelDisplayNames>();
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -32,6 +32,7 @@ public sealed class UsageTests : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(new UsageStatistics(dbFactory, new FakeTimeProvider(Now)));
+        Services.AddSingleton(new UsageTrends(dbFactory, new FakeTimeProvider(Now)));
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -56,6 +57,20 @@ public sealed class UsageTests : BunitContext, IAsyncLifetime
         Assert.Contains("model-old", page.Markup, StringComparison.Ordinal);
         Assert.Contains("2026-10-31", page.Markup, StringComparison.Ordinal);
         Assert.Equal(["All"], page.FindAll("[aria-checked=true]").Select(b => b.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void Each_chart_has_a_summary_in_words_and_its_numbers_as_a_table()
+    {
+        var page = Render<Usage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=chart-requests]")));
+
+        Assert.Equal("1 requests over 1 day(s); busiest 2026-11-20 with 1.", page.Find("[data-testid=chart-requests] [data-testid=chart-summary]").TextContent);
+        Assert.Contains("p50 120 ms, p95 120 ms", page.Find("[data-testid=chart-ttft] [data-testid=chart-summary]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("model-recent 100%.", page.Find("[data-testid=chart-models] [data-testid=chart-summary]").TextContent);
+        Assert.Contains("2026-11-20", page.Find("[data-testid=chart-tokens] details table").TextContent, StringComparison.Ordinal);
+        Assert.Equal("true", page.Find("[data-testid=chart-requests] .chart-picture").GetAttribute("aria-hidden"));
+        Assert.NotEmpty(page.FindAll("[data-testid=chart-requests] svg"));
     }
 
     private static string Totals(IRenderedComponent<Usage> page) =>

@@ -31,6 +31,7 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
             builder.AddWebChatEngine();
             builder.AddWebChatModels();
             builder.Services.AddSingleton<IInferenceEngine>(_engine);
+            builder.AddWebChatModelServing();
         });
         _auth = this.HostOnAppServices(_app.Services);
     }
