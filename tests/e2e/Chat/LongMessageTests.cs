@@ -11,17 +11,6 @@ using WebChat.Tests.Support.Chat;
 
 namespace WebChat.Tests.E2E.Chat;
 
-/// <summary>The app with the scripted engine: what the composer does with messages at and beyond the length limit.</summary>
-public sealed class ScriptedChatAppFixture : WebChatAppFixture
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
-        builder.ConfigureServices(services =>
-        {
-            services.RemoveAll<IInferenceEngine>();
-            services.AddSingleton<IInferenceEngine>(new ScriptedInferenceEngine());
-        });
-}
-
 public sealed class LongMessageTests(ScriptedChatAppFixture app) : IClassFixture<ScriptedChatAppFixture>
 {
     [Fact]

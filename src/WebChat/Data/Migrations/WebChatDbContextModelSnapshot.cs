@@ -536,6 +536,65 @@ namespace WebChat.Data.Migrations
                     b.ToTable("Messages");
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.Preset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseModelId")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SystemPrompt")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<float?>("Temperature")
+                        .HasColumnType("REAL");
+
+                    b.Property<float?>("TopP")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Presets");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.PresetChoice", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PresetId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("PresetId");
+
+                    b.ToTable("PresetChoices");
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.SecurityEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -647,6 +706,25 @@ namespace WebChat.Data.Migrations
                     b.HasKey("UserId");
 
                     b.ToTable("UserEngineShares");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.UserQuota", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ConcurrentRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TokensPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("UserQuotas");
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.UserSettings", b =>
@@ -770,6 +848,21 @@ namespace WebChat.Data.Migrations
                     b.Navigation("Conversation");
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.PresetChoice", b =>
+                {
+                    b.HasOne("WebChat.Data.Entities.Preset", null)
+                        .WithMany()
+                        .HasForeignKey("PresetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("WebChat.Data.Entities.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.UserEngineShare", b =>
                 {
                     b.HasOne("WebChat.Data.Entities.ApplicationUser", "User")
@@ -779,6 +872,15 @@ namespace WebChat.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.UserQuota", b =>
+                {
+                    b.HasOne("WebChat.Data.Entities.ApplicationUser", null)
+                        .WithOne()
+                        .HasForeignKey("WebChat.Data.Entities.UserQuota", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.UserSettings", b =>

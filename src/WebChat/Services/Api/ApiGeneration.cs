@@ -73,7 +73,7 @@ public sealed class ApiGeneration : IAsyncDisposable
 
             // Recorded however the request ended; a client that went away ends as Cancelled.
             await _usage.WriteAsync(_caller.UserId, null, Summary?.Model ?? Model, Summary, Summary?.FinishReason ?? FinishReason.Cancelled,
-                UsageSource.Api, _caller.KeyId, CancellationToken.None);
+                UsageSource.Api, _caller.KeyId, cancellationToken: CancellationToken.None);
         }
         finally
         {

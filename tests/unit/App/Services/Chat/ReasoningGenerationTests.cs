@@ -13,7 +13,7 @@ public class ReasoningGenerationTests
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.Script = _ => Thinking();
 
-        var id = await chat.Generations.SendAsync("alice", null, "What is 2+2?");
+        var id = (await chat.Generations.SendAsync("alice", null, "What is 2+2?")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         chat.Engine.Script = _ => ["Sure."];
         await chat.Generations.SendAsync("alice", id, "Thanks");
@@ -40,7 +40,7 @@ public class ReasoningGenerationTests
     {
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.Script = _ => ["<think>hidden plan</think>", "Visible answer."];
-        var id = await chat.Generations.SendAsync("alice", null, "Go");
+        var id = (await chat.Generations.SendAsync("alice", null, "Go")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
         var json = JsonDocument.Parse(await chat.Transfer.ExportJsonAsync("alice", id));
@@ -59,7 +59,7 @@ public class ReasoningGenerationTests
         await using var chat = await ChatTestHarness.StartAsync();
         chat.Engine.Script = _ => ["<think>", "long ", "thought "];
         chat.Engine.CrashAfterTokens = null;
-        var id = await chat.Generations.SendAsync("alice", null, "Hmm");
+        var id = (await chat.Generations.SendAsync("alice", null, "Hmm")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         chat.Engine.Script = _ => ["ok"];
 

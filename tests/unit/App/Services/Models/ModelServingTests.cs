@@ -28,7 +28,7 @@ public sealed class ModelServingTests
         await Settings(app).SaveAsync(admin, new ModelSettingsView(model.Id, "Team model", false, IsDefault: true, "think"));
         _engine.SetStatus(EngineStatus.Empty);
 
-        var conversation = await app.Services.GetRequiredService<GenerationService>().SendAsync(UserId(user), null, "Hello?");
+        var conversation = (await app.Services.GetRequiredService<GenerationService>().SendAsync(UserId(user), null, "Hello?")).ConversationId;
         await WaitForAnswerAsync(app, conversation);
 
         var load = Assert.Single(_engine.Loads);
@@ -45,7 +45,7 @@ public sealed class ModelServingTests
         var user = await ModelTestUsers.RegisterAsync(app.Services, "user");
         _engine.SetStatus(EngineStatus.Empty);
 
-        var conversation = await app.Services.GetRequiredService<GenerationService>().SendAsync(UserId(user), null, "Hello?");
+        var conversation = (await app.Services.GetRequiredService<GenerationService>().SendAsync(UserId(user), null, "Hello?")).ConversationId;
         await WaitForAnswerAsync(app, conversation);
 
         Assert.Empty(_engine.Loads);
@@ -62,7 +62,7 @@ public sealed class ModelServingTests
         var path = ModelLoadPlan.PathOf(model, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebChat.Configuration.WebChatOptions>>().Value.ModelsDirectory);
         _engine.SetStatus(new EngineStatus(EngineState.Failed, path, "tiny", Error: "native crash"));
 
-        var conversation = await app.Services.GetRequiredService<GenerationService>().SendAsync(UserId(admin), null, "Still there?");
+        var conversation = (await app.Services.GetRequiredService<GenerationService>().SendAsync(UserId(admin), null, "Still there?")).ConversationId;
         await WaitForAnswerAsync(app, conversation);
 
         Assert.Equal(path, Assert.Single(_engine.Loads).ModelPath);

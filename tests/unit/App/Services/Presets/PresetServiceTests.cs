@@ -31,7 +31,7 @@ public sealed class PresetServiceTests
         var pirate = await presets.SaveAsync(admin, new PresetView(Guid.Empty, " Pirate ", "Arr", model.Id, "Talk like a pirate.", 0.1f, null, 64));
 
         await presets.ChooseAsync(Id(user), pirate.Id);
-        var conversation = await app.Services.GetRequiredService<GenerationService>().SendAsync(Id(user), null, "Hello");
+        var conversation = (await app.Services.GetRequiredService<GenerationService>().SendAsync(Id(user), null, "Hello")).ConversationId;
         await app.Services.GetRequiredService<GenerationRegistry>().Find(conversation)!.Finished.WaitAsync(TimeSpan.FromSeconds(20));
 
         var request = Assert.Single(_engine.Requests);
