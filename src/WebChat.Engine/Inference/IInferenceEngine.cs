@@ -17,8 +17,9 @@ public interface IInferenceEngine
 
     /// <summary>
     /// Streams an answer: QueuePosition while waiting, TextDelta while generating, then one ChatSummary.
-    /// Cancelling the token ends the stream with a Cancelled summary. Throws ModelNotReadyException or
-    /// EngineBusyException at once when the request cannot be queued.
+    /// Cancelling the token ends the stream with a Cancelled summary (or, while the prompt is still being fitted,
+    /// with OperationCanceledException). Throws ModelNotReadyException, EngineBusyException or UserBusyException
+    /// (the request's user already has their share waiting and generating) at once when the request cannot be queued.
     /// </summary>
     IAsyncEnumerable<ChatUpdate> StreamChatAsync(ChatRequest request, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,7 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Chat;
 
@@ -91,6 +95,55 @@ public class ConversationServiceTests
         Assert.Equal(("half an ans", MessageStatus.Stopped), (shown.Content, shown.Status));
         Assert.Contains("Interrupted", shown.Notice, StringComparison.Ordinal);
         Assert.Equal(MessageStatus.Stopped, (await chat.MessagesAsync(id))[1].Status);
+    }
+
+    [Fact]
+    public async Task An_answer_that_finishes_between_reading_the_conversation_and_marking_is_shown_finished_not_interrupted()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        var id = await chat.Generations.SendAsync("alice", null, "Hello");
+        await chat.WaitForAnswerAsync(id);
+        await using (var db = await chat.Db.CreateDbContextAsync())
+        {
+            var answer = db.Messages.Single(m => m.ConversationId == id && m.Role == MessageRole.Assistant);
+            answer.Status = MessageStatus.Streaming;
+            await db.SaveChangesAsync();
+        }
+
+        // The runner's final save lands just after the page read the answer as streaming (and left the registry).
+        var finishesAfterTheRead = new FinishAfterRead();
+        var options = new DbContextOptionsBuilder<WebChatDbContext>()
+            .UseSqlite($"Data Source={chat.DatabasePath};Pooling=False").AddInterceptors(finishesAfterTheRead).Options;
+        var conversations = new ConversationService(new SingleFactory(options), chat.Registry);
+
+        var shown = (await conversations.GetAsync("alice", id)).Messages[1];
+
+        Assert.True(finishesAfterTheRead.Finished);
+        Assert.Equal((MessageStatus.Complete, (string?)null), (shown.Status, shown.Notice));
+        Assert.Equal(MessageStatus.Complete, (await chat.MessagesAsync(id))[1].Status);
+    }
+
+    private sealed class FinishAfterRead : DbCommandInterceptor
+    {
+        public bool Finished { get; private set; }
+
+        public override async ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+        {
+            if (!Finished && command.CommandText.Contains("FROM \"Conversations\"", StringComparison.Ordinal))
+            {
+                Finished = true;
+                await using var finish = command.Connection!.CreateCommand();
+                finish.CommandText = "UPDATE Messages SET Status = 'Complete' WHERE Status = 'Streaming'";
+                await finish.ExecuteNonQueryAsync();
+            }
+
+            return result;
+        }
+    }
+
+    private sealed class SingleFactory(DbContextOptions<WebChatDbContext> options) : IDbContextFactory<WebChatDbContext>
+    {
+        public WebChatDbContext CreateDbContext() => new(options);
     }
 
     [Fact]
