@@ -29,6 +29,10 @@ public static class OpenAiGenerationStart
         {
             return (null, OpenAiError.TooManyRequests(e.Message, "quota_exceeded", e.RetryAfter));
         }
+        catch (UserBusyException e)
+        {
+            return (null, OpenAiError.TooManyRequests(e.Message, "user_busy", TimeSpan.FromSeconds(1)));
+        }
         catch (EngineBusyException e)
         {
             return (null, OpenAiError.TooManyRequests(e.Message, "server_busy", TimeSpan.FromSeconds(1)));

@@ -7,9 +7,11 @@ namespace WebChat.Services.Api;
 
 /// <summary>
 /// Starts API requests on the same engine, quota and usage records as the chat page; creates no conversation.
-/// Throws QuotaExceededException, ModelNotReadyException or EngineBusyException before anything is sent.
+/// Requests carry the caller as the engine's user key, so the per-user share and round-robin queue hold for API and
+/// chat together. Throws QuotaExceededException, ModelNotReadyException, EngineBusyException or UserBusyException
+/// before anything is sent.
 /// </summary>
-public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger)
+public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger, EngineShares? shares = null)
 {
     public async Task<ApiGeneration> StartAsync(ApiCaller caller, string model, ChatRequest request, CancellationToken cancellationToken)
     {
@@ -17,6 +19,11 @@ public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas,
         IAsyncEnumerator<ChatUpdate>? updates = null;
         try
         {
+            request = request with
+            {
+                UserKey = caller.UserId,
+                Share = shares is null ? null : await shares.FindAsync(caller.UserId, cancellationToken),
+            };
             updates = engine.StreamChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
             // The engine refuses (busy, no model) on the first step; after it the request is queued or running.
             var first = await updates.MoveNextAsync() ? updates.Current : null;
