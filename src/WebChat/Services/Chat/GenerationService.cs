@@ -34,21 +34,11 @@ public sealed class GenerationService(
             ? await LoadOwnedAsync(db, userId, id, cancellationToken)
             : NewConversation(db, userId, text);
 
-        var generation = await ClaimAsync(userId, conversation.Id, cancellationToken);
-        try
+        return await ClaimAndStartAsync(db, userId, conversation, () =>
         {
             AddMessage(db, conversation, MessageRole.User, text, MessageStatus.Complete);
             conversation.UpdatedAt = Now;
-            await db.SaveChangesAsync(cancellationToken);
-            await StartAsync(db, conversation, generation, cancellationToken);
-        }
-        catch
-        {
-            runner.Abandon(generation);
-            throw;
-        }
-
-        return generation;
+        }, cancellationToken);
     }
 
     /// <summary>Replaces the last answer with a new one.</summary>
@@ -56,8 +46,7 @@ public sealed class GenerationService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
-        var generation = await ClaimAsync(userId, conversationId, cancellationToken);
-        try
+        return await ClaimAndStartAsync(db, userId, conversation, () =>
         {
             var trailingAnswers = conversation.Messages.OrderByDescending(m => m.Sequence).TakeWhile(m => m.Role == MessageRole.Assistant).ToList();
             db.Messages.RemoveRange(trailingAnswers);
@@ -67,16 +56,7 @@ public sealed class GenerationService(
             }
 
             conversation.Messages.RemoveAll(trailingAnswers.Contains);
-            await db.SaveChangesAsync(cancellationToken);
-            await StartAsync(db, conversation, generation, cancellationToken);
-        }
-        catch
-        {
-            runner.Abandon(generation);
-            throw;
-        }
-
-        return generation;
+        }, cancellationToken);
     }
 
     /// <summary>Changes one of the user's messages, removes everything after it and answers it again.</summary>
@@ -87,23 +67,13 @@ public sealed class GenerationService(
         var conversation = await LoadOwnedAsync(db, userId, conversationId, cancellationToken);
         var edited = conversation.Messages.SingleOrDefault(m => m.Id == messageId && m.Role == MessageRole.User)
             ?? throw new InvalidChatOperationException("Only your own messages in this conversation can be edited.");
-        var generation = await ClaimAsync(userId, conversationId, cancellationToken);
-        try
+        return await ClaimAndStartAsync(db, userId, conversation, () =>
         {
             var later = conversation.Messages.Where(m => m.Sequence > edited.Sequence).ToList();
             db.Messages.RemoveRange(later);
             conversation.Messages.RemoveAll(later.Contains);
             edited.Content = text;
-            await db.SaveChangesAsync(cancellationToken);
-            await StartAsync(db, conversation, generation, cancellationToken);
-        }
-        catch
-        {
-            runner.Abandon(generation);
-            throw;
-        }
-
-        return generation;
+        }, cancellationToken);
     }
 
     /// <summary>The answer being written in the user's conversation, if any (never another user's).</summary>
@@ -123,6 +93,25 @@ public sealed class GenerationService(
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    // Claims the conversation (and a quota slot) first, so two sends cannot both change it; given back if anything fails.
+    private async Task<ActiveGeneration> ClaimAndStartAsync(
+        WebChatDbContext db, string userId, Conversation conversation, Action changeUserSide, CancellationToken cancellationToken)
+    {
+        var generation = await ClaimAsync(userId, conversation.Id, cancellationToken);
+        try
+        {
+            changeUserSide();
+            await db.SaveChangesAsync(cancellationToken);
+            await StartAsync(db, conversation, generation, cancellationToken);
+            return generation;
+        }
+        catch
+        {
+            runner.Abandon(generation);
+            throw;
+        }
+    }
 
     private async Task StartAsync(WebChatDbContext db, Conversation conversation, ActiveGeneration generation, CancellationToken cancellationToken)
     {

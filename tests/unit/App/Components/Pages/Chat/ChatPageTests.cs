@@ -45,7 +45,7 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
         Type(page, "Hello there");
         page.Find("form.composer").Submit();
 
-        page.WaitForAssertion(() => Assert.Equal(["User:Complete", "Assistant:Complete"], Messages(page)));
+        page.WaitForAssertion(() => Assert.Equal(["User:Complete", "Assistant:Complete"], Messages(page)), Eventually.Patience);
         Assert.Contains("Hello there", page.Find("[data-role=User]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Hello, world!", page.Find("[data-role=Assistant]").TextContent, StringComparison.Ordinal);
         Assert.Equal("", page.Find("textarea.composer-input").GetAttribute("value") ?? "");
@@ -59,12 +59,12 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
         var page = this.RenderWithPopovers<ChatPage>();
         Type(page, "Write forever");
         page.Find("form.composer").Submit();
-        page.WaitForAssertion(() => Assert.Contains("before", page.Find("[data-testid=live-answer]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("before", page.Find("[data-testid=live-answer]").TextContent, StringComparison.Ordinal), Eventually.Patience);
 
         page.Find("[data-testid=stop]").Click();
         release.Set();
 
-        page.WaitForAssertion(() => Assert.Equal(["User:Complete", "Assistant:Stopped"], Messages(page)));
+        page.WaitForAssertion(() => Assert.Equal(["User:Complete", "Assistant:Stopped"], Messages(page)), Eventually.Patience);
         Assert.Empty(page.FindAll("[data-testid=stop]"));
     }
 
@@ -77,7 +77,7 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
         Type(page, tooLong);
         page.Find("form.composer").Submit();
 
-        page.WaitForAssertion(() => Assert.Contains("at most", page.Find("[data-testid=chat-error]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("at most", page.Find("[data-testid=chat-error]").TextContent, StringComparison.Ordinal), Eventually.Patience);
         Assert.Equal(tooLong, page.Find("textarea.composer-input").GetAttribute("value"));
         Assert.Empty(Messages(page));
     }
@@ -91,7 +91,7 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
         Type(page, "Hello");
         page.Find("form.composer").Submit();
 
-        page.WaitForAssertion(() => Assert.Equal(["User:Complete", "Assistant:Failed"], Messages(page)));
+        page.WaitForAssertion(() => Assert.Equal(["User:Complete", "Assistant:Failed"], Messages(page)), Eventually.Patience);
         Assert.Contains("busy", page.Find("[data-role=Assistant]").TextContent, StringComparison.OrdinalIgnoreCase);
     }
 

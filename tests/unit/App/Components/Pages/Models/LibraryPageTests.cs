@@ -54,11 +54,11 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
         page.Find("[data-testid=import-gguf] input").Input(source);
         page.Find("[data-testid=import-button]").Click();
 
-        page.WaitForAssertion(() => Assert.Equal("local/my-tiny.gguf", page.Find("[data-testid=library-model]").GetAttribute("data-model")));
+        page.WaitForAssertion(() => Assert.Equal("local/my-tiny.gguf", page.Find("[data-testid=library-model]").GetAttribute("data-model")), Eventually.Patience);
         Assert.Contains("F32", page.Find("[data-testid=library-table]").TextContent, StringComparison.Ordinal);
         Assert.Contains($"1 model · {WebChat.Engine.Catalog.ByteSizes.Format(new FileInfo(source).Length)} on disk", page.Find("[data-testid=library-summary]").TextContent, StringComparison.Ordinal);
         page.Find("button[aria-label='Load my-tiny']").Click();
-        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=loaded-marker]")));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=loaded-marker]")), Eventually.Patience);
         Assert.Equal(EngineState.Ready, _engine.Status.State);
     }
 
@@ -73,7 +73,7 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
         page.Find("[data-testid=import-gguf] input").Input(bogus);
         page.Find("[data-testid=import-button]").Click();
 
-        page.WaitForAssertion(() => Assert.StartsWith("readme.gguf is not a GGUF model", page.Find("[data-testid=library-error]").TextContent.Trim(), StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.StartsWith("readme.gguf is not a GGUF model", page.Find("[data-testid=library-error]").TextContent.Trim(), StringComparison.Ordinal), Eventually.Patience);
         Assert.NotNull(page.Find("[data-testid=library-empty]"));
     }
 
