@@ -100,6 +100,39 @@ public sealed class RevocationTests(SecurityAppFixture app) : IClassFixture<Secu
         await WebChatAppFixture.LogInAsync(other, email, "Chosen-Passw0rd");
     }
 
+    [Fact]
+    public async Task Deleting_and_keeping_the_conversations_signs_the_user_out_and_the_admin_can_export_them()
+    {
+        var admin = await app.NewPageAsync();
+        await app.SignInAsAdminAsync(admin);
+        var email = await app.CreateAccountAsync();
+        var userId = await UserIdAsync(email);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await using var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<WebChat.Data.WebChatDbContext>>().CreateDbContextAsync();
+            var conversation = new WebChat.Data.Entities.Conversation { UserId = userId, Title = "Handover notes" };
+            conversation.Messages.Add(new WebChat.Data.Entities.Message { Sequence = 0, Role = WebChat.Data.Entities.MessageRole.User, Content = "Where is the backup key?" });
+            db.Conversations.Add(conversation);
+            await db.SaveChangesAsync();
+        }
+
+        var user = await app.NewPageAsync();
+        await WebChatAppFixture.LogInAsync(user, email);
+        await WebChatAppFixture.WaitForInteractiveAsync(user);
+        await admin.GotoAsync("admin/users");
+        await WebChatAppFixture.WaitForInteractiveAsync(admin);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Delete: " + email }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Delete, keep conversations" }).ClickAsync();
+
+        await user.WaitForURLAsync("**/Account/Login**", WithinFiveSeconds);
+        await Assertions.Expect(admin.GetByText("Deleted (conversations kept)")).ToBeVisibleAsync();
+        var download = await admin.RunAndWaitForDownloadAsync(() =>
+            admin.GetByRole(AriaRole.Button, new() { Name = "Export kept conversations: " + userId }).ClickAsync());
+        var exported = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains("Where is the backup key?", exported, StringComparison.Ordinal);
+    }
+
     private async Task<string> UserIdAsync(string email)
     {
         await using var scope = app.Services.CreateAsyncScope();

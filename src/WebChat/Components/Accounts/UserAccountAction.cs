@@ -8,4 +8,5 @@ public enum UserAccountAction
     ResetPassword,
     SignOutEverywhere,
     Delete,
+    ExportConversations,
 }

@@ -10,6 +10,11 @@ public sealed record SecurityEventCounts(int FailedSignIns, int Lockouts, int Th
 /// <summary>Writes lockouts, throttled attempts and failed sign-ins to the log and the database, and counts them.</summary>
 public sealed class SecurityEventLog(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time, ILogger<SecurityEventLog> logger)
 {
+    /// <summary>Events older than this are dropped, so a long guessing campaign cannot grow the table without end.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private int recorded;
+
     public async Task RecordAsync(string kind, string account, string clientAddress, CancellationToken cancellationToken = default)
     {
         logger.LogWarning("Sign-in protection: {Kind} for account {Account} from {ClientAddress}", kind, account, clientAddress);
@@ -22,6 +27,11 @@ public sealed class SecurityEventLog(IDbContextFactory<WebChatDbContext> dbFacto
             At = time.GetUtcNow().UtcDateTime,
         });
         await db.SaveChangesAsync(cancellationToken);
+        if (Interlocked.Increment(ref recorded) % 100 == 1)
+        {
+            var cutoff = time.GetUtcNow().UtcDateTime - Retention;
+            await db.SecurityEvents.Where(e => e.At < cutoff).ExecuteDeleteAsync(cancellationToken);
+        }
     }
 
     public async Task<SecurityEventCounts> CountSinceAsync(DateTime since, CancellationToken cancellationToken = default)

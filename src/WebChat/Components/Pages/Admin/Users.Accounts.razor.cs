@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using MudBlazor;
 using WebChat.Components.Accounts;
 using WebChat.Services.Accounts;
+using WebChat.Services.Chat;
 using WebChat.Services.Security;
 
 namespace WebChat.Components.Pages.Admin;
@@ -17,6 +19,9 @@ public partial class Users
     [Inject] private SecurityEventLog SecurityEvents { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private ConversationService Conversations { get; set; } = default!;
+    [Inject] private ConversationTransfer Transfer { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
 
     private async Task LoadSecurityCountsAsync() =>
         securityCounts = await SecurityEvents.CountSinceAsync(Time.GetUtcNow().UtcDateTime.AddDays(-1));
@@ -24,6 +29,12 @@ public partial class Users
     private async Task OnAccountActionAsync((UserSummary User, UserAccountAction Action) request)
     {
         var (user, action) = request;
+        if (action == UserAccountAction.ExportConversations)
+        {
+            await ExportConversationsAsync(user);
+            return;
+        }
+
         var keepConversations = false;
         if (action == UserAccountAction.Delete)
         {
@@ -77,6 +88,19 @@ public partial class Users
             UserAccountAction.SignOutEverywhere => $"{user.Email} is signed out everywhere.",
             _ => $"{user.Email} is deleted.",
         }, Severity.Success);
+    }
+
+    /// <summary>The kept conversations of a deleted account, as one Markdown file: what "keep them for export" keeps them for.</summary>
+    private async Task ExportConversationsAsync(UserSummary user)
+    {
+        var parts = new List<string>();
+        foreach (var conversation in await Conversations.ListAsync(user.Id, null))
+        {
+            parts.Add(await Transfer.ExportMarkdownAsync(user.Id, conversation.Id));
+        }
+
+        await JS.InvokeVoidAsync("webChat.chat.download", $"conversations-{user.Id}.md", "text/markdown", string.Join("\n\n---\n\n", parts));
+        Snackbar.Add($"{parts.Count} conversation{(parts.Count == 1 ? "" : "s")} exported.", Severity.Success);
     }
 
     /// <summary>Null when the admin cancels; otherwise whether to keep the account's conversations.</summary>
