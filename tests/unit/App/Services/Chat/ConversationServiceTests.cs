@@ -101,7 +101,7 @@ public class ConversationServiceTests
     public async Task An_answer_that_finishes_between_reading_the_conversation_and_marking_is_shown_finished_not_interrupted()
     {
         await using var chat = await ChatTestHarness.StartAsync();
-        var id = await chat.Generations.SendAsync("alice", null, "Hello");
+        var id = (await chat.Generations.SendAsync("alice", null, "Hello")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         await using (var db = await chat.Db.CreateDbContextAsync())
         {
