@@ -83,23 +83,34 @@ public sealed class ApiSecurityTests : IClassFixture<ApiAppFixture>
     {
         var disabled = await app.CreateUserWithKeyAsync();
         var deleted = await app.CreateUserWithKeyAsync();
+        var lockedOut = await app.CreateUserWithKeyAsync();
+        var deletedKeepingChats = await app.CreateUserWithKeyAsync();
         using var disabledClient = app.ApiClient(disabled.Key);
         using var deletedClient = app.ApiClient(deleted.Key);
-        Assert.Equal(200, (int)(await disabledClient.GetAsync("models")).StatusCode);
-        Assert.Equal(200, (int)(await deletedClient.GetAsync("models")).StatusCode);
+        using var lockedOutClient = app.ApiClient(lockedOut.Key);
+        using var keptClient = app.ApiClient(deletedKeepingChats.Key);
+        foreach (var client in new[] { disabledClient, deletedClient, lockedOutClient, keptClient })
+        {
+            Assert.Equal(200, (int)(await client.GetAsync("models")).StatusCode);
+        }
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var toDisable = await users.FindByIdAsync(disabled.UserId);
-            await users.SetLockoutEnabledAsync(toDisable!, true);
-            await users.SetLockoutEndDateAsync(toDisable!, DateTimeOffset.MaxValue);
+            var accounts = scope.ServiceProvider.GetRequiredService<WebChat.Services.Accounts.AccountControl>();
+            Assert.True((await accounts.DisableAsync(disabled.UserId)).Succeeded);
+            Assert.True((await accounts.DeleteAsync(deletedKeepingChats.UserId, keepConversations: true)).Succeeded);
+            var toLock = await users.FindByIdAsync(lockedOut.UserId);
+            await users.SetLockoutEnabledAsync(toLock!, true);
+            await users.SetLockoutEndDateAsync(toLock!, DateTimeOffset.MaxValue);
             await users.DeleteAsync((await users.FindByIdAsync(deleted.UserId))!);
         }
 
         await ApiWire.AssertErrorAsync(await disabledClient.GetAsync("models"), 401);
         await ApiWire.AssertErrorAsync(await ApiWire.PostJsonAsync(disabledClient, "chat/completions", ApiWire.ChatBody(stream: true)), 401);
         await ApiWire.AssertErrorAsync(await deletedClient.GetAsync("models"), 401);
+        await ApiWire.AssertErrorAsync(await lockedOutClient.GetAsync("models"), 401);
+        await ApiWire.AssertErrorAsync(await keptClient.GetAsync("models"), 401);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Services.Accounts;
 
 namespace WebChat.Services.ApiKeys;
 
@@ -19,7 +20,7 @@ public sealed record ApiCaller(string UserId, Guid KeyId);
 /// Creates, lists, revokes and checks the keys of the OpenAI-compatible API. Secrets are 256 random bits, so one
 /// SHA-256 is enough to store them (no password stretching needed); lookup is by that hash.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
+public sealed class ApiKeyService(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time, IUserAccessState access)
 {
     public const string SecretPrefix = "wc-";
     public const int MaxNameLength = 100;
@@ -101,7 +102,7 @@ public sealed class ApiKeyService(IDbContextFactory<WebChatDbContext> dbFactory,
                 select new { key.Id, key.UserId, key.LastUsedAt, User = user })
             .SingleOrDefaultAsync(cancellationToken);
         var now = time.GetUtcNow();
-        if (found is null || !IsAccountActive(found.User, now))
+        if (found is null || !await IsAccountActiveAsync(found.User, now, cancellationToken))
         {
             return null;
         }
@@ -115,9 +116,12 @@ public sealed class ApiKeyService(IDbContextFactory<WebChatDbContext> dbFactory,
         return new ApiCaller(found.UserId, found.Id);
     }
 
-    /// <summary>The one rule for "may this account still use its keys": it exists (the join) and is not locked out.</summary>
-    private static bool IsAccountActive(ApplicationUser user, DateTimeOffset now) =>
-        user.LockoutEnd is not { } lockoutEnd || lockoutEnd <= now;
+    /// <summary>
+    /// The one rule for "may this account still use its keys": it exists (the join), is not locked out, and the account
+    /// access state (the same one cookies and open tabs ask) says it is neither disabled nor deleted.
+    /// </summary>
+    private async Task<bool> IsAccountActiveAsync(ApplicationUser user, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (user.LockoutEnd is not { } lockoutEnd || lockoutEnd <= now) && await access.IsActiveAsync(user.Id, cancellationToken);
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
