@@ -14,7 +14,6 @@ internal static class ApiExtensions
     public static IHostApplicationBuilder AddWebChatApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ApiKeyService>();
-        builder.Services.AddSingleton<QuotaService>();
         builder.Services.AddSingleton<ApiModels>();
         builder.Services.AddSingleton<ApiGenerations>();
         builder.Services.AddSingleton<EngineGauges>();

@@ -26,6 +26,8 @@ internal static class ChatExtensions
         builder.Services.AddSingleton<ConversationTransfer>();
         builder.Services.AddSingleton<SettingsService>();
         builder.Services.AddSingleton<EngineShares>();
+        // The chat page and the API share one quota (its minute window and running counts live in this instance).
+        builder.Services.AddSingleton<Services.Quotas.QuotaService>();
         builder.Services.AddSingleton<ReasoningTags>();
         return builder;
     }

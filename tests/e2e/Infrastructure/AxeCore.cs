@@ -28,7 +28,8 @@ public static class AxeCore
     {
         // The settled page is what is checked: a colour caught half-way through a theme or hover transition is not.
         await page.AddStyleTagAsync(new() { Content = "*, *::before, *::after { transition: none !important; animation: none !important; }" });
-        await page.AddScriptTagAsync(new() { Path = await EnsureInstalledAsync() });
+        // Evaluated through the DevTools protocol, which the app's CSP (script-src 'self') does not govern; a script tag would be blocked.
+        await page.EvaluateAsync(await File.ReadAllTextAsync(await EnsureInstalledAsync()));
         var json = await page.EvaluateAsync<JsonElement>("""
             async () => {
               const result = await axe.run(document, { resultTypes: ['violations'] });

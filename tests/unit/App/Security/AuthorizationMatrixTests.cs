@@ -24,6 +24,9 @@ public sealed partial class AuthorizationMatrixTests
 
         /// <summary>Active administrators only.</summary>
         Admin,
+
+        /// <summary>The OpenAI-compatible API: a bearer key only; a sign-in cookie of any role gets 401.</summary>
+        ApiKey,
     }
 
     /// <summary>The matrix. A route missing here fails the test: decide who may reach it, then add it.</summary>
@@ -38,6 +41,14 @@ public sealed partial class AuthorizationMatrixTests
         ["GET /admin/storage"] = Access.Admin,
         ["GET /admin/usage"] = Access.Admin,
         ["GET /admin/users"] = Access.Admin,
+        ["GET /admin/quotas"] = Access.Admin,
+        ["GET /admin/presets"] = Access.Admin,
+        ["GET /admin/engine"] = Access.Admin,
+        // Admins, or a scraper with WebChat:Metrics:ScrapeToken (tested in the metrics tests).
+        ["GET /metrics"] = Access.Admin,
+        ["GET /v1/models"] = Access.ApiKey,
+        ["POST /v1/chat/completions"] = Access.ApiKey,
+        ["POST /v1/completions"] = Access.ApiKey,
         ["GET /Account/Login"] = Access.Public,
         ["GET /Account/Register"] = Access.Public,
         ["GET /Account/AccessDenied"] = Access.Public,
@@ -99,6 +110,7 @@ public sealed partial class AuthorizationMatrixTests
     private static Outcome Allowed(Access access, Role role) => (access, role) switch
     {
         (Access.Public, _) => Outcome.Allowed,
+        (Access.ApiKey, _) => Outcome.SentToLogin,
         (_, Role.Anonymous or Role.Disabled) => Outcome.SentToLogin,
         (Access.Admin, Role.User) => Outcome.Refused,
         _ => Outcome.Allowed,

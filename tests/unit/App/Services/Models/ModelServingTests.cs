@@ -114,6 +114,7 @@ public sealed class ModelServingTests
 
     private Task<AppServicesHost> StartAsync() => AppServicesHost.StartAsync(builder =>
     {
+        builder.AddWebChatEngine();
         builder.AddWebChatModels();
         builder.Services.AddSingleton<IInferenceEngine>(_engine);
         builder.AddWebChatChat();

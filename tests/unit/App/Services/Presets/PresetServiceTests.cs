@@ -68,6 +68,7 @@ public sealed class PresetServiceTests
 
     private Task<AppServicesHost> StartAsync() => AppServicesHost.StartAsync(builder =>
     {
+        builder.AddWebChatEngine();
         builder.AddWebChatModels();
         builder.Services.AddSingleton<IInferenceEngine>(_engine);
         builder.AddWebChatChat();
