@@ -41,7 +41,8 @@ internal static class ApiLoadBench
           let first = null;
           const check = () => {
             const live = document.querySelector("[data-testid=live-answer]");
-            if (first === null && live && live.textContent.trim().length > 0) first = performance.now() - started;
+            // The queue chip is text too: the first token is text while no chip shows.
+            if (first === null && live && !live.querySelector("[data-testid=queue-position]") && live.textContent.trim().length > 0) first = performance.now() - started;
             const messages = list.querySelectorAll("[data-testid=message]");
             const last = messages[messages.length - 1];
             if (messages.length >= before + 2 && last.dataset.role === "Assistant" && last.dataset.status !== "Streaming") {
