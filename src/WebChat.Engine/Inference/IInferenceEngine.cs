@@ -22,4 +22,7 @@ public interface IInferenceEngine
     /// (the request's user already has their share waiting and generating) at once when the request cannot be queued.
     /// </summary>
     IAsyncEnumerable<ChatUpdate> StreamChatAsync(ChatRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>How full the KV cache is now; read on demand (e.g. by /metrics), not pushed with the status.</summary>
+    KvCacheUse KvCache => KvCacheUse.None;
 }

@@ -39,6 +39,8 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
 
     public EngineStatus Status => _status;
 
+    public KvCacheUse KvCache => _scheduler is { StopReason: null } scheduler ? scheduler.KvCache : KvCacheUse.None;
+
     /// <summary>Raised after every decode step of the current model; tests and benchmarks count steps with it.</summary>
     internal event Action<SchedulerStep>? StepCompleted;
 

@@ -37,6 +37,8 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
     private int _inSystem;
     private int _queued;
     private int _active;
+    private int _kvTokens;
+    private readonly int _kvCapacity;
     private volatile string? _stopReason;
 
     // Guards the backend's disposal against callers that tokenize on their own thread (UseModel).
@@ -51,6 +53,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         _logger = logger;
         _admission = new UserAdmission(options);
         _slots = Enumerable.Range(0, backend.SequenceCount).Select(i => new SequenceSlot(i)).ToArray();
+        _kvCapacity = backend.SequenceCount * backend.ContextPerSequence;
         // A thread of its own: the decode runs on it, so llama.cpp's OpenMP team stays the same from step to step and
         // no thread-pool hop sits between steps.
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -64,6 +67,9 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
 
     public int QueuedRequests => Volatile.Read(ref _queued);
     public int ActiveSequences => Volatile.Read(ref _active);
+
+    /// <summary>Tokens the sequences hold in the KV cache, as of the loop's last step.</summary>
+    public KvCacheUse KvCache => new(Volatile.Read(ref _kvTokens), _kvCapacity);
 
     /// <summary>True when the loop ended on an unexpected error rather than a stop.</summary>
     public bool Failed { get; private set; }
@@ -178,6 +184,8 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
                     StepCompleted?.Invoke(step);
                     SampleDecodedSequences();
                 }
+
+                RecordKvCacheUse();
             }
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
@@ -203,6 +211,17 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
                 _backend.Dispose();
             }
         }
+    }
+
+    private void RecordKvCacheUse()
+    {
+        var tokens = 0;
+        foreach (var slot in _slots)
+        {
+            tokens += slot.Cached.Count;
+        }
+
+        Volatile.Write(ref _kvTokens, tokens);
     }
 
     private void TakeNewWork()

@@ -43,6 +43,8 @@ public sealed class MetricsAndHealthTests : IClassFixture<ApiAppFixture>
         Assert.Contains("webchat_tokens_per_second_bucket", text, StringComparison.Ordinal);
         Assert.Contains("webchat_requests_running", text, StringComparison.Ordinal);
         Assert.Contains("webchat_requests_queued", text, StringComparison.Ordinal);
+        Assert.Contains("webchat_kv_cache_tokens", text, StringComparison.Ordinal);
+        Assert.Contains("webchat_kv_cache_usage", text, StringComparison.Ordinal);
         Assert.Matches(@"webchat_model_state\{[^}]*state=""Ready""[^}]*\} 1", text);
         Assert.Contains("webchat_downloads_active", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);

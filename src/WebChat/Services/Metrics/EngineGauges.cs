@@ -4,7 +4,7 @@ using WebChat.Engine.Inference;
 
 namespace WebChat.Services.Metrics;
 
-/// <summary>Gauges read when /metrics is scraped: requests running and queued, the model's load state and progress, downloads running.</summary>
+/// <summary>Gauges read when /metrics is scraped: requests running and queued, KV cache use, the model's load state and progress, downloads running.</summary>
 public sealed class EngineGauges
 {
     public EngineGauges(IInferenceEngine engine, DownloadManager downloads)
@@ -12,6 +12,8 @@ public sealed class EngineGauges
         var meter = GenerationMetrics.Meter;
         meter.CreateObservableGauge("webchat.requests.running", () => engine.Status.ActiveSequences, "{request}", "Requests generating now");
         meter.CreateObservableGauge("webchat.requests.queued", () => engine.Status.QueuedRequests, "{request}", "Requests waiting for a free sequence");
+        meter.CreateObservableGauge("webchat.kv_cache.tokens", () => engine.KvCache.Tokens, "{token}", "Tokens held in the KV cache (answers in progress and prefixes kept for reuse)");
+        meter.CreateObservableGauge("webchat.kv_cache.usage", () => engine.KvCache.Fraction, description: "Share of the KV cache in use, 0 to 1");
         meter.CreateObservableGauge("webchat.model.state", () => StateMeasurements(engine.Status), description:
             "1 for the engine's current state (Empty, Loading, Ready, Failed), 0 for the others");
         meter.CreateObservableGauge("webchat.model.load_progress", () => engine.Status.LoadProgress, description: "Load progress of the model, 0 to 1");

@@ -49,6 +49,7 @@ public sealed partial class AuthorizationMatrixTests
         ["GET /v1/models"] = Access.ApiKey,
         ["POST /v1/chat/completions"] = Access.ApiKey,
         ["POST /v1/completions"] = Access.ApiKey,
+        ["GET /v1/{*path:nonfile}"] = Access.ApiKey,
         ["GET /Account/Login"] = Access.Public,
         ["GET /Account/Register"] = Access.Public,
         ["GET /Account/AccessDenied"] = Access.Public,

@@ -65,6 +65,19 @@ public sealed class SchedulerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_kv_cache_use_counts_the_tokens_a_finished_sequence_keeps_for_reuse()
+    {
+        Assert.Equal(new KvCacheUse(0, 2 * 4096), _scheduler.KvCache);
+
+        await ReadAllAsync(_scheduler.Submit(Request("Hi", conversation: "c1"), CancellationToken.None));
+
+        // The prompt (2) and the answer's tokens stay cached for the conversation's next turn.
+        var use = await Eventually.ValueAsync(() => Task.FromResult(_scheduler.KvCache), u => u.Tokens >= 2 + 5, u => $"{u.Tokens} tokens cached");
+        Assert.InRange(use.Tokens, 2 + 5, 2 + 6);
+        Assert.Equal(2 * 4096, use.Capacity);
+    }
+
+    [Fact]
     public async Task A_long_prompt_is_decoded_in_chunks_of_the_configured_size()
     {
         var updates = await ReadAllAsync(_scheduler.Submit(Request(new string('p', 200)), CancellationToken.None));

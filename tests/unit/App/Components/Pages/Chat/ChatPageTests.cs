@@ -26,6 +26,7 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
             builder.AddWebChatEngine();
             builder.AddWebChatModels();
             builder.AddWebChatChat();
+            builder.AddWebChatModelServing();
             builder.Services.AddSingleton<IInferenceEngine>(_engine);
         }, ("WebChat:StarterModel:Repo", ""));
         _auth = this.HostOnAppServices(_app.Services);
