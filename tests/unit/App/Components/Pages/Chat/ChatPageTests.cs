@@ -1,3 +1,6 @@
+using WebChat.Services.Quotas;
+using WebChat.Data;
+using Microsoft.EntityFrameworkCore;
 using Bunit;
 using Bunit.Rendering;
 using Bunit.TestDoubles;
@@ -70,17 +73,25 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void A_refused_send_shows_why_and_keeps_the_typed_text()
+    public async Task A_refused_send_shows_why_and_keeps_the_typed_text()
     {
-        var page = this.RenderWithPopovers<ChatPage>();
-        var tooLong = new string('x', GenerationService.MaxMessageLength + 1);
+        // Refused by the server, not by the composer: the user's quota allows one request a minute.
+        await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
+        {
+            await _app.Services.GetRequiredService<QuotaService>().SetAsync(db.Users.Single().Id, requestsPerMinute: 1, null, null);
+        }
 
-        Type(page, tooLong);
+        var page = this.RenderWithPopovers<ChatPage>();
+        Type(page, "First");
+        page.Find("form.composer").Submit();
+        page.WaitForAssertion(() => Assert.Equal(["User:Complete", "Assistant:Complete"], Messages(page)), Eventually.Patience);
+
+        Type(page, "A second question");
         page.Find("form.composer").Submit();
 
-        page.WaitForAssertion(() => Assert.Contains("at most", page.Find("[data-testid=chat-error]").TextContent, StringComparison.Ordinal), Eventually.Patience);
-        Assert.Equal(tooLong, page.Find("textarea.composer-input").GetAttribute("value"));
-        Assert.Empty(Messages(page));
+        page.WaitForAssertion(() => Assert.Contains("minute", page.Find("[data-testid=chat-error]").TextContent, StringComparison.Ordinal), Eventually.Patience);
+        Assert.Equal("A second question", page.Find("textarea.composer-input").GetAttribute("value"));
+        Assert.Equal(["User:Complete", "Assistant:Complete"], Messages(page));
     }
 
     [Fact]
@@ -96,7 +107,8 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
         Assert.Contains("busy", page.Find("[data-role=Assistant]").TextContent, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static void Type(IRenderedComponent<ContainerFragment> page, string text) => page.Find("textarea.composer-input").Input(text);
+    // The composer sends its text to the server on change (not on every keystroke), as a browser does on submit or blur.
+    private static void Type(IRenderedComponent<ContainerFragment> page, string text) => page.Find("textarea.composer-input").Change(text);
 
     private static List<string> Messages(IRenderedComponent<ContainerFragment> page) =>
         page.FindAll("[data-testid=message]").Select(m => $"{m.GetAttribute("data-role")}:{m.GetAttribute("data-status")}").ToList();
