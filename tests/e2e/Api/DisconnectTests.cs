@@ -1,4 +1,5 @@
 using WebChat.Data.Entities;
+using WebChat.Tests.E2E.Infrastructure;
 
 namespace WebChat.Tests.E2E.Api;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using WebChat.Engine.Inference;
+using WebChat.Tests.E2E.Infrastructure;
 
 namespace WebChat.Tests.E2E.Api;
 

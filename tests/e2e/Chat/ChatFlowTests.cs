@@ -61,7 +61,7 @@ public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFix
 
         await page.GetByTestId("message").Last.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
 
-        await Eventually(async () => await MessagesAsync(conversationId) is [_, var answer] && answer.Id != first.Id && answer.Status == MessageStatus.Complete);
+        await Eventually.TrueAsync(async () => await MessagesAsync(conversationId) is [_, var answer] && answer.Id != first.Id && answer.Status == MessageStatus.Complete);
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 60_000 });
         var afterRegenerate = await MessagesAsync(conversationId);
         Assert.Equal([MessageRole.User, MessageRole.Assistant], afterRegenerate.Select(m => m.Role));
@@ -172,16 +172,6 @@ public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(expectedMessages);
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 60_000 });
         await Assertions.Expect(composer).ToHaveValueAsync("");
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition never came true");
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>

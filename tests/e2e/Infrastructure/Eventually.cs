@@ -1,4 +1,4 @@
-namespace WebChat.Tests.E2E.Api;
+namespace WebChat.Tests.E2E.Infrastructure;
 
 /// <summary>Waits for what background work (a finishing request, a usage record) makes true, failing after a generous deadline.</summary>
 internal static class Eventually
