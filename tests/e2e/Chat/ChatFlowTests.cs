@@ -168,7 +168,7 @@ public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         var composer = Composer(page);
         await composer.FillAsync(text);
         await composer.PressAsync("Enter");
-        await page.WaitForURLAsync("**/chat/*");
+        await WebChatAppFixture.WaitForChatAddressAsync(page);
         await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(expectedMessages);
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 60_000 });
         await Assertions.Expect(composer).ToHaveValueAsync("");
@@ -185,13 +185,13 @@ public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFix
             if (attempt > 1)
             {
                 await page.GetByTestId("new-chat").ClickAsync();
-                await page.WaitForURLAsync("**/chat");
+                await WebChatAppFixture.WaitForChatAddressAsync(page, conversation: false);
             }
 
             await page.EvaluateAsync(CountStreamingUpdates);
             await composer.FillAsync("Tell me a long story");
             await composer.PressAsync("Enter");
-            await page.WaitForURLAsync("**/chat/*");
+            await WebChatAppFixture.WaitForChatAddressAsync(page);
             await page.WaitForFunctionAsync("() => window.__lengths.length >= 4 || (window.__lengths.length > 0 && !document.querySelector('[data-testid=live-answer]'))", null, new() { Timeout = 30_000 });
             var lengths = await page.EvaluateAsync<int[]>("() => window.__lengths");
             try

@@ -28,7 +28,7 @@ public sealed class LongMessageTests(ScriptedChatAppFixture app) : IClassFixture
         await composer.FillAsync(full);
         await Assertions.Expect(page.GetByTestId("char-counter")).ToHaveTextAsync("100,000 / 100,000 characters");
         await composer.PressAsync("Enter");
-        await page.WaitForURLAsync("**/chat/*");
+        await WebChatAppFixture.WaitForChatAddressAsync(page);
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete");
         var conversationId = Guid.Parse(page.Url.Split('/').Last());
         Assert.Equal(full, (await MessagesAsync(conversationId)).First().Content);

@@ -83,6 +83,14 @@ public class WebChatAppFixture : IAsyncLifetime
     public static Task WaitForInteractiveAsync(IPage page) =>
         page.Locator("[data-interactive='true']").WaitForAsync();
 
+    /// <summary>
+    /// Waits until the address is a conversation's (/chat/{id}), or the new-chat page with <paramref name="conversation"/> false.
+    /// The chat changes its address in the same document (pushState), which WaitForURL sometimes misses; this polls.
+    /// </summary>
+    public static Task WaitForChatAddressAsync(IPage page, bool conversation = true) =>
+        page.WaitForFunctionAsync(conversation ? @"() => /\/chat\/[^/]+$/.test(location.pathname)" : "() => location.pathname.endsWith('/chat')",
+            null, new() { PollingInterval = 50 });
+
     public static string UniqueEmail(string name = "user") => $"{name}-{Guid.NewGuid().ToString("N")[..8]}@example.test";
 
     /// <summary>Registers through the page, as a person would, and waits for the chat page.</summary>
