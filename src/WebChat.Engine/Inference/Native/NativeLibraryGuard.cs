@@ -1,3 +1,5 @@
+using LLama.Native;
+
 namespace WebChat.Engine.Inference.Native;
 
 /// <summary>
@@ -29,8 +31,8 @@ public sealed class NativeLibraryGuard(NativeProbeProcess probe)
             return $"loading it also loaded {foreign} from outside the folder (a mix of two builds)";
         }
 
-        var difference = custom.ModelParams.DifferenceFrom(bundled.ModelParams, "llama_model_params")
-            ?? custom.ContextParams.DifferenceFrom(bundled.ContextParams, "llama_context_params");
+        var difference = custom.ModelParams.DifferenceFrom(bundled.ModelParams, "llama_model_params", NativeStructLayout.ManagedFieldAt<LLamaModelParams>)
+            ?? custom.ContextParams.DifferenceFrom(bundled.ContextParams, "llama_context_params", NativeStructLayout.ManagedFieldAt<LLamaContextParams>);
         if (difference is not null)
         {
             return $"{files.LlamaPath} is not the llama.cpp build LLamaSharp binds ({difference}; its ggml commit is {custom.GgmlCommit}, the bundled one's {bundled.GgmlCommit})";

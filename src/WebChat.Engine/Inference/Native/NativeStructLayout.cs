@@ -50,7 +50,10 @@ public sealed record NativeStructLayout(int NativeBytes, int ManagedBytes, strin
     }
 
     /// <summary>Why this layout differs from <paramref name="expected"/>, or null when both match.</summary>
-    public string? DifferenceFrom(NativeStructLayout expected, string name)
+    /// <param name="expected">The bundled build's layout.</param>
+    /// <param name="name">The native struct's name, for the message.</param>
+    /// <param name="fieldAt">Names LLamaSharp's field at a byte offset, so the message says what LLamaSharp would misread.</param>
+    public string? DifferenceFrom(NativeStructLayout expected, string name, Func<int, string?>? fieldAt = null)
     {
         if (NativeBytes != expected.NativeBytes)
         {
@@ -60,11 +63,21 @@ public sealed record NativeStructLayout(int NativeBytes, int ManagedBytes, strin
         if (Hex != expected.Hex)
         {
             var offset = Enumerable.Range(0, Hex.Length / 2).First(i => Hex.Substring(i * 2, 2) != expected.Hex.Substring(i * 2, 2));
-            return $"{name} has other default values from byte {offset} on (fields moved or changed)";
+            var field = fieldAt?.Invoke(offset) is { } managed ? $", where LLamaSharp writes {managed}" : "";
+            return $"{name} has other default values from byte {offset} on{field} (fields moved or changed)";
         }
 
         return null;
     }
 
     internal static int ManagedSize<T>() where T : struct => Marshal.SizeOf<T>();
+
+    /// <summary>The field of <typeparamref name="T"/> that holds byte <paramref name="offset"/>, by its native name.</summary>
+    public static string? ManagedFieldAt<T>(int offset) where T : struct => typeof(T)
+        .GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+        .Select(f => (Name: f.Name.TrimStart('_'), Offset: (int)Marshal.OffsetOf<T>(f.Name)))
+        .Where(f => f.Offset <= offset)
+        .OrderByDescending(f => f.Offset)
+        .Select(f => f.Name)
+        .FirstOrDefault();
 }
