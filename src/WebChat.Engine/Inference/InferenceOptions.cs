@@ -11,7 +11,6 @@ public sealed class InferenceOptions
     [Range(0, 10_000)]
     public int QueueLimit { get; set; } = 32;
 
-    /// <summary>Most prompt tokens decoded per step; cancellation during a long prompt takes effect within one chunk.</summary>
     /// <summary>Requests one user may have generating at once; the rest of theirs wait while others are served.</summary>
     [Range(1, 10_000)]
     public int MaxRunningPerUser { get; set; } = 2;
@@ -20,10 +19,15 @@ public sealed class InferenceOptions
     [Range(0, 10_000)]
     public int MaxQueuedPerUser { get; set; } = 4;
 
+    /// <summary>Most prompt tokens decoded per step; cancellation during a long prompt takes effect within one chunk.</summary>
     [Range(1, 8192)]
     public int PrefillChunkTokens { get; set; } = 256;
 
-    /// <summary>Target time of one step: on a slow machine chunks shrink (to 16 tokens at least) so a step, and so a cancel, stays near it.</summary>
+    /// <summary>
+    /// Target time of a step that carries other answers' next tokens: on a slow machine prompt chunks shrink (to 16
+    /// tokens at least) so those answers keep streaming while a long prompt is read. A prompt read with no answer
+    /// streaming beside it goes in full chunks.
+    /// </summary>
     public TimeSpan PrefillStepBudget { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Unload the model after this long without requests; null keeps it loaded.</summary>

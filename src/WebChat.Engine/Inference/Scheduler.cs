@@ -332,7 +332,9 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
             }
         }
 
-        var budget = ChunkTokens();
+        // The step budget protects people watching an answer stream: their next token waits for this whole step.
+        // A prompt decoded with nobody streaming beside it goes in full chunks, as fast as the backend allows.
+        var budget = tokens.Count > 0 ? ChunkTokens() : _options.PrefillChunkTokens;
         foreach (var slot in _slots.Where(s => s.Active is { InPrefill: true }).OrderBy(s => s.Active!.Work.SubmittedAt))
         {
             var active = slot.Active!;
@@ -356,6 +358,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
     }
 
     // The chunk that fits the step budget at the measured speed, between 16 tokens and the configured chunk.
+    // (The estimate is per token of whole steps; with a fixed cost per step it settles where a step takes the budget.)
     private int ChunkTokens()
     {
         if (_secondsPerPromptToken <= 0)

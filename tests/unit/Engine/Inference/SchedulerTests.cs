@@ -89,21 +89,41 @@ public sealed class SchedulerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Chunks_shrink_when_steps_take_longer_than_the_step_budget()
+    public async Task Chunks_shrink_to_the_step_budget_while_another_answer_streams()
     {
         // Every step takes 64 ms on the scheduler's clock: the fake clock moves inside the decode, no thread sleeps.
         var time = new FakeTimeProvider();
-        var backend = new FakeInferenceBackend(sequences: 1) { BeforeDecode = () => time.Advance(TimeSpan.FromMilliseconds(64)) };
+        var backend = new FakeInferenceBackend(sequences: 2) { BeforeDecode = () => time.Advance(TimeSpan.FromMilliseconds(64)) };
+        var options = new InferenceOptions { PrefillChunkTokens = 64, PrefillStepBudget = TimeSpan.FromMilliseconds(16) };
+        await using var scheduler = new Scheduler(backend, options, time, NullLogger.Instance);
+        using var stopStreaming = new CancellationTokenSource();
+        var streaming = scheduler.Submit(Request(FakeInferenceBackend.Endless + "go"), stopStreaming.Token);
+        await streaming.ReadAsync();
+
+        await ReadAllAsync(scheduler.Submit(Request(new string('p', 200), maxTokens: 1), CancellationToken.None));
+        await stopStreaming.CancelAsync();
+        await ReadAllAsync(streaming);
+
+        // The first chunk is full size and takes at least 1 ms per token; later chunks fit 16 ms, at the 16-token floor.
+        var streamingSequence = backend.Batches[0].Keys.Single();
+        var chunks = backend.Batches.Where(b => b.Count == 2).Select(b => b.Single(s => s.Key != streamingSequence).Value).ToArray();
+        Assert.Equal(64, chunks[0]);
+        Assert.All(chunks[1..^1], c => Assert.Equal(16, c));
+        Assert.Equal(200, chunks.Sum());
+    }
+
+    [Fact]
+    public async Task A_prompt_with_no_answer_streaming_beside_it_goes_in_full_chunks_however_slow_the_steps()
+    {
+        var time = new FakeTimeProvider();
+        var backend = new FakeInferenceBackend(sequences: 2) { BeforeDecode = () => time.Advance(TimeSpan.FromMilliseconds(64)) };
         var options = new InferenceOptions { PrefillChunkTokens = 64, PrefillStepBudget = TimeSpan.FromMilliseconds(16) };
         await using var scheduler = new Scheduler(backend, options, time, NullLogger.Instance);
 
         await ReadAllAsync(scheduler.Submit(Request(new string('p', 200), maxTokens: 1), CancellationToken.None));
 
-        // The first chunk is full size and takes at least 1 ms per token; later chunks fit 16 ms, at the 16-token floor.
         var chunks = backend.Batches.Select(b => b.Values.Single()).ToArray();
-        Assert.Equal(64, chunks[0]);
-        Assert.All(chunks[1..^1], c => Assert.Equal(16, c));
-        Assert.Equal(200, chunks.Sum());
+        Assert.Equal([64, 64, 64, 8], chunks);
     }
 
     [Fact]
