@@ -28,17 +28,19 @@ internal static class SoakBench
     private const int HeavyConversations = 8;
 
     // Sends a question the way typing does and resolves with the answer's final status (Complete, Failed, Stopped).
+    // The answer is found after the user's own message (its text is unique in the tab), never by counting answers:
+    // a count taken while "New chat" was still rendering belonged to the old conversation and never grew, which left
+    // a few sends of the first soak waiting for an answer the database shows complete.
     private const string SendAndWait = """
         text => new Promise(resolve => {
-          const list = document.querySelector("[data-testid=message-list]");
-          const count = list.querySelectorAll("[data-testid=message][data-role=Assistant]").length;
           const final = () => {
-            const answers = list.querySelectorAll("[data-testid=message][data-role=Assistant]");
-            const last = answers[answers.length - 1];
-            return answers.length > count && last.dataset.status !== "Streaming" ? last.dataset.status : null;
+            const messages = [...document.querySelectorAll("[data-testid=message-list] [data-testid=message]")];
+            const mine = messages.findLastIndex(m => m.dataset.role === "User" && m.textContent.includes(text));
+            const answer = mine < 0 ? null : messages.slice(mine + 1).find(m => m.dataset.role === "Assistant");
+            return answer && answer.dataset.status !== "Streaming" ? answer.dataset.status : null;
           };
           const observer = new MutationObserver(() => { const status = final(); if (status) { observer.disconnect(); resolve(status); } });
-          observer.observe(list, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-status"] });
+          observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-status"] });
           const composer = document.querySelector("textarea[data-enter-sends]");
           composer.value = text;
           composer.dispatchEvent(new Event("input", { bubbles: true }));
@@ -83,6 +85,7 @@ internal static class SoakBench
         // Warm-up: every tab sends once, so the JIT and the first circuits are not measured.
         await Task.WhenAll(light.Concat(heavy).Select(page => SendAsync(page, "Warm up")));
         var rssStart = Rss();
+        using var memory = new MemorySampler(TimeSpan.FromSeconds(30));
         var aloneStarted = DateTime.UtcNow;
         queue.Reset();
         var alone = await RunPhaseAsync(light, [], phase);
@@ -92,12 +95,13 @@ internal static class SoakBench
         var shared = await RunPhaseAsync(light, heavy, phase);
         var sharedQueue = queue.Peak;
         var rssEnd = Rss();
+        memory.Dispose();
 
         var stats = await StatsAsync(app.Services, aloneStarted, sharedStarted);
         var report = new SoakReport(
             DateTime.UtcNow, Environment.ProcessorCount, minutes, lightUsers, HeavyConversations, Sequences,
             new InferenceOptions().MaxRunningPerUser, new InferenceOptions().MaxQueuedPerUser,
-            alone, shared, aloneQueue, sharedQueue, rssStart, rssEnd,
+            alone, shared, aloneQueue, sharedQueue, rssStart, rssEnd, memory.Samples,
             Latency.Of(stats.LightTtftAlone), Latency.Of(stats.LightTtftShared), stats.LightFailures, stats.StillStreaming, stats.HeavyRefused,
             [.. pageErrors.Distinct().Take(10)], pageErrors.Count);
         await SoakReportWriter.WriteAsync(resultsDirectory, report);
@@ -142,7 +146,7 @@ internal static class SoakBench
                 if (turn % 6 == 0)
                 {
                     await page.GetByTestId("new-chat").ClickAsync();
-                    await page.WaitForFunctionAsync("() => location.pathname.endsWith('/chat')");
+                    await page.WaitForFunctionAsync("() => location.pathname.endsWith('/chat') && !document.querySelector('[data-testid=message-list] [data-testid=message]')");
                 }
             }
         }
@@ -155,11 +159,27 @@ internal static class SoakBench
     {
         try
         {
+            // Enter while the last answer still streams would be a second send the page refuses, not a question.
+            await page.GetByTestId("send").WaitForAsync(new() { Timeout = 60_000 });
             return await page.EvaluateAsync<string>(SendAndWait, text).WaitAsync(TimeSpan.FromMinutes(3));
         }
         catch (Exception ex) when (ex is TimeoutException or PlaywrightException)
         {
+            Console.Error.WriteLine($"No answer to \"{text}\" on {page.Url}: {ex.GetType().Name} {await ShownErrorAsync(page)}");
             return "NoAnswer";
+        }
+    }
+
+    private static async Task<string> ShownErrorAsync(IPage page)
+    {
+        try
+        {
+            return await page.EvaluateAsync<string>(
+                "() => [...document.querySelectorAll('[data-testid=composer-error],[data-testid=chat-error],[data-testid=composer-disabled-reason]')].map(e => e.textContent).join(' | ')");
+        }
+        catch (PlaywrightException ex)
+        {
+            return ex.Message;
         }
     }
 

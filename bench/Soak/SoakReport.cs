@@ -25,6 +25,45 @@ internal sealed class PhaseCounts
 
 internal sealed record QueuePeak(int Queued, int Active);
 
+/// <summary>The server process's memory at one moment of the soak: resident set and the managed heap after the last GC.</summary>
+internal sealed record MemorySample(double Seconds, long RssBytes, long ManagedHeapBytes);
+
+/// <summary>Samples this process's memory at an interval, so a leak shows as a trend, not only as two end points.</summary>
+internal sealed class MemorySampler : IDisposable
+{
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly List<MemorySample> _samples = [];
+    private readonly Timer _timer;
+
+    public MemorySampler(TimeSpan interval)
+    {
+        _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, interval);
+    }
+
+    public IReadOnlyList<MemorySample> Samples
+    {
+        get
+        {
+            lock (_samples)
+            {
+                return [.. _samples];
+            }
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Sample()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var sample = new MemorySample(_clock.Elapsed.TotalSeconds, self.WorkingSet64, GC.GetGCMemoryInfo().HeapSizeBytes);
+        lock (_samples)
+        {
+            _samples.Add(sample);
+        }
+    }
+}
+
 internal sealed record SoakReport(
     DateTime RunAt,
     int Cores,
@@ -40,6 +79,7 @@ internal sealed record SoakReport(
     QueuePeak SharedQueue,
     long RssStartBytes,
     long RssEndBytes,
+    IReadOnlyList<MemorySample> Memory,
     Latency LightTtftAlone,
     Latency LightTtftShared,
     int LightFailures,
@@ -87,6 +127,8 @@ internal static class SoakReportWriter
             .AppendLine(CultureInfo.InvariantCulture, $"Errors: {r.Errors} (light answers not complete: {r.LightFailures} failed in the database; answers left streaming: {r.StillStreaming}; browser errors: {r.PageErrors}). The heavy user's answers refused for being over their share: {r.HeavyRefusedByShare} (the share at work, not errors).")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"Server RSS (the bench process hosts the app and the engine; Chromium runs in its own processes): {Mib(r.RssStartBytes)} MiB after warm-up, {Mib(r.RssEndBytes)} MiB at the end ({r.RssChange:+0.0%;-0.0%}).")
+            .AppendLine()
+            .AppendLine("Memory every 30 s (seconds since warm-up: RSS MiB / managed heap MiB): " + string.Join(", ", r.Memory.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Seconds:F0}s {Mib(m.RssBytes)}/{Mib(m.ManagedHeapBytes)}"))))
             .AppendLine()
             .AppendLine("TTFT is the engine's time from submission to the first token, so it includes the wait in the queue. The browsers share the 2 cores with the app and the engine, which a deployment does not; compare the two rows of one run, not across machines.")
             .AppendLine(r.PageErrorSamples.Count == 0 ? "" : "\nBrowser errors seen: " + string.Join("; ", r.PageErrorSamples))
