@@ -49,6 +49,7 @@ internal static class PeerBench
         {
             Command = "dotnet run -c Release --project bench -- " + string.Join(' ', args),
             Cpu = CpuDescription(),
+            LoadAtStart = LoadAverage(),
             Threads = threads,
             Settings = options,
             EngineLibrary = $"{library.Report.LlamaPath} ({(library.Custom ? "Inference:NativeLibrary" : "bundled " + library.Report.Variant)}); {library.Report.SystemInfo}",
@@ -65,6 +66,7 @@ internal static class PeerBench
         Directory.CreateDirectory(resultsDirectory);
         var name = args.Contains("--out") ? Option(args, "--out")! : "peer";
         await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".json"), JsonSerializer.Serialize(report, Indented));
+        report.LoadAtEnd = LoadAverage();
         var table = report.Table();
         await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".md"), table);
         Console.WriteLine(table);
@@ -175,6 +177,9 @@ internal static class PeerBench
             KvCache = Enum.TryParse<KvCacheType>(Option(args, "--kv"), ignoreCase: true, out var kv) ? kv : KvCacheType.F16,
         };
     }
+
+    private static string? LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
 
     private static string CpuDescription()
     {

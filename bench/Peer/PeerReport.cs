@@ -87,6 +87,11 @@ internal sealed class PeerReport
     public required BenchSettings Settings { get; init; }
     public required string EngineLibrary { get; init; }
     public string? PeerLibrary { get; set; }
+
+    /// <summary>/proc/loadavg when the run started and ended: whether anything else competed for the cores.</summary>
+    public string? LoadAtStart { get; init; }
+
+    public string? LoadAtEnd { get; set; }
     public DateTime Date { get; } = DateTime.UtcNow;
     public List<ModelResult> Models { get; } = [];
 
@@ -102,8 +107,8 @@ internal sealed class PeerReport
         text.AppendLine(CultureInfo.InvariantCulture, $"Peer library: {PeerLibrary}.");
         text.AppendLine();
         text.AppendLine("Rounds are interleaved (the three sides in a rotating order, 300 ms apart); each cell is the median over rounds, each ratio the");
-        text.AppendLine("median of per-round ratios with [min–max]. All are speeds: above 1 the engine is faster. The machine is shared with other");
-        text.AppendLine("builds, so single values are noisy; ratios made within a round are what to read.");
+        text.AppendLine("median of per-round ratios with [min–max]. All are speeds: above 1 the engine is faster. Single values swing with");
+        text.AppendLine(CultureInfo.InvariantCulture, $"whatever else the machine runs (load average at start: {LoadAtStart ?? "?"}; at the end: {LoadAtEnd ?? "?"}); ratios made within a round are what to read.");
         text.AppendLine();
         text.AppendLine("| model | measure | engine | bare LLamaSharp | node-llama-cpp | engine / peer | engine / bare (goal ≥ 0.97) |");
         text.AppendLine("|---|---|---|---|---|---|---|");
