@@ -53,7 +53,7 @@ internal sealed class LlamaBackendLoader : IBackendLoader
     internal static ModelParams CreateParameters(ModelLoadOptions options, int gpuLayers, int prefillChunkTokens)
     {
         var batch = (uint)(prefillChunkTokens + options.ParallelSequences);
-        var threads = options.Threads ?? Math.Max(1, Environment.ProcessorCount);
+        var threads = options.Threads ?? PhysicalCores.Count();
         var kvType = options.KvCacheType switch
         {
             KvCacheType.Q8_0 => GGMLType.GGML_TYPE_Q8_0,

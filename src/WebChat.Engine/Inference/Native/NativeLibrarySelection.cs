@@ -34,7 +34,7 @@ public sealed class NativeLibrarySelection
     {
         var refusal = _options.NativeLibrary is { Length: > 0 } folder ? await TryConfigureAsync(folder) : null;
         var custom = _options.NativeLibrary is { Length: > 0 } && refusal is null;
-        var status = new NativeLibraryStatus(NativeProbe.Describe(), custom, refusal, Math.Max(1, Environment.ProcessorCount));
+        var status = new NativeLibraryStatus(NativeProbe.Describe(), custom, refusal, PhysicalCores.Count());
         if (refusal is not null)
         {
             _logger.LogWarning("Inference:NativeLibrary refused, the bundled llama.cpp serves instead: {Reason}", refusal);
