@@ -29,8 +29,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
     private long _clock;
     private long _steps;
 
-    // Measured seconds per token of prompt-heavy steps; sizes chunks to the step budget.
-    private double _secondsPerPromptToken;
+    private readonly PrefillPacer _pacer;
 
     // Shared with callers, changed with Interlocked: requests in the system (waiting or generating), waiting ones,
     // generating ones. The first bounds admission, so Busy is decided at once without asking the loop.
@@ -52,6 +51,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         _time = time;
         _logger = logger;
         _admission = new UserAdmission(options);
+        _pacer = new PrefillPacer(options);
         _slots = Enumerable.Range(0, backend.SequenceCount).Select(i => new SequenceSlot(i)).ToArray();
         _kvCapacity = backend.SequenceCount * backend.ContextPerSequence;
         // A thread of its own: the decode runs on it, so llama.cpp's OpenMP team stays the same from step to step and
@@ -180,7 +180,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
                 var started = _time.GetTimestamp();
                 if (DecodeWithRecovery())
                 {
-                    LearnStepSpeed(step, _time.GetElapsedTime(started));
+                    _pacer.Learn(step.TotalTokens, _time.GetElapsedTime(started));
                     StepCompleted?.Invoke(step);
                     SampleDecodedSequences();
                 }
@@ -332,9 +332,8 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
             }
         }
 
-        // The step budget protects people watching an answer stream: their next token waits for this whole step.
-        // A prompt decoded with nobody streaming beside it goes in full chunks, as fast as the backend allows.
-        var budget = tokens.Count > 0 ? ChunkTokens() : _options.PrefillChunkTokens;
+        // People watching an answer stream wait for this whole step before their next token.
+        var budget = _pacer.ChunkTokens(streamingTokens: tokens.Count);
         foreach (var slot in _slots.Where(s => s.Active is { InPrefill: true }).OrderBy(s => s.Active!.Work.SubmittedAt))
         {
             var active = slot.Active!;
@@ -355,31 +354,6 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         }
 
         return new SchedulerStep(++_steps, tokens);
-    }
-
-    // The chunk that fits the step budget at the measured speed, between 16 tokens and the configured chunk.
-    // (The estimate is per token of whole steps; with a fixed cost per step it settles where a step takes the budget.)
-    private int ChunkTokens()
-    {
-        if (_secondsPerPromptToken <= 0)
-        {
-            return _options.PrefillChunkTokens;
-        }
-
-        var fitting = (int)(_options.PrefillStepBudget.TotalSeconds / _secondsPerPromptToken);
-        return Math.Clamp(fitting, Math.Min(16, _options.PrefillChunkTokens), _options.PrefillChunkTokens);
-    }
-
-    // Only prompt-heavy steps say how long a prompt token takes; single-token steps are dominated by reading the weights.
-    private void LearnStepSpeed(SchedulerStep step, TimeSpan elapsed)
-    {
-        if (step.TotalTokens < 16)
-        {
-            return;
-        }
-
-        var perToken = elapsed.TotalSeconds / step.TotalTokens;
-        _secondsPerPromptToken = _secondsPerPromptToken <= 0 ? perToken : (_secondsPerPromptToken + perToken) / 2;
     }
 
     // A full KV cache leaves the batch queued: free idle caches and retry; with none left, fail the active requests.
