@@ -117,7 +117,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
             throw;
         }
 
-        var work = new SchedulerWork(request, _time.GetTimestamp(), user);
+        var work = new SchedulerWork(request, _time.GetTimestamp(), user, cancellationToken);
         Interlocked.Increment(ref _queued);
         work.Registration = cancellationToken.Register(() =>
         {
@@ -478,9 +478,10 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         Interlocked.Decrement(ref _inSystem);
         _admission.Release(work.User);
         work.Registration.Dispose();
+        // Counts first: a caller that has read the summary finds the engine's status without this request.
+        CountsChanged?.Invoke();
         work.Output.Writer.TryWrite(summary);
         work.Output.Writer.TryComplete();
-        CountsChanged?.Invoke();
     }
 
     private void Evict(SequenceSlot slot)

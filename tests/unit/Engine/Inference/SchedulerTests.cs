@@ -169,6 +169,17 @@ public sealed class SchedulerTests : IAsyncDisposable
     {
         _backend.Answer = null;
         using var cancel = new CancellationTokenSource();
+        // The loop may run ahead of this reader on a busy machine: from its 7th decode on it waits for the cancel,
+        // so the count below measures how soon a cancel ends the stream, not how fast the reader was scheduled.
+        // CancelAsync runs the token's callbacks on the thread pool; the loop must see the cancel without them.
+        var decodes = 0;
+        _backend.BeforeDecode = () =>
+        {
+            if (++decodes >= 7)
+            {
+                cancel.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(10));
+            }
+        };
         var reader = _scheduler.Submit(Request("go"), cancel.Token);
         var seen = 0;
         var updates = new List<ChatUpdate>();
