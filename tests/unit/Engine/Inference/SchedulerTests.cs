@@ -88,14 +88,21 @@ public sealed class SchedulerTests : IAsyncDisposable
         Assert.All(_backend.Batches.Skip(4), b => Assert.Equal(1, b.Values.Single()));
     }
 
-    [Fact]
-    public async Task Chunks_shrink_to_the_step_budget_while_another_answer_streams()
+    // Every step takes 64 ms on the scheduler's clock (the fake clock moves inside the decode, no thread sleeps)
+    // against a 16 ms step budget and 64-token chunks.
+    private static (FakeInferenceBackend Backend, Scheduler Scheduler) SlowStepScheduler()
     {
-        // Every step takes 64 ms on the scheduler's clock: the fake clock moves inside the decode, no thread sleeps.
         var time = new FakeTimeProvider();
         var backend = new FakeInferenceBackend(sequences: 2) { BeforeDecode = () => time.Advance(TimeSpan.FromMilliseconds(64)) };
         var options = new InferenceOptions { PrefillChunkTokens = 64, PrefillStepBudget = TimeSpan.FromMilliseconds(16) };
-        await using var scheduler = new Scheduler(backend, options, time, NullLogger.Instance);
+        return (backend, new Scheduler(backend, options, time, NullLogger.Instance));
+    }
+
+    [Fact]
+    public async Task Chunks_shrink_to_the_step_budget_while_another_answer_streams()
+    {
+        var (backend, scheduler) = SlowStepScheduler();
+        await using var _ = scheduler;
         using var stopStreaming = new CancellationTokenSource();
         var streaming = scheduler.Submit(Request(FakeInferenceBackend.Endless + "go"), stopStreaming.Token);
         await streaming.ReadAsync();
@@ -115,10 +122,8 @@ public sealed class SchedulerTests : IAsyncDisposable
     [Fact]
     public async Task A_prompt_with_no_answer_streaming_beside_it_goes_in_full_chunks_however_slow_the_steps()
     {
-        var time = new FakeTimeProvider();
-        var backend = new FakeInferenceBackend(sequences: 2) { BeforeDecode = () => time.Advance(TimeSpan.FromMilliseconds(64)) };
-        var options = new InferenceOptions { PrefillChunkTokens = 64, PrefillStepBudget = TimeSpan.FromMilliseconds(16) };
-        await using var scheduler = new Scheduler(backend, options, time, NullLogger.Instance);
+        var (backend, scheduler) = SlowStepScheduler();
+        await using var _ = scheduler;
 
         await ReadAllAsync(scheduler.Submit(Request(new string('p', 200), maxTokens: 1), CancellationToken.None));
 
