@@ -21,16 +21,19 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
     private readonly TimeSpan interval;
     private readonly IDisposable subscription;
     private readonly ILogger logger;
+    private readonly CancellationToken stopping;
 
     public IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IUserAccessState accessState,
         AccountRevocations revocations,
         IOptions<IdentityOptions> identityOptions,
-        IOptions<SecurityOptions> securityOptions)
+        IOptions<SecurityOptions> securityOptions,
+        IHostApplicationLifetime lifetime)
         : base(loggerFactory)
     {
         this.accessState = accessState;
+        stopping = lifetime.ApplicationStopping;
         stampClaim = identityOptions.Value.ClaimsIdentity.SecurityStampClaimType;
         interval = securityOptions.Value.RevalidationInterval;
         logger = loggerFactory.CreateLogger<IdentityRevalidatingAuthenticationStateProvider>();
@@ -39,8 +42,12 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
 
     protected override TimeSpan RevalidationInterval => interval;
 
+    // While the server stops, its circuits end anyway and the database's services are being disposed: asking them
+    // would only log a failed revalidation for every open tab.
     protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        AccountCookieValidator.IsCurrentAsync(accessState, authenticationState.User, stampClaim, cancellationToken);
+        stopping.IsCancellationRequested
+            ? Task.FromResult(true)
+            : AccountCookieValidator.IsCurrentAsync(accessState, authenticationState.User, stampClaim, cancellationToken);
 
     protected override void Dispose(bool disposing)
     {
