@@ -52,6 +52,7 @@ internal static class SoakBench
     {
         var minutes = double.Parse(ArgAfter(args, "--minutes") ?? "5", System.Globalization.CultureInfo.InvariantCulture);
         var lightUsers = int.Parse(ArgAfter(args, "--light") ?? "24", System.Globalization.CultureInfo.InvariantCulture);
+        var name = ArgAfter(args, "--out") ?? "soak";
         var phase = TimeSpan.FromMinutes(minutes / 2);
         var data = Path.Combine(Path.GetTempPath(), "webchat-bench-soak-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
@@ -65,6 +66,7 @@ internal static class SoakBench
             ["WebChat:Chat:DefaultMaxTokens"] = "48",
             ["WebChat:StarterModel:Repo"] = "",
             ["Logging:LogLevel:Polly"] = "None",
+            ["DetailedErrors"] = "true", // a page error then carries the server's exception, not "turn on detailed exceptions"
         });
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
@@ -84,6 +86,7 @@ internal static class SoakBench
 
         // Warm-up: every tab sends once, so the JIT and the first circuits are not measured.
         await Task.WhenAll(light.Concat(heavy).Select(page => SendAsync(page, "Warm up")));
+        var liveStart = LiveManagedBytes();
         var rssStart = Rss();
         using var memory = new MemorySampler(TimeSpan.FromSeconds(30));
         var aloneStarted = DateTime.UtcNow;
@@ -94,6 +97,7 @@ internal static class SoakBench
         queue.Reset();
         var shared = await RunPhaseAsync(light, heavy, phase);
         var sharedQueue = queue.Peak;
+        var liveEnd = LiveManagedBytes();
         var rssEnd = Rss();
         memory.Dispose();
 
@@ -101,10 +105,10 @@ internal static class SoakBench
         var report = new SoakReport(
             DateTime.UtcNow, Environment.ProcessorCount, minutes, lightUsers, HeavyConversations, Sequences,
             new InferenceOptions().MaxRunningPerUser, new InferenceOptions().MaxQueuedPerUser,
-            alone, shared, aloneQueue, sharedQueue, rssStart, rssEnd, memory.Samples,
+            alone, shared, aloneQueue, sharedQueue, rssStart, rssEnd, memory.Samples, liveStart, liveEnd, await StoredAsync(app.Services),
             Latency.Of(stats.LightTtftAlone), Latency.Of(stats.LightTtftShared), stats.LightFailures, stats.StillStreaming, stats.HeavyRefused,
             [.. pageErrors.Distinct().Take(10)], pageErrors.Count);
-        await SoakReportWriter.WriteAsync(resultsDirectory, report);
+        await SoakReportWriter.WriteAsync(resultsDirectory, name, report);
         Console.WriteLine(SoakReportWriter.Markdown(report));
         try
         {
@@ -198,6 +202,24 @@ internal static class SoakBench
             lightAnswers.Count(a => a.Status == MessageStatus.Failed),
             answers.Count(a => a.Status == MessageStatus.Streaming),
             answers.Count(a => a.Status == MessageStatus.Failed && a.Error?.Contains("your limit", StringComparison.Ordinal) == true));
+    }
+
+    // Managed memory still reachable after a full, compacting collection: what a leak would grow, apart from the
+    // working set the GC keeps for speed.
+    private static long LiveManagedBytes()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: false);
+    }
+
+    private static async Task<string> StoredAsync(IServiceProvider services)
+    {
+        var dbFactory = services.GetRequiredService<IDbContextFactory<WebChatDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return $"{await db.Conversations.CountAsync()} conversations, {await db.Messages.CountAsync()} messages";
     }
 
     private static long Rss()

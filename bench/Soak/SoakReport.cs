@@ -80,6 +80,9 @@ internal sealed record SoakReport(
     long RssStartBytes,
     long RssEndBytes,
     IReadOnlyList<MemorySample> Memory,
+    long LiveManagedStartBytes,
+    long LiveManagedEndBytes,
+    string StoredAtEnd,
     Latency LightTtftAlone,
     Latency LightTtftShared,
     int LightFailures,
@@ -95,16 +98,16 @@ internal sealed record SoakReport(
     public double RssChange => (double)RssEndBytes / RssStartBytes - 1;
 }
 
-/// <summary>Writes bench soak's results: JSON for tools, Markdown for people (bench/results/soak.md).</summary>
+/// <summary>Writes bench soak's results: JSON for tools, Markdown for people (bench/results/soak.md, or --out NAME).</summary>
 internal static class SoakReportWriter
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static async Task WriteAsync(string directory, SoakReport report)
+    public static async Task WriteAsync(string directory, string name, SoakReport report)
     {
         Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "soak.json"), JsonSerializer.Serialize(report, Json));
-        await File.WriteAllTextAsync(Path.Combine(directory, "soak.md"), Markdown(report));
+        await File.WriteAllTextAsync(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(report, Json));
+        await File.WriteAllTextAsync(Path.Combine(directory, name + ".md"), Markdown(report));
     }
 
     public static string Markdown(SoakReport r)
@@ -127,6 +130,8 @@ internal static class SoakReportWriter
             .AppendLine(CultureInfo.InvariantCulture, $"Errors: {r.Errors} (light answers not complete: {r.LightFailures} failed in the database; answers left streaming: {r.StillStreaming}; browser errors: {r.PageErrors}). The heavy user's answers refused for being over their share: {r.HeavyRefusedByShare} (the share at work, not errors).")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"Server RSS (the bench process hosts the app and the engine; Chromium runs in its own processes): {Mib(r.RssStartBytes)} MiB after warm-up, {Mib(r.RssEndBytes)} MiB at the end ({r.RssChange:+0.0%;-0.0%}).")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Live managed memory after a full compacting GC: {Mib(r.LiveManagedStartBytes)} MiB after warm-up, {Mib(r.LiveManagedEndBytes)} MiB at the end, when the database held {r.StoredAtEnd}.")
             .AppendLine()
             .AppendLine("Memory every 30 s (seconds since warm-up: RSS MiB / managed heap MiB): " + string.Join(", ", r.Memory.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Seconds:F0}s {Mib(m.RssBytes)}/{Mib(m.ManagedHeapBytes)}"))))
             .AppendLine()
