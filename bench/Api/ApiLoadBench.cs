@@ -79,7 +79,7 @@ internal static class ApiLoadBench
         var pages = new List<IPage>();
         for (var i = 0; i < browserChats; i++)
         {
-            pages.Add(await SignedInPageAsync(browser, app.BaseAddress, $"chat{i}@bench.test"));
+            pages.Add(await BrowserAccounts.RegisterAsync(browser, app.BaseAddress, $"chat{i}@bench.test", TimeSpan.FromMinutes(2)));
         }
 
         var keys = new List<string>();
@@ -237,21 +237,6 @@ internal static class ApiLoadBench
         }
 
         return (await app.Services.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, "bench")).Secret;
-    }
-
-    private static async Task<IPage> SignedInPageAsync(IBrowser browser, Uri baseAddress, string email)
-    {
-        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString() });
-        context.SetDefaultTimeout(120_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("Account/Register");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(BenchApp.Password);
-        await page.GetByLabel("Confirm password").FillAsync(BenchApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await page.WaitForURLAsync("**/chat");
-        await page.Locator("[data-interactive='true']").WaitForAsync();
-        return page;
     }
 
     private static LoadRow Row(string name, Outcomes outcomes)

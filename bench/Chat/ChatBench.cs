@@ -75,7 +75,7 @@ internal static partial class ChatBench
         var pages = new List<IPage>();
         for (var i = 0; i < 4; i++)
         {
-            pages.Add(await SignedInPageAsync(browser, app.BaseAddress, $"bench{i}@bench.test"));
+            pages.Add(await BrowserAccounts.RegisterAsync(browser, app.BaseAddress, $"bench{i}@bench.test", TimeSpan.FromSeconds(60)));
         }
 
         var tokens = quick ? 60 : 150;
@@ -175,21 +175,6 @@ internal static partial class ChatBench
 
             previous = now;
         }
-    }
-
-    private static async Task<IPage> SignedInPageAsync(IBrowser browser, Uri baseAddress, string email)
-    {
-        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString() });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("Account/Register");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(BenchApp.Password);
-        await page.GetByLabel("Confirm password").FillAsync(BenchApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await page.WaitForURLAsync("**/chat");
-        await page.Locator("[data-interactive='true']").WaitForAsync();
-        return page;
     }
 
     /// <summary>

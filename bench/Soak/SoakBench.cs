@@ -74,10 +74,10 @@ internal static class SoakBench
         var light = new List<IPage>();
         for (var i = 0; i < lightUsers; i++)
         {
-            light.Add(await SignedInPageAsync(browser, app.BaseAddress, $"light{i}@bench.test", pageErrors));
+            light.Add(await BrowserAccounts.RegisterAsync(browser, app.BaseAddress, $"light{i}@bench.test", TimeSpan.FromMinutes(2), page => Watch(page, pageErrors)));
         }
 
-        var heavyFirst = await SignedInPageAsync(browser, app.BaseAddress, "heavy@bench.test", pageErrors);
+        var heavyFirst = await BrowserAccounts.RegisterAsync(browser, app.BaseAddress, "heavy@bench.test", TimeSpan.FromMinutes(2), page => Watch(page, pageErrors));
         var heavy = new List<IPage> { heavyFirst };
         for (var i = 1; i < HeavyConversations; i++)
         {
@@ -227,22 +227,6 @@ internal static class SoakBench
         GC.Collect();
         using var self = Process.GetCurrentProcess();
         return self.WorkingSet64;
-    }
-
-    private static async Task<IPage> SignedInPageAsync(IBrowser browser, Uri baseAddress, string email, List<string> errors)
-    {
-        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString() });
-        context.SetDefaultTimeout(120_000);
-        var page = await context.NewPageAsync();
-        Watch(page, errors);
-        await page.GotoAsync("Account/Register");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(BenchApp.Password);
-        await page.GetByLabel("Confirm password").FillAsync(BenchApp.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await page.WaitForURLAsync("**/chat");
-        await page.Locator("[data-interactive='true']").WaitForAsync();
-        return page;
     }
 
     private static async Task<IPage> AnotherTabAsync(IPage signedIn, List<string> errors)
