@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebChat.Engine.Inference;
+using static WebChat.Tests.Unit.Engine.Inference.ChatUpdateStreams;
 
 namespace WebChat.Tests.Unit.Engine.Inference;
 
@@ -18,17 +19,6 @@ public sealed class SchedulerFairnessTests
         Template = "fake-template",
         Model = "fake",
     };
-
-    private static async Task<List<ChatUpdate>> ReadAllAsync(ChannelReader<ChatUpdate> reader)
-    {
-        var updates = new List<ChatUpdate>();
-        await foreach (var update in reader.ReadAllAsync().WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
-        {
-            updates.Add(update);
-        }
-
-        return updates;
-    }
 
     // Records which prompt each sequence holds when a decode starts, by its first character, once per start.
     private static List<char> RecordStarts(FakeInferenceBackend backend)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebChat.Engine.Inference;
+using static WebChat.Tests.Unit.Engine.Inference.ChatUpdateStreams;
 
 namespace WebChat.Tests.Unit.Engine.Inference;
 
@@ -34,17 +35,6 @@ public sealed class SchedulerTests : IAsyncDisposable
         Template = "fake-template",
         Model = "fake",
     };
-
-    private static async Task<List<ChatUpdate>> ReadAllAsync(ChannelReader<ChatUpdate> reader)
-    {
-        var updates = new List<ChatUpdate>();
-        await foreach (var update in reader.ReadAllAsync().WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
-        {
-            updates.Add(update);
-        }
-
-        return updates;
-    }
 
     private static string Text(IEnumerable<ChatUpdate> updates) => string.Concat(updates.OfType<TextDelta>().Select(d => d.Text));
 
