@@ -42,9 +42,12 @@ public sealed class WorkStealingTests
 
         Assert.Equal(content, await File.ReadAllBytesAsync(path));
         var served = fixture.Hub.Log.ServedRanges;
-        var stolen = Assert.Single(served, r => r.Start > 0 && r.Start < chunk);
-        Assert.Equal(0, stolen.Start % checkpoint);
-        Assert.True(stolen.Start >= 2 * checkpoint, $"the split at {stolen.Start} was not made while the first range was under way");
+        // The halves may split again when one connection finishes its half first; every split lands on the checkpoint grid.
+        var stolen = served.Where(r => r.Start > 0 && r.Start < chunk).ToList();
+        Assert.NotEmpty(stolen);
+        Assert.All(stolen, r => Assert.Equal(0, r.Start % checkpoint));
+        var first = Assert.Single(served, r => r.Start == 0);
+        Assert.True(first.Length <= stolen.Min(r => r.Start) + InFlightSlack, $"the first connection went on to byte {first.Length} past the split at {stolen.Min(r => r.Start)}");
         Assert.True(served.Sum(r => r.Length) <= content.Length + InFlightSlack, $"{served.Sum(r => r.Length)} bytes served for a {content.Length}-byte file");
     }
 
