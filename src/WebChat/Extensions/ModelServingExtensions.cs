@@ -1,4 +1,5 @@
 using WebChat.Services.Models;
+using WebChat.Services.Serving;
 
 namespace WebChat.Extensions;
 
@@ -8,8 +9,9 @@ internal static class ModelServingExtensions
     public static IHostApplicationBuilder AddWebChatModelServing(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DefaultModel>();
-        builder.Services.AddSingleton<DefaultModelLoader>();
-        builder.Services.AddSingleton<ModelSwitch>();
+        builder.Services.AddSingleton<ModelServing>();
+        // The chat page's model: its services in one bundle, resolved per circuit like the page itself.
+        builder.Services.AddScoped<WebChat.Components.Pages.Chat.ChatPageModel>();
         builder.Services.AddSingleton<ModelSettings>();
         builder.Services.AddSingleton<ModelDisplayNames>();
         builder.Services.AddSingleton<WebChat.Services.Presets.PresetService>();

@@ -22,7 +22,7 @@ public sealed class GenerationRunner(
     IOptions<ChatOptions> options,
     TimeProvider time,
     ILogger<GenerationRunner> logger,
-    Models.DefaultModelLoader? modelLoader = null,
+    Serving.ModelServing? serving = null,
     ReasoningTags? reasoningTags = null)
 {
     /// <summary>Claims the conversation for a new answer; throws <see cref="GenerationInProgressException"/> while one is being written.</summary>
@@ -77,10 +77,10 @@ public sealed class GenerationRunner(
         Task<int>? flushing = null;
         try
         {
-            using var loading = modelLoader?.ShowLoading(generation);
-            if (modelLoader is not null)
+            using var loading = serving?.ShowLoading(generation);
+            if (serving is not null)
             {
-                await modelLoader.EnsureReadyAsync(generation.StopToken, generation.PresetModelId);
+                await serving.EnsureReadyAsync(generation.PresetModelId, generation.StopToken);
             }
 
             if (reasoningTags is not null)

@@ -86,7 +86,7 @@ public partial class ChatPage
 
     private async Task LoadModelAsync(string modelId) => await RunAsync(async () =>
     {
-        await ModelSwitch.SwitchAsync(User, modelId);
+        await Model.Serving.SwitchAsync(User, modelId);
         await RefreshModelsAsync();
     });
 
