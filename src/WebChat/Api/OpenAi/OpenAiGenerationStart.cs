@@ -12,8 +12,8 @@ public static class OpenAiGenerationStart
     public static async Task<(ApiGeneration? Generation, OpenAiError? Error)> StartAsync(
         OpenAiServices services, ApiCaller caller, MappedRequest request, CancellationToken cancellationToken)
     {
-        var (match, model) = await services.Models.ResolveAsync(caller, request.Model, cancellationToken);
-        switch (match)
+        var model = await services.Models.ResolveAsync(caller, request.Model, cancellationToken);
+        switch (model.Match)
         {
             case ModelMatch.Unknown:
                 return (null, OpenAiError.NotFound($"The model '{request.Model}' does not exist. GET /v1/models lists the models you may use.", "model", "model_not_found"));
@@ -25,7 +25,7 @@ public static class OpenAiGenerationStart
 
         try
         {
-            return (await services.Generations.StartAsync(caller, model!, request.Engine, cancellationToken), null);
+            return (await services.Generations.StartAsync(caller, model, request.Engine, cancellationToken), null);
         }
         catch (QuotaExceededException e)
         {

@@ -17,20 +17,24 @@ namespace WebChat.Services.Api;
 public sealed class ApiGenerations(
     IInferenceEngine engine, ModelServing serving, ApiModels models, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger, EngineShares? shares = null)
 {
-    public async Task<ApiGeneration> StartAsync(ApiCaller caller, InstalledModel model, ChatRequest request, CancellationToken cancellationToken)
+    public async Task<ApiGeneration> StartAsync(ApiCaller caller, ApiModelResolution model, ChatRequest request, CancellationToken cancellationToken)
     {
         var lease = await quotas.AcquireAsync(caller.UserId, cancellationToken);
         IAsyncEnumerator<ChatUpdate>? updates = null;
         try
         {
-            await serving.LoadAsync(model, new LoadRequest(await models.PrincipalOfAsync(caller, cancellationToken)), cancellationToken);
+            if (model.Model is { } installed)
+            {
+                await serving.LoadAsync(installed, new LoadRequest(await models.PrincipalOfAsync(caller, cancellationToken)), cancellationToken);
+            }
             request = request with
             {
                 UserKey = caller.UserId,
                 Share = shares is null ? null : await shares.FindAsync(caller.UserId, cancellationToken),
             };
-            updates = engine.StreamChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            // The engine refuses (busy, no model) on the first step; after it the request is queued or running.
+            updates = (model.Remote is { } remote ? serving.StreamRemoteAsync(remote.ModelName, request, cancellationToken) : engine.StreamChatAsync(request, cancellationToken))
+                .GetAsyncEnumerator(cancellationToken);
+            // The engine refuses (busy, no model, no replica answers) on the first step; after it the request is queued or running.
             var first = await updates.MoveNextAsync() ? updates.Current : null;
             return new ApiGeneration(updates, first, lease, usage, caller, model.Id, logger);
         }

@@ -23,6 +23,13 @@ public enum ModelMatch
     Unknown,
 }
 
+/// <summary>What a request's "model" resolved to: an installed model, or a model of the remote engines.</summary>
+public sealed record ApiModelResolution(ModelMatch Match, InstalledModel? Model = null, RemoteModelView? Remote = null)
+{
+    /// <summary>The id the usage records and answers carry.</summary>
+    public string Id => Model?.Id ?? Remote?.DisplayName ?? "";
+}
+
 /// <summary>The API's view of the models, under the same offer rules as the chat's picker (asked of <see cref="ModelServing"/>); ids are InstalledModel ids ("owner/repo/file.gguf", "local/file.gguf").</summary>
 public sealed class ApiModels(IDbContextFactory<WebChatDbContext> dbFactory, ModelServing serving)
 {
@@ -31,7 +38,7 @@ public sealed class ApiModels(IDbContextFactory<WebChatDbContext> dbFactory, Mod
     {
         var isAdmin = await IsAdminAsync(caller, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.InstalledModels.AsNoTracking().OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var rows = serving.LocalEnabled ? await db.InstalledModels.AsNoTracking().OrderBy(m => m.Id).ToListAsync(cancellationToken) : [];
         var offered = new List<ApiModel>();
         foreach (var row in rows)
         {
@@ -41,23 +48,26 @@ public sealed class ApiModels(IDbContextFactory<WebChatDbContext> dbFactory, Mod
             }
         }
 
+        offered.AddRange((await serving.OfferedRemoteAsync(isAdmin, cancellationToken)).Select(m => new ApiModel(m.DisplayName, DateTime.UnixEpoch, true)));
         return offered;
     }
 
     /// <summary>Matches a requested model by id, display name, file name, or file name without ".gguf".</summary>
-    public async Task<(ModelMatch Match, InstalledModel? Model)> ResolveAsync(ApiCaller caller, string requested, CancellationToken cancellationToken = default)
+    public async Task<ApiModelResolution> ResolveAsync(ApiCaller caller, string requested, CancellationToken cancellationToken = default)
     {
+        var isAdmin = await IsAdminAsync(caller, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.InstalledModels.AsNoTracking().ToListAsync(cancellationToken);
         var row = rows.FirstOrDefault(r => r.Id == requested)
             ?? rows.FirstOrDefault(r => ModelDisplayName.Of(r) == requested)
             ?? rows.FirstOrDefault(r => r.FileName == requested || Path.GetFileNameWithoutExtension(r.FileName) == requested);
-        if (row is null)
+        if (row is null || !serving.LocalEnabled)
         {
-            return (ModelMatch.Unknown, null);
+            var (remote, offered) = await serving.FindRemoteAsync(requested, isAdmin, cancellationToken);
+            return remote is null ? new ApiModelResolution(ModelMatch.Unknown) : new ApiModelResolution(offered ? ModelMatch.Offered : ModelMatch.NotOffered, Remote: remote);
         }
 
-        return (await serving.IsOfferedAsync(await IsAdminAsync(caller, cancellationToken), row, cancellationToken) ? ModelMatch.Offered : ModelMatch.NotOffered, row);
+        return new ApiModelResolution(await serving.IsOfferedAsync(isAdmin, row, cancellationToken) ? ModelMatch.Offered : ModelMatch.NotOffered, row);
     }
 
     /// <summary>The caller as the serving rules see them: admins may use every model.</summary>
@@ -72,12 +82,5 @@ public sealed class ApiModels(IDbContextFactory<WebChatDbContext> dbFactory, Mod
         return new ClaimsPrincipal(new ClaimsIdentity(claims, "ApiKey"));
     }
 
-    private async Task<bool> IsAdminAsync(ApiCaller caller, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await (from link in db.UserRoles
-                      join role in db.Roles on link.RoleId equals role.Id
-                      where link.UserId == caller.UserId && role.Name == Roles.Admin
-                      select link).AnyAsync(cancellationToken);
-    }
+    private Task<bool> IsAdminAsync(ApiCaller caller, CancellationToken cancellationToken) => serving.IsAdminAsync(caller.UserId, cancellationToken);
 }

@@ -7,6 +7,8 @@ using WebChat.Engine.Storage;
 using WebChat.Services.Chat;
 using WebChat.Services.Models;
 using WebChat.Services.Presets;
+using WebChat.Services.Serving.Engines;
+using Microsoft.Extensions.Options;
 
 namespace WebChat.Services.Serving;
 
@@ -23,13 +25,17 @@ public sealed record LoadRequest(ClaimsPrincipal? User, bool ForPreset = false, 
 /// engine empty or failed loads the model that crashed, else the admin's default, and waits for it. The chat page,
 /// the API, the default model at start and the Library ask it; nothing else loads.
 /// </summary>
-public sealed class ModelServing(
+public sealed partial class ModelServing(
     IDbContextFactory<WebChatDbContext> dbFactory,
     IInferenceEngine engine,
     ModelStore store,
     ModelLibrary library,
     DefaultModel defaultModel,
     PresetService presets,
+    RemoteModels remote,
+    RoutedChat routed,
+    RemoteEngines remoteEngines,
+    IOptions<EnginesOptions> engineOptions,
     ILogger<ModelServing> logger) : IDisposable
 {
     public const string WaitExplanation = "Switching waits for answers in progress to finish; they are never cut off.";
@@ -47,6 +53,9 @@ public sealed class ModelServing(
 
     public IDisposable Subscribe(Action<EngineStatus> onChange) => engine.Subscribe(onChange);
 
+    /// <summary>Calls <paramref name="onChange"/> after each health-check round of the remote engines (their models may have come or gone).</summary>
+    public IDisposable SubscribeRemote(Action onChange) => remoteEngines.Subscribe(_ => onChange());
+
     /// <summary>The one answer to "does the engine hold this model?" (loaded or loading).</summary>
     public bool IsLoaded(InstalledModel model) => LoadedModel.Is(engine.Status, PathOf(model));
 
@@ -58,7 +67,8 @@ public sealed class ModelServing(
     /// </summary>
     public async Task<IReadOnlyList<ModelChoice>> OfferedAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
-        var choices = await library.ChoicesAsync(cancellationToken);
+        IReadOnlyList<ModelChoice> local = LocalEnabled ? await library.ChoicesAsync(cancellationToken) : [];
+        var choices = local.Concat(await RemoteChoicesAsync(user, cancellationToken)).ToList();
         return !ModelPermissions.CanManage(user) && await presets.IsEnforcedAsync(cancellationToken)
             ? [.. choices.Select(c => c with { UserSelectable = false })]
             : choices;
@@ -79,8 +89,18 @@ public sealed class ModelServing(
     };
 
     /// <summary>Someone picks a model (the chat's picker, the Library): the one load path, with their permission and the fit checked.</summary>
-    public async Task SwitchAsync(ClaimsPrincipal user, string modelId, CancellationToken cancellationToken = default) =>
+    /// <summary>A remote model is not loaded: picking it makes it the one this person's messages go to.</summary>
+    public async Task SwitchAsync(ClaimsPrincipal user, string modelId, CancellationToken cancellationToken = default)
+    {
+        if (RemoteModelId.TryParse(modelId, out var remoteModel))
+        {
+            await ChooseRemoteAsync(user, remoteModel, cancellationToken);
+            return;
+        }
+
         await LoadAsync(await FindAsync(modelId, "That model is not installed any more.", cancellationToken), new LoadRequest(user), cancellationToken);
+        await RememberChoiceAsync(user, modelId, cancellationToken);
+    }
 
     /// <summary>Loads <paramref name="model"/> unless the engine holds it already; see <see cref="LoadRequest"/> for the checks.</summary>
     public async Task LoadAsync(InstalledModel model, LoadRequest request, CancellationToken cancellationToken = default)

@@ -93,5 +93,6 @@ public partial class ChatPage
     public void Dispose()
     {
         _engineSubscription?.Dispose();
+        _remoteSubscription?.Dispose();
     }
 }

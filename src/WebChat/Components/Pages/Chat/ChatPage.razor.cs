@@ -25,6 +25,7 @@ public partial class ChatPage
     private ChatSettings? _settings;
     private EngineStatus _engineStatus = EngineStatus.Empty;
     private IDisposable? _engineSubscription;
+    private IDisposable? _remoteSubscription;
     private ElementReference _scroller;
     private ElementReference _jumpButton;
     // The conversation on screen: ahead of ConversationId while a new conversation's address is on its way.
@@ -66,6 +67,7 @@ public partial class ChatPage
         _isAdmin = User.IsInRole(Roles.Admin);
         _engineStatus = Model.Serving.Status;
         _engineSubscription = Model.Serving.Subscribe(OnEngineStatus);
+        _remoteSubscription = Model.Serving.SubscribeRemote(() => OnEngineStatus(null));
         _settings = await Model.Settings.GetAsync(_userId);
         await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync(), RefreshQuotaAsync());
     }
@@ -128,12 +130,13 @@ public partial class ChatPage
 
     private async Task RefreshModelsAsync() => (_models, _hasDefaultModel) = await Model.ModelsAsync(User);
 
-    private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
+    // Null: the remote engines changed; their models are read again.
+    private void OnEngineStatus(EngineStatus? status) => _ = InvokeAsync(async () =>
     {
         try
         {
-            var modelChanged = status.ModelDiffersFrom(_engineStatus);
-            _engineStatus = status;
+            var modelChanged = status is null || status.ModelDiffersFrom(_engineStatus);
+            _engineStatus = status ?? _engineStatus;
             if (modelChanged)
             {
                 await RefreshModelsAsync();

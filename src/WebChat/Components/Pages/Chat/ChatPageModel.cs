@@ -38,7 +38,11 @@ public sealed class ChatPageModel(
     /// <summary>Why the composer is closed now, or null when a message would be answered (perhaps after a load).</summary>
     public static string? DisabledReason(EngineStatus status, IReadOnlyList<ModelChoice> models, bool hasDefaultModel, bool isAdmin) => status.State switch
     {
+        // A remote model answers this person's messages (their pick, the default, or the first one offered).
+        _ when models.Any(m => m.IsRemote && m.IsLoaded) => null,
         EngineState.Ready => null,
+        _ when status.Error == WebChat.Services.Serving.Engines.DisabledInferenceEngine.Reason =>
+            models.Any(m => m.IsRemote) ? "No engine serving your model answers right now. Try again in a moment, or ask your admin." : "No remote engine serves a model yet. Ask your admin.",
         // Loaded on demand: the message waits for the model (idle reload, default model, reload after a crash).
         _ when ModelServing.LoadsOnDemand(status, hasDefaultModel) => null,
         EngineState.Loading => $"The model is loading ({status.LoadProgress:P0}). You can write as soon as it is ready.",

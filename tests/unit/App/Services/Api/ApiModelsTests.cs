@@ -35,7 +35,8 @@ public sealed class ApiModelsTests
 
         await app.Services.GetRequiredService<ModelSettings>().SaveAsync(admin, new ModelSettingsView(model.Id, "Team model", UserSelectable: true, false, "think"));
         Assert.Equal(model.Id, Assert.Single(await models.ListAsync(Caller(user))).Id);
-        Assert.Equal((ModelMatch.Offered, model.Id), ((await models.ResolveAsync(Caller(user), "Team model")).Match, (await models.ResolveAsync(Caller(user), "Team model")).Model?.Id));
+        var byName = await models.ResolveAsync(Caller(user), "Team model");
+        Assert.Equal((ModelMatch.Offered, model.Id), (byName.Match, byName.Model?.Id));
 
         await app.Services.GetRequiredService<PresetService>().SetEnforcedAsync(admin, true);
         Assert.Empty(await models.ListAsync(Caller(user)));
@@ -51,11 +52,11 @@ public sealed class ApiModelsTests
         var model = await ImportTinyAsync(app, admin);
         await app.Services.GetRequiredService<ModelSettings>().SaveAsync(admin, new ModelSettingsView(model.Id, "tiny", UserSelectable: true, false, "think"));
         _engine.SetStatus(new EngineStatus(EngineState.Ready, "/models/other.gguf", "other"));
-        var (match, offered) = await app.Services.GetRequiredService<ApiModels>().ResolveAsync(Caller(user), "tiny");
-        Assert.Equal(ModelMatch.Offered, match);
+        var offered = await app.Services.GetRequiredService<ApiModels>().ResolveAsync(Caller(user), "tiny");
+        Assert.Equal(ModelMatch.Offered, offered.Match);
 
         await using (var generation = await app.Services.GetRequiredService<ApiGenerations>().StartAsync(
-            Caller(user), offered!, new ChatRequest { Messages = [new ChatTurn(ChatRole.User, "Hi")] }, CancellationToken.None))
+            Caller(user), offered, new ChatRequest { Messages = [new ChatTurn(ChatRole.User, "Hi")] }, CancellationToken.None))
         {
             Assert.Equal("Hello, world!", string.Concat(await generation.ReadTextAsync().ToListAsync()));
         }
