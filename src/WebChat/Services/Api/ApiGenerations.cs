@@ -1,8 +1,5 @@
-<<<<<<< HEAD
 using Microsoft.Extensions.Options;
-=======
 using WebChat.Data.Entities;
->>>>>>> issue-21
 using WebChat.Engine.Inference;
 using WebChat.Services.Serving;
 using WebChat.Services.ApiKeys;
@@ -14,21 +11,15 @@ namespace WebChat.Services.Api;
 /// <summary>
 /// Starts API requests on the same engine, quota and usage records as the chat page; creates no conversation.
 /// Requests carry the caller as the engine's user key, so the per-user share and round-robin queue hold for API and
-<<<<<<< HEAD
-/// chat together. Throws QuotaExceededException, ModelNotReadyException, EngineBusyException or UserBusyException
-/// before anything is sent. Each request names its caller's cache scope, so the engine reuses the KV cache of that
-/// user's earlier prompts (a resent system prompt and history) and never another user's unless an admin widened it.
-/// </summary>
-public sealed class ApiGenerations(
-    IInferenceEngine engine, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger, EngineShares? shares = null, IOptions<ApiOptions>? options = null)
-=======
 /// chat together. An offered model the engine does not hold is loaded first, through the same path as the chat's
 /// picker. Throws QuotaExceededException, ModelOperationException, ModelNotReadyException, EngineBusyException or
-/// UserBusyException before anything is sent.
+/// UserBusyException before anything is sent. Each request names its caller's cache scope, so the engine reuses the KV
+/// cache of that user's earlier prompts (a resent system prompt and history) and never another user's unless an admin
+/// widened it.
 /// </summary>
 public sealed class ApiGenerations(
-    IInferenceEngine engine, ModelServing serving, ApiModels models, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger, EngineShares? shares = null)
->>>>>>> issue-21
+    IInferenceEngine engine, ModelServing serving, ApiModels models, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger,
+    EngineShares? shares = null, IOptions<ApiOptions>? options = null)
 {
     public async Task<ApiGeneration> StartAsync(ApiCaller caller, ApiModelResolution model, ChatRequest request, CancellationToken cancellationToken)
     {
