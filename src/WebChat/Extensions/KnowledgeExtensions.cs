@@ -23,6 +23,8 @@ internal static class KnowledgeExtensions
         builder.Services.AddSingleton<IngestionQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionQueue>());
         builder.Services.AddSingleton<KnowledgeService>();
+        builder.Services.AddSingleton<EmbeddingUsageWriter>();
+        builder.Services.AddSingleton<ConversationKnowledge>();
         return builder;
     }
 }

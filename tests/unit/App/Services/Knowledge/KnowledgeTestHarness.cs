@@ -38,6 +38,7 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
         Ingestor = new KnowledgeIngestor(Db, embedders, Vectors, Options, Time, NullLogger<KnowledgeIngestor>.Instance);
         Queue = new IngestionQueue(Ingestor, Db, NullLogger<IngestionQueue>.Instance);
         Service = new KnowledgeService(Db, Queue, Search, Vectors, embedders, Options, Time);
+        Conversations = new ConversationKnowledge(Db, Service, Options);
     }
 
     public IDbContextFactory<WebChatDbContext> Db { get; }
@@ -48,6 +49,17 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
     public KnowledgeIngestor Ingestor { get; }
     public IngestionQueue Queue { get; }
     public KnowledgeService Service { get; }
+    public ConversationKnowledge Conversations { get; }
+
+    /// <summary>A new empty chat of <paramref name="userId"/>.</summary>
+    public async Task<Guid> NewConversationAsync(string userId)
+    {
+        await using var db = await Db.CreateDbContextAsync();
+        var conversation = new Conversation { UserId = userId };
+        db.Conversations.Add(conversation);
+        await db.SaveChangesAsync();
+        return conversation.Id;
+    }
 
     public static async Task<KnowledgeTestHarness> StartAsync(KnowledgeOptions? options = null)
     {
