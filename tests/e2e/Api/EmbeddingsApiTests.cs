@@ -58,7 +58,7 @@ public sealed class EmbeddingsApiTests(ApiAppFixture app) : IClassFixture<ApiApp
         using var http = app.ApiClient(user.Key);
         using var anonymous = app.ApiClient(null);
 
-        using var tokens = await http.PostAsJsonAsync("embeddings", new { input = new[] { new[] { 1, 2 } } });
+        using var tokens = await http.PostAsJsonAsync("embeddings", new { input = TokenArrays });
         using var format = await http.PostAsJsonAsync("embeddings", new { input = "x", encoding_format = "int8" });
         using var model = await http.PostAsJsonAsync("embeddings", new { input = "x", model = "text-embedding-3-large" });
         using var noKey = await anonymous.PostAsJsonAsync("embeddings", new { input = "x" });
@@ -68,6 +68,8 @@ public sealed class EmbeddingsApiTests(ApiAppFixture app) : IClassFixture<ApiApp
         Assert.Equal((HttpStatusCode.NotFound, "model"), (model.StatusCode, await ParamOf(model)));
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
     }
+
+    private static readonly int[][] TokenArrays = [[1, 2]];
 
     private static async Task<string?> ParamOf(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("param").GetString();
