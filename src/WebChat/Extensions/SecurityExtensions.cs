@@ -17,6 +17,7 @@ internal static class SecurityExtensions
         services.AddSingleton<SecurityHeaders>();
         services.AddSingleton<SecurityEventLog>();
         services.AddSingleton<AccountAttemptLimiter>();
+        services.AddSingleton<ApiKeyAttemptLimiter>();
         services.AddSingleton<UnknownAccountLockout>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
