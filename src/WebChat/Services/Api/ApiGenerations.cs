@@ -15,23 +15,28 @@ public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas,
 {
     public async Task<ApiGeneration> StartAsync(ApiCaller caller, string model, ChatRequest request, CancellationToken cancellationToken)
     {
-        var lease = await quotas.AcquireAsync(caller.UserId, cancellationToken);
+        // Under a daily token limit the answer may write only what its reservation covers.
+        var lease = await quotas.AcquireAsync(caller.UserId, request.MaxTokens, cancellationToken);
         IAsyncEnumerator<ChatUpdate>? updates = null;
+        // Ends the engine's work when the client went away or stopped reading, so its summary (and usage) arrives.
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             request = request with
             {
                 UserKey = caller.UserId,
                 Share = shares is null ? null : await shares.FindAsync(caller.UserId, cancellationToken),
+                MaxTokens = lease.ReservedTokens is { } reserved ? (int)Math.Min(request.MaxTokens, reserved) : request.MaxTokens,
             };
-            updates = engine.StreamChatAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            updates = engine.StreamChatAsync(request, stop.Token).GetAsyncEnumerator(stop.Token);
             // The engine refuses (busy, no model) on the first step; after it the request is queued or running.
             var first = await updates.MoveNextAsync() ? updates.Current : null;
-            return new ApiGeneration(updates, first, lease, usage, caller, model, logger);
+            return new ApiGeneration(updates, first, lease, stop, usage, caller, model, logger);
         }
         catch
         {
             lease.Dispose();
+            stop.Dispose();
             if (updates is not null)
             {
                 await updates.DisposeAsync();
