@@ -115,6 +115,37 @@ public sealed class ApiSecurityTests : IClassFixture<ApiAppFixture>
     }
 
     [Fact]
+    public async Task Disabling_an_account_ends_its_api_stream_being_written_with_the_reason()
+    {
+        var user = await app.CreateUserWithKeyAsync();
+        app.Engine.TokenDelay = TimeSpan.FromMilliseconds(50);
+        app.Engine.Script = _ => Enumerable.Repeat("word ", 2_000);
+        using var client = app.ApiClient(user.Key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = new StringContent(ApiWire.ChatBody(stream: true)) };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var events = ApiWire.ReadEventsAsync(await response.Content.ReadAsStreamAsync()).GetAsyncEnumerator();
+        Assert.True(await events.MoveNextAsync()); // the role chunk: the answer is being written
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<WebChat.Services.Accounts.AccountControl>().DisableAsync(user.UserId)).Succeeded);
+        }
+
+        var rest = new List<string>();
+        while (await events.MoveNextAsync())
+        {
+            rest.Add(events.Current);
+        }
+
+        await events.DisposeAsync();
+        app.Engine.TokenDelay = TimeSpan.Zero;
+        Assert.True(rest.Count < 1_000, $"{rest.Count} more events: the answer went on");
+        Assert.Contains(rest, e => e.Contains(WebChat.Services.Accounts.AccountAnswerStops.Reason, StringComparison.Ordinal));
+        var record = Assert.Single(await app.UsageOfAsync(user.UserId));
+        Assert.Equal("Cancelled", record.FinishReason);
+    }
+
+    [Fact]
     public async Task A_second_authorization_header_or_a_key_elsewhere_bypasses_nothing()
     {
         var user = await app.CreateUserWithKeyAsync();

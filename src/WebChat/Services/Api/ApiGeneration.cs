@@ -18,14 +18,30 @@ public sealed class ApiGeneration : IAsyncDisposable
     private readonly UsageWriter _usage;
     private readonly ApiCaller _caller;
     private readonly ILogger _logger;
+    private readonly Action<ApiGeneration>? _onEnded;
+    private string? _stopReason;
     private ChatUpdate? _first;
     private bool _disposed;
 
     internal ApiGeneration(
         IAsyncEnumerator<ChatUpdate> updates, ChatUpdate? first, IDisposable quotaLease, CancellationTokenSource stop, UsageWriter usage,
-        ApiCaller caller, string model, ILogger logger)
+        ApiCaller caller, string model, ILogger logger, Action<ApiGeneration>? onEnded = null)
     {
-        (_updates, _first, _quotaLease, _stop, _usage, _caller, Model, _logger) = (updates, first, quotaLease, stop, usage, caller, model, logger);
+        (_updates, _first, _quotaLease, _stop, _usage, _caller, Model, _logger, _onEnded) = (updates, first, quotaLease, stop, usage, caller, model, logger, onEnded);
+    }
+
+    /// <summary>Ends the answer early for <paramref name="reason"/> (the account was disabled); the client is told why.</summary>
+    public void Stop(string reason)
+    {
+        _stopReason ??= reason;
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already over.
+        }
     }
 
     /// <summary>The installed model's id, as /v1/models lists it.</summary>
@@ -81,6 +97,7 @@ public sealed class ApiGeneration : IAsyncDisposable
         }
         finally
         {
+            _onEnded?.Invoke(this);
             _quotaLease.Dispose();
             _stop.Dispose();
         }
@@ -134,7 +151,7 @@ public sealed class ApiGeneration : IAsyncDisposable
             case TextDelta delta:
                 return delta.Text;
             case ChatSummary summary:
-                Summary = summary;
+                Summary = _stopReason is { } reason && summary.FinishReason == FinishReason.Cancelled ? summary with { Message = reason } : summary;
                 return null;
             default:
                 return null;

@@ -13,6 +13,25 @@ namespace WebChat.Services.Api;
 /// </summary>
 public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger, EngineShares? shares = null)
 {
+    // The requests being answered now, so an account that may no longer act can have them stopped.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ApiGeneration, string> _active = new();
+
+    /// <summary>Stops every request of the user being answered now; the number stopped.</summary>
+    public int StopAllOf(string userId, string reason)
+    {
+        var stopped = 0;
+        foreach (var (generation, owner) in _active)
+        {
+            if (owner == userId)
+            {
+                generation.Stop(reason);
+                stopped++;
+            }
+        }
+
+        return stopped;
+    }
+
     public async Task<ApiGeneration> StartAsync(ApiCaller caller, string model, ChatRequest request, CancellationToken cancellationToken)
     {
         // Under a daily token limit the answer may write only what its reservation covers.
@@ -31,7 +50,9 @@ public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas,
             updates = engine.StreamChatAsync(request, stop.Token).GetAsyncEnumerator(stop.Token);
             // The engine refuses (busy, no model) on the first step; after it the request is queued or running.
             var first = await updates.MoveNextAsync() ? updates.Current : null;
-            return new ApiGeneration(updates, first, lease, stop, usage, caller, model, logger);
+            var generation = new ApiGeneration(updates, first, lease, stop, usage, caller, model, logger, ended => _active.TryRemove(ended, out _));
+            _active[generation] = caller.UserId;
+            return generation;
         }
         catch
         {
