@@ -116,6 +116,13 @@ public sealed class ApiKeyService(IDbContextFactory<WebChatDbContext> dbFactory,
         return new ApiCaller(found.UserId, found.Id);
     }
 
+    /// <summary>Revokes every key of the user (their own choice when changing the password); the number revoked.</summary>
+    public async Task<int> RevokeAllOfAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await RevokeAllAsync(db, userId, time.GetUtcNow().UtcDateTime, cancellationToken);
+    }
+
     /// <summary>
     /// Revokes every key of the account, inside the caller's unit of work (an admin's password reset or "sign out
     /// everywhere", a person's own password change): what ends the sessions ends the integrations too.
