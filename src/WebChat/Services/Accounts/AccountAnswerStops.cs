@@ -60,13 +60,16 @@ public sealed class AccountAnswerStops(
     {
         try
         {
-            if (await access.IsActiveAsync(userId))
+            // Answers first: most changes (a new account, a role) come with none, and the access state must not be read
+            // then: a change published inside its transaction would cache what the uncommitted row looks like from outside.
+            var chat = chatAnswers.OfUser(userId);
+            if ((chat.Count == 0 && apiAnswers?.HasAny(userId) != true) || await access.IsActiveAsync(userId))
             {
                 return;
             }
 
             var stopped = 0;
-            foreach (var answer in chatAnswers.OfUser(userId))
+            foreach (var answer in chat)
             {
                 answer.Stop(Reason);
                 stopped++;

@@ -16,6 +16,9 @@ public sealed class ApiGenerations(IInferenceEngine engine, QuotaService quotas,
     // The requests being answered now, so an account that may no longer act can have them stopped.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ApiGeneration, string> _active = new();
 
+    /// <summary>True while a request of the user is being answered.</summary>
+    public bool HasAny(string userId) => _active.Values.Contains(userId);
+
     /// <summary>Stops every request of the user being answered now; the number stopped.</summary>
     public int StopAllOf(string userId, string reason)
     {
