@@ -1,7 +1,9 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WebChat.Configuration;
+using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
 using WebChat.Services.Models;
@@ -135,6 +137,12 @@ public sealed class AbortedUsageTests(ChatAppFixture app) : IClassFixture<ChatAp
 
     private async Task LoadTinyModelAsync()
     {
+        // The API offers what the chat offers: the admin makes the model pickable for users.
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
+        {
+            await db.InstalledModels.Where(m => m.Id == ChatAppFixture.ModelId).ExecuteUpdateAsync(s => s.SetProperty(m => m.UserSelectable, true));
+        }
+
         var options = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value;
         await app.Services.GetRequiredService<IInferenceEngine>()
             .LoadAsync(ModelLibrary.LoadOptionsFor(Path.Combine(options.ModelsDirectory, "local", "webchat-tiny.gguf")));
