@@ -219,6 +219,7 @@ internal static class ApiLoadBench
         {
             Id = ModelId, FileName = "webchat-tiny.gguf", RelativePath = "local/webchat-tiny.gguf",
             SizeBytes = new FileInfo(target).Length, Source = ModelSource.Import,
+            UserSelectable = true, // the API offers only what the chat offers users (issue 21)
         });
         await db.SaveChangesAsync();
         return target;
