@@ -67,10 +67,16 @@ internal sealed class LlamaServer : IAsyncDisposable
     /// Starts the server and waits until /health answers 200 (model loaded). Chat output is parsed as plain content
     /// (chatml, no Jinja, no reasoning extraction): on random weights any other parser rejects some answers.
     /// </summary>
-    public static async Task<LlamaServer> StartAsync(string binary, string model, string alias, int threads, int parallel, int contextPerSequence)
+    /// <param name="slotPrompts">/slots shows each slot's prompt text (LLAMA_SERVER_SLOTS_DEBUG), to tell whose prompt a slot holds.</param>
+    public static async Task<LlamaServer> StartAsync(string binary, string model, string alias, int threads, int parallel, int contextPerSequence, bool slotPrompts = false)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (slotPrompts)
+        {
+            start.Environment["LLAMA_SERVER_SLOTS_DEBUG"] = "1";
+        }
+
         foreach (var argument in (string[])["-m", model, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
                      "-c", (parallel * contextPerSequence).ToString(CultureInfo.InvariantCulture), "-np", parallel.ToString(CultureInfo.InvariantCulture),
                      "-t", threads.ToString(CultureInfo.InvariantCulture), "--alias", alias, "--metrics", "--slots",

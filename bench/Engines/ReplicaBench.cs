@@ -20,8 +20,8 @@ internal static partial class ReplicaBench
     public static async Task<ReplicaResult> RunAsync(string binary, string model, string alias, IBrowser browser, int answerTokens)
     {
         // One thread each: the two replicas share the machine's two cores, as two GPU boxes would not.
-        await using var a = await LlamaServer.StartAsync(binary, model, alias, 1, ParallelPerReplica, ContextPerSequence);
-        await using var b = await LlamaServer.StartAsync(binary, model, alias, 1, ParallelPerReplica, ContextPerSequence);
+        await using var a = await LlamaServer.StartAsync(binary, model, alias, 1, ParallelPerReplica, ContextPerSequence, slotPrompts: true);
+        await using var b = await LlamaServer.StartAsync(binary, model, alias, 1, ParallelPerReplica, ContextPerSequence, slotPrompts: true);
         LlamaServer[] replicas = [a, b];
         await using var webChat = await RemoteWebChat.StartAsync(replicas, answerTokens);
         var pages = new List<IPage>();
