@@ -21,6 +21,8 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
     public DbSet<UserQuota> UserQuotas => Set<UserQuota>();
     public DbSet<Preset> Presets => Set<Preset>();
     public DbSet<PresetChoice> PresetChoices => Set<PresetChoice>();
+    public DbSet<RemoteEngine> RemoteEngines => Set<RemoteEngine>();
+    public DbSet<RemoteModelSetting> RemoteModelSettings => Set<RemoteModelSetting>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,8 +1,10 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 using WebChat.Configuration;
+using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
 using WebChat.Services.Models;
@@ -19,6 +21,7 @@ public sealed class RealModelApiTests(ChatAppFixture app) : IClassFixture<ChatAp
         var options = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value;
         await app.Services.GetRequiredService<IInferenceEngine>()
             .LoadAsync(ModelLibrary.LoadOptionsFor(Path.Combine(options.ModelsDirectory, "local", "webchat-tiny.gguf")));
+        await OfferToUsersAsync();
         var user = await app.CreateUserWithKeyAsync();
         var client = OpenAiSdkTests.DotnetClient(app, user.Key, ChatAppFixture.ModelId);
         var text = new StringBuilder();
@@ -45,5 +48,12 @@ public sealed class RealModelApiTests(ChatAppFixture app) : IClassFixture<ChatAp
         Assert.Equal(2, records.Count);
         Assert.All(records, r => Assert.Equal(UsageSource.Api, r.Source));
         Assert.Equal(usage.OutputTokenCount, records[0].CompletionTokens);
+    }
+
+    // The API offers what the chat offers: the admin makes the model pickable for users.
+    private async Task OfferToUsersAsync()
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
+        await db.InstalledModels.Where(m => m.Id == ChatAppFixture.ModelId).ExecuteUpdateAsync(s => s.SetProperty(m => m.UserSelectable, true));
     }
 }

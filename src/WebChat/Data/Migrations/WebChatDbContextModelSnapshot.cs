@@ -595,6 +595,60 @@ namespace WebChat.Data.Migrations
                     b.ToTable("PresetChoices");
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.RemoteEngine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedApiKey")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("RemoteEngines");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.RemoteModelSetting", b =>
+                {
+                    b.Property<string>("ModelName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UserSelectable")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ModelName");
+
+                    b.ToTable("RemoteModelSettings");
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.SecurityEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -646,6 +700,10 @@ namespace WebChat.Data.Migrations
 
                     b.Property<double>("DurationMs")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("Engine")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("FinishReason")
                         .IsRequired()

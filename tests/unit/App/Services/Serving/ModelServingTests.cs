@@ -11,7 +11,10 @@ using WebChat.Services.Models;
 using WebChat.Tests.Support.Chat;
 using WebChat.Tests.Support.Models;
 
-namespace WebChat.Tests.Unit.App.Services.Models;
+using WebChat.Services.Serving;
+using WebChat.Tests.Unit.App.Services.Models;
+
+namespace WebChat.Tests.Unit.App.Services.Serving;
 
 /// <summary>The default model, loading on demand, user model switches and the one display name, over the scripted engine.</summary>
 public sealed class ModelServingTests
@@ -59,7 +62,7 @@ public sealed class ModelServingTests
         await using var app = await StartAsync();
         var admin = await ModelTestUsers.RegisterAsync(app.Services, "admin");
         var model = await ImportTinyAsync(app, admin);
-        var path = ModelLoadPlan.PathOf(model, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebChat.Configuration.WebChatOptions>>().Value.ModelsDirectory);
+        var path = app.Services.GetRequiredService<ModelServing>().PathOf(model);
         _engine.SetStatus(new EngineStatus(EngineState.Failed, path, "tiny", Error: "native crash"));
 
         var conversation = (await app.Services.GetRequiredService<GenerationService>().SendAsync(UserId(admin), null, "Still there?")).ConversationId;
@@ -76,7 +79,7 @@ public sealed class ModelServingTests
         var admin = await ModelTestUsers.RegisterAsync(app.Services, "admin");
         var user = await ModelTestUsers.RegisterAsync(app.Services, "user");
         var model = await ImportTinyAsync(app, admin);
-        var switcher = app.Services.GetRequiredService<ModelSwitch>();
+        var switcher = app.Services.GetRequiredService<ModelServing>();
 
         await Assert.ThrowsAsync<ModelAccessDeniedException>(() => switcher.SwitchAsync(user, model.Id));
         await Settings(app).SaveAsync(admin, new ModelSettingsView(model.Id, "tiny", UserSelectable: true, false, "think"));
