@@ -1,16 +1,16 @@
-using System.Text.Json.Serialization;
 using Microsoft.Playwright;
 
 namespace WebChat.Bench.Engines;
 
-/// <summary>What one answer on the chat page took, as the page saw it (ms since Enter).</summary>
-internal sealed record PageAnswer(
-    [property: JsonPropertyName("first")] double FirstTextMs,
-    [property: JsonPropertyName("last")] double LastTextMs,
-    [property: JsonPropertyName("done")] double DoneMs,
-    [property: JsonPropertyName("status")] string Status)
+/// <summary>What one answer on the chat page took, as the page saw it (ms since Enter); filled by Playwright from the page's object.</summary>
+internal sealed class PageAnswer
 {
-    public bool Completed => Status == "Complete" && FirstTextMs >= 0;
+    public double First { get; set; } = -1;
+    public double Last { get; set; } = -1;
+    public double Done { get; set; }
+    public string Status { get; set; } = "";
+
+    public bool Completed => Status == "Complete" && First >= 0;
 }
 
 /// <summary>Sends one question on the chat page (the input and Enter events typing makes) and times the answer in the DOM.</summary>

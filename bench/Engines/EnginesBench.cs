@@ -47,7 +47,15 @@ internal static class EnginesBench
 
         if (report.WebChatError is null && !args.Contains("--no-replicas"))
         {
-            report.Replicas = await ReplicaBench.RunAsync(binary, model, spec.Name, browser, quick ? 24 : answerTokens);
+            try
+            {
+                report.Replicas = await ReplicaBench.RunAsync(binary, model, spec.Name, browser, answerTokens);
+            }
+            catch (Exception e) when (e is InvalidOperationException or PlaywrightException or TimeoutException or HttpRequestException)
+            {
+                report.ReplicaError = e.Message;
+                Console.WriteLine("  replicas not measured: " + e.Message);
+            }
         }
 
         report.LoadAtEnd = LoadAverage();
@@ -98,10 +106,17 @@ internal static class EnginesBench
                     {
                         await ChatPageStream.NewChatAsync(page);
                         var before = await server.MetricsAsync(http);
-                        var answer = await ChatPageStream.SendAsync(page, Prompt(round, "page")[0].Content);
-                        var after = await server.MetricsAsync(http);
-                        var tokens = (int)(after.GetValueOrDefault("llamacpp:tokens_predicted_total") - before.GetValueOrDefault("llamacpp:tokens_predicted_total"));
-                        report.Page.Add(new StreamResult(answer.Completed, answer.FirstTextMs, answer.LastTextMs, 0, tokens, null, null, answer.Completed ? null : "answer " + answer.Status));
+                        try
+                        {
+                            var answer = await ChatPageStream.SendAsync(page, Prompt(round, "page")[0].Content);
+                            var after = await server.MetricsAsync(http);
+                            var tokens = (int)(after.GetValueOrDefault("llamacpp:tokens_predicted_total") - before.GetValueOrDefault("llamacpp:tokens_predicted_total"));
+                            report.Page.Add(new StreamResult(answer.Completed, answer.First, answer.Last, 0, tokens, null, null, answer.Completed ? null : "answer " + answer.Status));
+                        }
+                        catch (PlaywrightException e)
+                        {
+                            report.Page.Add(new StreamResult(false, 0, 0, 0, null, null, null, e.Message));
+                        }
                     });
                 }
 

@@ -25,6 +25,9 @@ internal sealed class EnginesReport
 
     public ReplicaResult? Replicas { get; set; }
 
+    /// <summary>Why the replica part stopped, when it did.</summary>
+    public string? ReplicaError { get; set; }
+
     public string Table()
     {
         var text = new StringBuilder();
@@ -50,6 +53,11 @@ internal sealed class EnginesReport
         if (Replicas is { } replicas)
         {
             ReplicaTable(text, replicas);
+        }
+        else if (ReplicaError is not null)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"**Two replicas not measured**: {ReplicaError}");
         }
 
         return text.ToString();

@@ -2,8 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using WebChat.Bench.Chat;
+using WebChat.Data;
+using WebChat.Data.Entities;
 
 namespace WebChat.Bench.Engines;
 
@@ -48,6 +52,13 @@ internal sealed class RemoteWebChat : IAsyncDisposable
         var app = BenchApp.Start(data, engine: null, settings);
         try
         {
+            // The admin's choice on Admin › Engines: the remote model is offered to users (the API key's and the pages' accounts).
+            await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
+            {
+                db.RemoteModelSettings.Add(new RemoteModelSetting { ModelName = servers[0].Alias, UserSelectable = true });
+                await db.SaveChangesAsync();
+            }
+
             var key = await BenchApiKeys.CreateAsync(app, "api@bench.test");
             var modelId = await ListedModelAsync(new Uri(app.BaseAddress, "v1/"), key, servers[0].Alias, TimeSpan.FromSeconds(60));
             return new RemoteWebChat(app, data, key, modelId);

@@ -47,7 +47,7 @@ internal static partial class ReplicaBench
                 {
                     if (ConversationOf(slot.Prompt) is { } conversation)
                     {
-                        result.Seen.Add(new SlotSeen(turn, conversation, i, slot.PromptTokens, slot.CachedTokens));
+                        result.Seen.Add(new SlotSeen(turn, conversation, i, slot.PromptTokens, slot.CachedTokens, slot.Prompt[..Math.Min(160, slot.Prompt.Length)]));
                     }
                 }
             }
@@ -73,7 +73,7 @@ internal static partial class ReplicaBench
 }
 
 /// <summary>A slot of a replica after a turn: the conversation its prompt belongs to, its size and the part taken from the cache.</summary>
-internal sealed record SlotSeen(int Turn, int Conversation, int Replica, int PromptTokens, int CachedTokens);
+internal sealed record SlotSeen(int Turn, int Conversation, int Replica, int PromptTokens, int CachedTokens, string PromptStart);
 
 internal sealed class ReplicaResult
 {
