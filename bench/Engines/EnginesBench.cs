@@ -40,8 +40,9 @@ internal static class EnginesBench
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
-        await using (var server = await LlamaServer.StartAsync(binary, model, spec.Name, Environment.ProcessorCount, Parallel, ContextPerSequence))
+        if (!args.Contains("--replicas-only"))
         {
+            await using var server = await LlamaServer.StartAsync(binary, model, spec.Name, Environment.ProcessorCount, Parallel, ContextPerSequence);
             await MeasureDirectAndThroughAsync(server, browser, report, rounds, answerTokens);
         }
 

@@ -85,7 +85,7 @@ internal sealed class EnginesReport
         text.AppendLine();
         text.AppendLine("## Two llama-server replicas (same alias, `-t 1 -np 4` each), 8 conversations at once on the chat page, two turns");
         text.AppendLine();
-        text.AppendLine("Requests per replica from each replica's log (\"processing task\"); cached prompt tokens from its `/slots` (`n_prompt_tokens_cache` of the slot holding that conversation).");
+        text.AppendLine("Requests per replica from each replica's log (\"processing task\"); cached prompt tokens from its `/slots`: the prompt tokens the slot holding that conversation did not process (`n_prompt_tokens` − `n_decoded` − `n_prompt_tokens_processed`; `n_prompt_tokens_cache` is zeroed when a task ends).");
         text.AppendLine();
         text.AppendLine("| turn | answers complete | requests replica a / b | split (larger / smaller; goal ≤ 5/3 = 1.67) | conversations seen in /slots | with cached prompt tokens | cached tokens, median (of prompt) | on the replica of turn 1 |");
         text.AppendLine("|---|---|---|---|---|---|---|---|");

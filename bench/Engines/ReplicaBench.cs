@@ -9,7 +9,7 @@ namespace WebChat.Bench.Engines;
 /// Part 2 of bench engines: two llama-server replicas of the same model (same alias) behind one WebChat, 8 conversations
 /// on the chat page at once, two turns each. Which replica served each request comes from the replicas' own logs
 /// ("processing task"); whether a second turn reused the first turn's prompt comes from their /slots
-/// (`n_prompt_tokens_cache` of the slot whose prompt is that conversation's).
+/// (the prompt tokens the slot holding that conversation did not have to process).
 /// </summary>
 internal static partial class ReplicaBench
 {
@@ -61,7 +61,15 @@ internal static partial class ReplicaBench
     private static async Task<IReadOnlyList<(string Prompt, int PromptTokens, int CachedTokens)>> SlotsAsync(HttpClient http, LlamaServer server)
     {
         var slots = JsonNode.Parse(await http.GetStringAsync(new Uri(server.BaseAddress, "slots")))!.AsArray();
-        return [.. slots.Where(s => s?["prompt"] is not null).Select(s => ((string)s!["prompt"]!, (int?)s["n_prompt_tokens"] ?? 0, (int?)s["n_prompt_tokens_cache"] ?? 0))];
+        // A slot's n_prompt_tokens_cache is zeroed when its task ends (slot.reset()); what stays is the tokens it holds
+        // (prompt + generated), the generated count and the prompt tokens it had to process: the rest came from the cache.
+        return [.. slots.Where(s => s?["prompt"] is not null).Select(s =>
+        {
+            var held = (int?)s!["n_prompt_tokens"] ?? 0;
+            var decoded = (int?)s["next_token"]?[0]?["n_decoded"] ?? 0;
+            var processed = (int?)s["n_prompt_tokens_processed"] ?? 0;
+            return ((string)s["prompt"]!, held - decoded, Math.Max(0, held - decoded - processed));
+        })];
     }
 
     // The last "Conversation N" in a slot's prompt names whose prompt it holds (a second turn holds the first as well).
