@@ -65,5 +65,8 @@ public static class OpenAiGenerationStart
     };
 
     public static OpenAiUsage UsageOf(ChatSummary? summary) =>
-        new(summary?.PromptTokens ?? 0, summary?.CompletionTokens ?? 0, (summary?.PromptTokens ?? 0) + (summary?.CompletionTokens ?? 0));
+        new(summary?.PromptTokens ?? 0, summary?.CompletionTokens ?? 0, (summary?.PromptTokens ?? 0) + (summary?.CompletionTokens ?? 0))
+        {
+            PromptTokensDetails = new PromptTokensDetails(summary?.ReusedPromptTokens ?? 0),
+        };
 }

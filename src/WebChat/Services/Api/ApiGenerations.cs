@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
 using WebChat.Services.Serving;
@@ -12,10 +13,13 @@ namespace WebChat.Services.Api;
 /// Requests carry the caller as the engine's user key, so the per-user share and round-robin queue hold for API and
 /// chat together. An offered model the engine does not hold is loaded first, through the same path as the chat's
 /// picker. Throws QuotaExceededException, ModelOperationException, ModelNotReadyException, EngineBusyException or
-/// UserBusyException before anything is sent.
+/// UserBusyException before anything is sent. Each request names its caller's cache scope, so the engine reuses the KV
+/// cache of that user's earlier prompts (a resent system prompt and history) and never another user's unless an admin
+/// widened it.
 /// </summary>
 public sealed class ApiGenerations(
-    IInferenceEngine engine, ModelServing serving, ApiModels models, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger, EngineShares? shares = null)
+    IInferenceEngine engine, ModelServing serving, ApiModels models, QuotaService quotas, UsageWriter usage, ILogger<ApiGenerations> logger,
+    EngineShares? shares = null, IOptions<ApiOptions>? options = null)
 {
     public async Task<ApiGeneration> StartAsync(ApiCaller caller, ApiModelResolution model, ChatRequest request, CancellationToken cancellationToken)
     {
@@ -30,6 +34,7 @@ public sealed class ApiGenerations(
             request = request with
             {
                 UserKey = caller.UserId,
+                CacheScope = (options?.Value ?? new ApiOptions()).CacheScopeOf(caller.UserId),
                 Share = shares is null ? null : await shares.FindAsync(caller.UserId, cancellationToken),
             };
             updates = (model.Remote is { } remote ? serving.StreamRemoteAsync(remote.ModelName, request, cancellationToken) : engine.StreamChatAsync(request, cancellationToken))
