@@ -17,6 +17,7 @@ public sealed class SecurityOptions
     /// <summary>Sign-in, registration and password-change posts that may name one account per <see cref="AttemptWindow"/>.</summary>
     public int AttemptsPerAccount { get; set; } = 10;
 
+    /// <summary>The window over which the sign-in, registration and password-change attempts above are counted.</summary>
     public TimeSpan AttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often an open tab re-checks its account even without a revocation signal.</summary>
