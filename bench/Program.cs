@@ -17,7 +17,7 @@ return args switch
     [MemoryBenchmark.Command] => await MemoryBenchmark.RunAsync(results),
     [MemoryProbe.Command, var model, var context, var parallel, var flash] =>
         await MemoryProbe.RunAsync(model, int.Parse(context, CultureInfo.InvariantCulture), int.Parse(parallel, CultureInfo.InvariantCulture), flash == "auto"),
-    [DownloadBench.Command] => await DownloadBench.RunAsync(results),
+    [DownloadBench.Command, ..] => await DownloadBench.RunAsync(results, args),
     ["inference", ..] => await InferenceBench.RunAsync(results, args),
     [DecodeThreadBench.Command] => await DecodeThreadBench.RunAsync(),
     ["chat", ..] => await ChatBench.RunAsync(results, args),
@@ -31,7 +31,7 @@ static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project bench -- <scenario>");
     Console.WriteLine("scenarios: memory     estimate vs measured RSS of generated 0.5B and 1.2B models");
-    Console.WriteLine("           downloads  4 connections vs 1 on the fake Hub with a per-connection cap; cost of sha256 verification");
+    Console.WriteLine("           downloads  [--runs 3] 4 connections vs 1 on the fake Hub (235 MB and 40 MB, 4 MB/s per connection); cost of sha256 verification");
     Console.WriteLine("           inference  [--quick] [--small-only] engine vs a bare LLamaSharp loop; batching, prefix reuse, cancel");
     Console.WriteLine("           peer       [--quick] [--q8-only] [--native DIR] [--threads N] [--chunk N] [--step-budget-ms N] [--batch-threads N]");
     Console.WriteLine("                      [--flash auto|off] [--kv f16|q8_0] [--out NAME]  engine vs node-llama-cpp 3.21.1 and a bare LLamaSharp loop");

@@ -16,6 +16,7 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatNativeLibrary();
     builder.AddWebChatModels();
     builder.AddWebChatChat();
+    builder.AddWebChatKnowledge();
     builder.AddWebChatModelServing();
     builder.AddWebChatAdmin();
     builder.AddWebChatApi();

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
@@ -84,9 +83,9 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         SetState(DownloadState.Downloading);
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(token);
         await using var hasher = new PipelinedHasher(file, map, failFast.Token);
-        var pending = new ConcurrentQueue<int>(Enumerable.Range(0, map.ChunkCount).Where(i => !map.Done[i]));
-        var workers = Enumerable.Range(0, Math.Max(1, Math.Min(_context.Options.Connections, pending.Count)))
-            .Select(_ => RunWorkerAsync(pending, link, map, file, mapPath, hasher, failFast))
+        var ranges = new RangeAssigner(map, mapPath, _context.Options.CheckpointBytes);
+        var workers = Enumerable.Range(0, Math.Max(1, _context.Options.Connections))
+            .Select(_ => RunWorkerAsync(ranges, link, file, hasher, failFast))
             .ToArray();
         await WhenAllOrFirstFailureAsync(workers, token);
 
@@ -98,23 +97,25 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
         return actual;
     }
 
-    private async Task RunWorkerAsync(
-        ConcurrentQueue<int> pending, CdnLink link, ResumeMap map, SafeFileHandle file, string mapPath,
-        PipelinedHasher hasher, CancellationTokenSource failFast)
+    // One connection: it fetches ranges until none is left to start or to split off another connection's.
+    private async Task RunWorkerAsync(RangeAssigner ranges, CdnLink link, SafeFileHandle file, PipelinedHasher hasher, CancellationTokenSource failFast)
     {
         try
         {
-            while (pending.TryDequeue(out var chunk))
+            while (ranges.Next() is { } range)
             {
-                await DownloadChunkAsync(chunk, link, map, file, mapPath, failFast.Token);
-                lock (map)
+                try
                 {
-                    map.Done[chunk] = true;
-                    map.Written![chunk] = map.ChunkLength(chunk);
-                    map.Save(mapPath);
+                    await DownloadRangeAsync(range, ranges, link, file, failFast.Token);
+                }
+                catch
+                {
+                    ranges.Release(range);
+                    throw;
                 }
 
-                hasher.MarkReady(chunk);
+                ranges.Finish(range);
+                hasher.MarkReady();
             }
         }
         catch when (!failFast.IsCancellationRequested)
@@ -144,13 +145,11 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
 
     /// <summary>
     /// Fetches one range from where an earlier process's checkpoint left it, continuing after drops from the last byte
-    /// written; a stall or drop is retried with backoff.
+    /// written, and stopping early when a free connection took the range's second half; a stall or drop is retried with backoff.
     /// </summary>
-    private async Task DownloadChunkAsync(int chunk, CdnLink link, ResumeMap map, SafeFileHandle file, string mapPath, CancellationToken token)
+    private async Task DownloadRangeAsync(ResumeRange range, RangeAssigner ranges, CdnLink link, SafeFileHandle file, CancellationToken token)
     {
-        var start = map.ChunkStart(chunk);
-        var end = start + map.ChunkLength(chunk);
-        var written = map.WrittenIn(chunk);
+        var written = range.Written;
         var checkpointed = written;
         try
         {
@@ -163,13 +162,20 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
 
         Task FetchRangeWithRetriesAsync() => _context.RangeRetry.ExecuteAsync(async attemptToken =>
         {
-            var offset = start + written;
+            var offset = range.Start + written;
+            var end = ranges.EndOf(range);
+            if (offset >= end)
+            {
+                return;
+            }
+
             var address = link.Address;
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(attemptToken);
             stall.CancelAfter(_context.Options.StallTimeout);
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
+                // Asks for the range's end as it is now; a later split only shortens it, and the loop stops there.
                 using var response = await _context.Hub.GetRangeAsync(address, offset, end - 1, Key.ToString(), stall.Token);
                 await using var body = await response.Content.ReadAsStreamAsync(stall.Token);
                 while (offset < end)
@@ -180,14 +186,20 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
                         throw new IOException($"The server closed the connection at byte {offset} of {Key}.");
                     }
 
-                    await RandomAccess.WriteAsync(file, buffer.AsMemory(0, read), offset, attemptToken);
-                    offset += read;
-                    written += read;
-                    _meter.Add(read);
+                    var take = ranges.Claim(range, offset, read);
+                    if (take > 0)
+                    {
+                        await RandomAccess.WriteAsync(file, buffer.AsMemory(0, take), offset, attemptToken);
+                        offset += take;
+                        written += take;
+                        _meter.Add(take);
+                    }
+
+                    end = ranges.EndOf(range);
                     stall.CancelAfter(_context.Options.StallTimeout);
                     if (written - checkpointed >= _context.Options.CheckpointBytes && offset < end)
                     {
-                        Checkpoint(chunk, written, map, file, mapPath);
+                        Checkpoint(range, written, ranges, file);
                         checkpointed = written;
                     }
                 }
@@ -209,14 +221,10 @@ internal sealed partial class FileTransfer(DownloadKey key, DownloadContext cont
     }
 
     // The bytes reach the disk before the map says they are there, so a crash never records bytes that were lost.
-    private static void Checkpoint(int chunk, long written, ResumeMap map, SafeFileHandle file, string mapPath)
+    private static void Checkpoint(ResumeRange range, long written, RangeAssigner ranges, SafeFileHandle file)
     {
         RandomAccess.FlushToDisk(file);
-        lock (map)
-        {
-            map.Written![chunk] = written;
-            map.Save(mapPath);
-        }
+        ranges.Checkpoint(range, written);
     }
 
     /// <summary>Removes the .part file and its resume map (after a failed verification or a cancel).</summary>

@@ -5,24 +5,25 @@ using Microsoft.Win32.SafeHandles;
 namespace WebChat.Engine.Downloads;
 
 /// <summary>Hashes a .part file in order while later ranges are still downloading, so verification adds only the last range's hashing.</summary>
-/// <remarks>SHA-256 is sequential: it follows the contiguous prefix of finished ranges, reading them back from the page cache.</remarks>
+/// <remarks>
+/// SHA-256 is sequential: it follows the contiguous prefix of finished ranges, reading them back from the page cache.
+/// A split never touches bytes below it: only unfinished ranges split, and only above what their connection has claimed.
+/// </remarks>
 internal sealed class PipelinedHasher : IAsyncDisposable
 {
     private const int ReadSize = 1 << 20;
     private readonly SafeFileHandle _file;
     private readonly ResumeMap _map;
-    private readonly bool[] _ready;
     private readonly SemaphoreSlim _signal = new(0);
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly CancellationTokenSource _stop;
     private readonly Task _loop;
-    private int _next;
+    private long _hashed;
 
     public PipelinedHasher(SafeFileHandle file, ResumeMap map, CancellationToken cancellationToken)
     {
         _file = file;
         _map = map;
-        _ready = (bool[])map.Done.Clone();
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _loop = Task.Run(() => HashInOrderAsync(_stop.Token), CancellationToken.None);
     }
@@ -30,15 +31,8 @@ internal sealed class PipelinedHasher : IAsyncDisposable
     /// <summary>Time spent hashing, for the benchmark's verification cost.</summary>
     public TimeSpan HashingTime { get; private set; }
 
-    public void MarkReady(int chunk)
-    {
-        lock (_ready)
-        {
-            _ready[chunk] = true;
-        }
-
-        _signal.Release();
-    }
+    /// <summary>Says that a range finished, so the finished prefix may have grown.</summary>
+    public void MarkReady() => _signal.Release();
 
     /// <summary>Waits for every range to be hashed and returns the lower-case hex sha256.</summary>
     public async Task<string> FinishAsync()
@@ -70,18 +64,19 @@ internal sealed class PipelinedHasher : IAsyncDisposable
         var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         try
         {
-            while (_next < _map.ChunkCount)
+            while (_hashed < _map.Size)
             {
-                if (!IsReady(_next))
+                var readyEnd = FinishedPrefixEnd();
+                if (readyEnd <= _hashed)
                 {
                     await _signal.WaitAsync(cancellationToken);
                     continue;
                 }
 
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await HashChunkAsync(_next, buffer, cancellationToken);
+                await HashAsync(_hashed, readyEnd, buffer, cancellationToken);
                 HashingTime += System.Diagnostics.Stopwatch.GetElapsedTime(started);
-                _next++;
+                _hashed = readyEnd;
             }
         }
         finally
@@ -90,18 +85,28 @@ internal sealed class PipelinedHasher : IAsyncDisposable
         }
     }
 
-    private bool IsReady(int chunk)
+    // The end of the finished ranges that follow the hashed prefix without a gap.
+    private long FinishedPrefixEnd()
     {
-        lock (_ready)
+        lock (_map)
         {
-            return _ready[chunk];
+            var end = _hashed;
+            foreach (var range in _map.Ranges.Where(r => r.End > _hashed))
+            {
+                if (range.Start > end || !range.IsDone)
+                {
+                    break;
+                }
+
+                end = range.End;
+            }
+
+            return end;
         }
     }
 
-    private async Task HashChunkAsync(int chunk, byte[] buffer, CancellationToken cancellationToken)
+    private async Task HashAsync(long offset, long end, byte[] buffer, CancellationToken cancellationToken)
     {
-        var offset = _map.ChunkStart(chunk);
-        var end = offset + _map.ChunkLength(chunk);
         while (offset < end)
         {
             var read = await RandomAccess.ReadAsync(_file, buffer.AsMemory(0, (int)Math.Min(ReadSize, end - offset)), offset, cancellationToken);

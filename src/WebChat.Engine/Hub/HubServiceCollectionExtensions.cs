@@ -48,6 +48,10 @@ public static class HubServiceCollectionExtensions
                 AllowAutoRedirect = false, // HubClient follows redirects itself so the token never reaches another host.
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(15),
+
+                // A download connection stops reading early when another connection took the second half of its range:
+                // closing it at once beats receiving (and paying for) bytes that the other connection fetches.
+                MaxResponseDrainSize = 0,
             })
             .AddResilienceHandler("hub-retry", (builder, context) =>
             {

@@ -35,6 +35,13 @@ public sealed record ChatRequest
     /// <summary>Identifies a conversation across turns so its KV cache prefix can be reused; null means no reuse.</summary>
     public string? ConversationKey { get; init; }
 
+    /// <summary>
+    /// Requests with the same scope may reuse each other's KV cache by their longest common token prefix (API calls that
+    /// resend a system prompt and history). Only requests of one scope share: a shared cache shows in time to first
+    /// token which prefixes others sent. Null: no reuse beyond <see cref="ConversationKey"/>.
+    /// </summary>
+    public string? CacheScope { get; init; }
+
     /// <summary>Who asked: sequences and queue places are shared fairly between users. Null is exempt from the per-user limits.</summary>
     public string? UserKey { get; init; }
 

@@ -6,6 +6,9 @@ public abstract record ChatUpdate;
 /// <summary>New answer text; never ends in half of a multi-byte character.</summary>
 public sealed record TextDelta(string Text) : ChatUpdate;
 
+/// <summary>New reasoning text, for engines that send it apart from the answer (a remote engine's reasoning_content).</summary>
+public sealed record ReasoningDelta(string Text) : ChatUpdate;
+
 /// <summary>The request waits for a free sequence; 1 means it is next.</summary>
 public sealed record QueuePosition(int Position) : ChatUpdate;
 
@@ -37,6 +40,9 @@ public sealed record ChatSummary : ChatUpdate
     /// <summary>The chat template used: the model's own, or the name of the fallback.</summary>
     public string? Template { get; init; }
     public string? Model { get; init; }
+
+    /// <summary>The engine that answered when it was not the in-process one (a remote engine's name).</summary>
+    public string? Engine { get; init; }
 
     /// <summary>Words for a person when FinishReason is Cancelled or Error (e.g. "the model was switched").</summary>
     public string? Message { get; init; }

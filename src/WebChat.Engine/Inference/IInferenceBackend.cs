@@ -17,6 +17,9 @@ internal interface IInferenceBackend : IDisposable
 {
     string ModelName { get; }
 
+    /// <summary>Where the weights were put at load (plain CPU memory, repacked buffers, GPU); empty when unknown.</summary>
+    IReadOnlyList<WeightBuffer> WeightBuffers => [];
+
     /// <summary>How many sequences can hold a KV cache at once.</summary>
     int SequenceCount { get; }
 

@@ -159,8 +159,9 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
             scheduler.StepCompleted += step => StepCompleted?.Invoke(step);
             _scheduler = scheduler;
             _ = WatchForFailureAsync(scheduler);
-            Publish(new EngineStatus(EngineState.Ready, options.ModelPath, options.DisplayName ?? backend.ModelName, 1));
-            _logger.LogInformation("Loaded {Model} with {Sequences} sequences of {Context} tokens", backend.ModelName, options.ParallelSequences, options.ContextPerSequence);
+            Publish(new EngineStatus(EngineState.Ready, options.ModelPath, options.DisplayName ?? backend.ModelName, 1) { WeightBuffers = backend.WeightBuffers });
+            _logger.LogInformation("Loaded {Model} with {Sequences} sequences of {Context} tokens; weights in {Buffers}", backend.ModelName, options.ParallelSequences,
+                options.ContextPerSequence, backend.WeightBuffers.Count == 0 ? "(not reported)" : string.Join(", ", backend.WeightBuffers));
             ArmIdleTimer();
         }
         catch (OperationCanceledException)

@@ -44,6 +44,8 @@ internal sealed class LlamaBackend : IInferenceBackend
     }
 
     public string ModelName { get; }
+
+    public IReadOnlyList<WeightBuffer> WeightBuffers { get; init; } = [];
     public int SequenceCount { get; }
     public int ContextPerSequence { get; }
     public string TemplateName { get; }

@@ -28,9 +28,11 @@ internal sealed class LlamaBackendLoader : IBackendLoader
         var gpuLayers = await _fitCheck.CheckAsync(options, cancellationToken);
         var parameters = CreateParameters(options, gpuLayers, _options.PrefillChunkTokens);
         LLamaWeights weights;
+        IReadOnlyList<string> bufferLines;
         try
         {
-            weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, new InlineProgress<float>(p => progress.Report(p)));
+            (weights, bufferLines) = await NativeLogRouter.CaptureModelBuffersAsync(
+                () => LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, new InlineProgress<float>(p => progress.Report(p))));
         }
         catch (LoadWeightsFailedException exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -40,7 +42,10 @@ internal sealed class LlamaBackendLoader : IBackendLoader
         try
         {
             var name = weights.Metadata.GetValueOrDefault("general.name") ?? Path.GetFileNameWithoutExtension(options.ModelPath);
-            return new LlamaBackend(weights, parameters, options.ParallelSequences, options.ContextPerSequence, name, _options.FallbackTemplate);
+            return new LlamaBackend(weights, parameters, options.ParallelSequences, options.ContextPerSequence, name, _options.FallbackTemplate)
+            {
+                WeightBuffers = WeightBuffer.Parse(bufferLines),
+            };
         }
         catch (Exception exception) when (exception is RuntimeError or LLamaDecodeError)
         {

@@ -15,6 +15,9 @@ internal static class NativeLogRouter
     private static readonly ThreadLocal<StringBuilder> Pending = new(() => new StringBuilder());
     private static volatile ILogger _logger = NullLogger.Instance;
 
+    // Loads in progress that want llama.cpp's weight-buffer lines; a list, since tests may load in parallel.
+    private static readonly List<List<string>> BufferCaptures = [];
+
     /// <summary>Points llama.cpp's log at the factory; call before the first native call so loading the library is routed too.</summary>
     public static void Install(ILoggerFactory loggerFactory)
     {
@@ -47,5 +50,40 @@ internal static class NativeLogRouter
             _ => LogLevel.Trace,
         };
         _logger.Log(logLevel, "{NativeMessage}", text);
+        if (text.Contains(" model buffer size", StringComparison.Ordinal))
+        {
+            lock (Gate)
+            {
+                foreach (var capture in BufferCaptures)
+                {
+                    capture.Add(text);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="load"/> and returns it with llama.cpp's "NAME model buffer size = N MiB" lines logged meanwhile:
+    /// which buffer types hold the weights (CPU_REPACK or AMX when ggml-cpu repacked them for its kernels).
+    /// </summary>
+    public static async Task<(T Result, IReadOnlyList<string> BufferLines)> CaptureModelBuffersAsync<T>(Func<Task<T>> load)
+    {
+        var lines = new List<string>();
+        lock (Gate)
+        {
+            BufferCaptures.Add(lines);
+        }
+
+        try
+        {
+            return (await load(), lines);
+        }
+        finally
+        {
+            lock (Gate)
+            {
+                BufferCaptures.Remove(lines);
+            }
+        }
     }
 }

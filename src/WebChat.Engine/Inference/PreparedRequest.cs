@@ -5,6 +5,7 @@ internal sealed record PreparedRequest
 {
     public required int[] PromptTokens { get; init; }
     public string? ConversationKey { get; init; }
+    public string? CacheScope { get; init; }
     public string? UserKey { get; init; }
     public UserShare? Share { get; init; }
     public SamplingOptions Sampling { get; init; } = new();

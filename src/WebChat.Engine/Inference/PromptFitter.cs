@@ -124,6 +124,7 @@ internal static class PromptFitter
     {
         PromptTokens = tokens,
         ConversationKey = request.ConversationKey,
+        CacheScope = request.CacheScope,
         UserKey = request.UserKey,
         Share = request.Share,
         Sampling = request.Sampling,

@@ -8,7 +8,8 @@ namespace WebChat.Engine.Inference;
 /// step it queues the next token of each generating sequence plus prompt chunks of sequences in prefill, decodes
 /// them as one batch, samples, and streams text to each request's own channel. Requests wait in a queue served
 /// round-robin across users (<see cref="FairQueue"/>), each user within their share (<see cref="UserAdmission"/>);
-/// an idle sequence keeps its conversation's KV cache for the next turn.
+/// an idle sequence keeps its conversation's KV cache for the next turn, and a request of the same cache scope reuses
+/// the longest common token prefix it holds.
 /// </summary>
 internal sealed class Scheduler : IModelUser, IAsyncDisposable
 {
@@ -249,7 +250,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         while (_waiting.Count > 0 && _slots.Any(s => s.Active is null)
             && _waiting.TakeNext(w => w.User.Running < _admission.RunningLimit(w.Request)) is { } work)
         {
-            var slot = PickSlot(work.Request.ConversationKey)!;
+            var slot = PickSlot(work.Request)!;
             work.User.Running++;
             work.User.LastStarted = ++_clock;
             _waiting.Invalidate();
@@ -260,11 +261,16 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         }
     }
 
-    // The conversation's own idle sequence first (prefix reuse), then an empty one, then the least recently used idle one.
-    private SequenceSlot? PickSlot(string? conversationKey)
+    // The conversation's own idle sequence first (prefix reuse), then the idle sequence of the same cache scope that
+    // shares the longest token prefix with the prompt, then an empty one, then the least recently used idle one.
+    private SequenceSlot? PickSlot(PreparedRequest request)
     {
         var idle = _slots.Where(s => s.Active is null).ToList();
-        var own = conversationKey is null ? null : idle.FirstOrDefault(s => s.ConversationKey == conversationKey);
+        var own = request.ConversationKey is { } conversation ? idle.FirstOrDefault(s => s.ConversationKey == conversation) : null;
+        own ??= request.CacheScope is { } scope
+            ? idle.Where(s => s.CacheScope == scope && CommonPrefixLength(s.Cached, request.PromptTokens) > 0)
+                .MaxBy(s => CommonPrefixLength(s.Cached, request.PromptTokens))
+            : null;
         var chosen = own ?? idle.FirstOrDefault(s => s.Cached.Count == 0) ?? idle.MinBy(s => s.LastUsed);
         if (chosen is not null && chosen != own)
         {
@@ -287,6 +293,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         }
 
         slot.ConversationKey = work.Request.ConversationKey;
+        slot.CacheScope = work.Request.CacheScope;
         slot.Active = new ActiveSequence(work, reused);
         _backend.ResetSampler(slot.Index, work.Request.Sampling);
     }
@@ -375,6 +382,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
                 {
                     slot.Cached.Clear();
                     slot.ConversationKey = null;
+                    slot.CacheScope = null;
                 }
 
                 return false;
@@ -441,7 +449,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         slot.LastUsed = ++_clock;
         active.Work.User.Running--;
         _waiting.Invalidate();
-        if (slot.ConversationKey is null)
+        if (slot.ConversationKey is null && slot.CacheScope is null)
         {
             Evict(slot);
         }
@@ -493,6 +501,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         }
 
         slot.ConversationKey = null;
+        slot.CacheScope = null;
     }
 
     private void EndEverything(FinishReason reason, string message)

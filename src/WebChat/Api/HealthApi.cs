@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
+using Microsoft.Extensions.Options;
 using WebChat.Engine.Inference;
+using WebChat.Services.Serving.Engines;
 
 namespace WebChat.Api;
 
@@ -21,17 +23,33 @@ public static class HealthApi
     }
 
     public static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> GetHealthAsync(
-        IDbContextFactory<WebChatDbContext> dbFactory, IInferenceEngine engine, CancellationToken cancellationToken)
+        IDbContextFactory<WebChatDbContext> dbFactory, IInferenceEngine engine, CancellationToken cancellationToken,
+        RemoteEngines? remote = null, IOptions<EnginesOptions>? engines = null)
     {
         var status = engine.Status;
-        var engineState = status.State.ToString();
+        var localEnabled = engines?.Value.Local.Enabled ?? true;
+        var remoteCount = remote?.All.Count ?? 0;
+        var remoteReady = remote?.All.Count(e => e.View(remote.Now).Health == RemoteEngineHealth.Ready) ?? 0;
+        var engineState = localEnabled ? status.State.ToString() : "Disabled";
+        if (remoteCount > 0)
+        {
+            engineState += $"; remote engines ready: {remoteReady} of {remoteCount}";
+        }
+
         if (!await DatabaseAnswersAsync(dbFactory, cancellationToken))
         {
             return TypedResults.Json(new HealthReport("unhealthy", "unreachable", engineState, "The database does not answer."),
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        if (status.State == EngineState.Loading)
+        if (!localEnabled && remoteReady == 0)
+        {
+            // Ready while one engine serves: with no local engine, that is a remote one that answers.
+            return TypedResults.Json(new HealthReport("unavailable", "ok", engineState, "No remote engine answers yet."),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (status.State == EngineState.Loading && remoteReady == 0)
         {
             // A load balancer should not send requests that would wait for the load.
             return TypedResults.Json(new HealthReport("loading", "ok", engineState, $"Loading model {status.ModelName} ({status.LoadProgress:P0})."),

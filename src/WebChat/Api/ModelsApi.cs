@@ -4,7 +4,7 @@ using WebChat.Services.Api;
 
 namespace WebChat.Api;
 
-/// <summary>GET /v1/models: the installed models; requests may name any of them, and are answered by the loaded one.</summary>
+/// <summary>GET /v1/models: the models the caller may use (the chat's offer rules); a request naming one loads it on demand.</summary>
 public static class ModelsApi
 {
     public static RouteGroupBuilder MapModelsApi(this RouteGroupBuilder v1)
@@ -15,9 +15,9 @@ public static class ModelsApi
         return v1;
     }
 
-    public static async Task<JsonHttpResult<ModelList>> ListAsync(ApiModels models, CancellationToken cancellationToken)
+    public static async Task<JsonHttpResult<ModelList>> ListAsync(HttpContext http, ApiModels models, CancellationToken cancellationToken)
     {
-        var list = await models.ListAsync(cancellationToken);
+        var list = await models.ListAsync(ApiKeyAuthentication.CallerOf(http), cancellationToken);
         // The loaded model first: tools that pick the first entry get the one that answers.
         return TypedResults.Json(new ModelList(list
             .OrderByDescending(m => m.IsLoaded)

@@ -18,6 +18,7 @@ public static class OpenAiApi
         v1.MapModelsApi();
         v1.MapChatCompletionsApi();
         v1.MapCompletionsApi();
+        v1.MapEmbeddingsApi();
         // Anything else under /v1 gets OpenAI's 404 shape rather than the app's HTML page.
         v1.MapFallback(NotFound);
         return endpoints;

@@ -21,10 +21,16 @@ internal static class ModelsCommand
                 return 0;
             }
 
-            var width = models.Max(m => m.Id.Length);
-            foreach (var (id, _, bytes) in models)
+            string[] header = ["MODEL", "SIZE"];
+            var rows = models.Select(m => new[] { m.Id, $"{(m.Bytes / (1024.0 * 1024 * 1024)).ToString("0.00", CultureInfo.InvariantCulture)} GiB" }).ToList();
+            var output = CliConsole.Out();
+            if (output.IsLive)
             {
-                Console.WriteLine($"{id.PadRight(width)}  {(bytes / (1024.0 * 1024 * 1024)).ToString("0.00", CultureInfo.InvariantCulture),7} GiB");
+                output.Ansi.Write(CliTables.Build(header, rows, rightAligned: [1]));
+            }
+            else
+            {
+                output.Writer.Write(CliTables.Plain(header, rows, rightAligned: [1]));
             }
 
             Console.WriteLine($"{models.Count} models in {installed.Directory}");

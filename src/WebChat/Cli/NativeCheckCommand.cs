@@ -28,7 +28,7 @@ internal static class NativeCheckCommand
             var (report, failure) = await probe.RunAsync(files, cancellationToken);
             if (report is not null)
             {
-                Console.WriteLine($"{report.LlamaPath}: ggml {report.GgmlVersion} commit {report.GgmlCommit}");
+                Console.WriteLine($"{report.LlamaPath}: ggml {report.GgmlVersion} commit {report.GgmlCommit}, {report.Ggml.Ops.Count} ops, {report.Ggml.Types.Count} types");
                 Console.WriteLine(report.SystemInfo);
             }
 

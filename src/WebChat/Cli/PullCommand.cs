@@ -64,10 +64,18 @@ internal static class PullCommand
                     latest = view;
                 }
             });
-            Console.WriteLine($"Pulling {repo} {fileName} into {manager.Store.Root}");
+            var output = CliConsole.Out();
+            var view = new PullProgressView(output, SplitGgufName.AllParts(fileName));
+            using var perFile = manager.Subscribe(progress =>
+            {
+                if (progress.Key.Repo == repo)
+                {
+                    view.Report(progress);
+                }
+            });
+            await output.Writer.WriteLineAsync($"Pulling {repo} {fileName} into {manager.Store.Root}");
             var id = await downloads.StartAsync(ModelPermissions.ServerOperator, repo.ToString(), fileName, revision, cancellationToken);
-            var final = await ShowProgressUntilDoneAsync(downloads, id, () => latest, cancellationToken);
-            Console.WriteLine();
+            var final = await ShowProgressUntilDoneAsync(downloads, id, view, () => latest, cancellationToken);
             switch (final?.State)
             {
                 case DownloadState.Completed:
@@ -83,7 +91,6 @@ internal static class PullCommand
         }
         catch (Exception error) when (error is HubException or DownloadException or StorageException or ModelOperationException)
         {
-            Console.WriteLine();
             await Console.Error.WriteLineAsync(error.Message);
             return 1;
         }
@@ -111,30 +118,16 @@ internal static class PullCommand
         return (ggufs.FirstOrDefault(f => f.Name!.Quantization == "Q4_K_M").Sibling ?? ggufs.MinBy(f => f.Sibling.Size ?? long.MaxValue).Sibling).FileName;
     }
 
-    /// <summary>Prints a progress line until the download ends (installed, failed, cancelled) or Ctrl+C pauses it; returns its last state.</summary>
+    /// <summary>Shows each file's progress until the download ends (installed, failed, cancelled) or Ctrl+C pauses it; returns its last state.</summary>
     private static async Task<DownloadView?> ShowProgressUntilDoneAsync(
-        ModelDownloadService downloads, Guid id, Func<DownloadView?> latest, CancellationToken cancellationToken)
+        ModelDownloadService downloads, Guid id, PullProgressView view, Func<DownloadView?> latest, CancellationToken cancellationToken)
     {
         var done = downloads.WaitAsync(id, CancellationToken.None);
         using var pauseOnCtrlC = cancellationToken.Register(() => Pause(downloads, id));
-        while (!done.IsCompleted)
+        await view.ShowAsync(done, () => cancellationToken.IsCancellationRequested && latest()?.State == DownloadState.Paused);
+        if (done.IsCompleted)
         {
-            if (latest() is { } view)
-            {
-                Console.Write($"\r{ProgressLine(view)}   ");
-                if (cancellationToken.IsCancellationRequested && view.State == DownloadState.Paused)
-                {
-                    return view;
-                }
-            }
-
-            await Task.WhenAny(done, Task.Delay(500, CancellationToken.None));
-        }
-
-        await done;
-        if (latest() is { } last)
-        {
-            Console.Write($"\r{ProgressLine(last)}   ");
+            await done;
         }
 
         return latest();
@@ -150,14 +143,5 @@ internal static class PullCommand
         {
             // It finished between the key press and the pause: nothing to pause.
         }
-    }
-
-    internal static string ProgressLine(DownloadView download)
-    {
-        var fraction = download.Fraction;
-        var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
-        var eta = download.Eta is { } left ? left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
-        return $"[{bar}] {fraction * 100,5:0.0}% {ByteSizes.Format(download.BytesDone)}/{ByteSizes.Format(download.TotalBytes)} " +
-            $"{ByteSizes.Format((long)download.BytesPerSecond)}/s ETA {eta} {download.State}";
     }
 }

@@ -69,7 +69,7 @@ internal static class RunCommand
         var engine = services.GetRequiredService<IInferenceEngine>();
         try
         {
-            await engine.LoadAsync(load, cancellationToken);
+            await ModelLoadProgress.LoadAsync(engine, load, cancellationToken);
             ChatSummary? summary = null;
             await foreach (var update in engine.StreamChatAsync(request, cancellationToken))
             {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Hub;
 using WebChat.Engine.Storage;
@@ -81,7 +80,16 @@ internal static class SearchCommand
         try
         {
             var results = await host.Services.GetRequiredService<ModelSearch>().SearchAsync(query, cancellationToken);
-            Console.Write(Table(results));
+            var output = CliConsole.Out();
+            if (output.IsLive && results.Count > 0)
+            {
+                output.Ansi.Write(CliTables.Build(Header, Rows(results)));
+            }
+            else
+            {
+                await output.Writer.WriteAsync(Table(results));
+            }
+
             return 0;
         }
         catch (HubException error)
@@ -91,38 +99,27 @@ internal static class SearchCommand
         }
     }
 
-    internal static string Table(IReadOnlyList<ModelSearchResult> results)
+    private static readonly string[] Header = ["MODEL", "ARCH", "PARAMS", "CTX", "DOWNLOADS", "LIKES", "SCORE", "QUANTS", "RECOMMENDED", "SIZE", "MEMORY", "FIT"];
+
+    /// <summary>The plain table: columns padded with spaces, one line per model, for pipes, files and scripts.</summary>
+    internal static string Table(IReadOnlyList<ModelSearchResult> results) =>
+        results.Count == 0 ? "No models match.\n" : CliTables.Plain(Header, Rows(results));
+
+    private static List<string[]> Rows(IReadOnlyList<ModelSearchResult> results) => results.Select(r => new[]
     {
-        if (results.Count == 0)
-        {
-            return "No models match.\n";
-        }
-
-        string[] header = ["MODEL", "ARCH", "PARAMS", "CTX", "DOWNLOADS", "LIKES", "SCORE", "QUANTS", "RECOMMENDED", "SIZE", "MEMORY", "FIT"];
-        var rows = results.Select(r => new[]
-        {
-            r.Id + (r.Model.IsGated ? " (gated)" : ""),
-            r.Architecture ?? "?",
-            r.ParameterCount is { } p ? SizeLabels.FromParameters(p) : "?",
-            r.ContextLength?.ToString(CultureInfo.InvariantCulture) ?? "?",
-            (r.Model.Downloads ?? 0).ToString("N0", CultureInfo.InvariantCulture),
-            (r.Model.Likes ?? 0).ToString(CultureInfo.InvariantCulture),
-            r.QualityScore.ToString("0.0", CultureInfo.InvariantCulture),
-            string.Join(",", r.Files.Select(f => f.Quantization).Distinct()),
-            r.Recommended?.FileName ?? "(none fits)",
-            r.Recommended is { } f ? ByteSizes.Format(f.SizeBytes) : "",
-            r.Recommended is { } m ? ByteSizes.Format(m.Estimate.TotalBytes) + (m.ExactEstimate ? "" : "~") : "",
-            r.Recommended?.Fit.Kind.ToString() ?? "WontFit",
-        }).ToList();
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(row => row[i].Length))).ToArray();
-        var table = new StringBuilder();
-        foreach (var row in rows.Prepend(header))
-        {
-            table.AppendLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
-        }
-
-        return table.ToString();
-    }
+        r.Id + (r.Model.IsGated ? " (gated)" : ""),
+        r.Architecture ?? "?",
+        r.ParameterCount is { } p ? SizeLabels.FromParameters(p) : "?",
+        r.ContextLength?.ToString(CultureInfo.InvariantCulture) ?? "?",
+        (r.Model.Downloads ?? 0).ToString("N0", CultureInfo.InvariantCulture),
+        (r.Model.Likes ?? 0).ToString(CultureInfo.InvariantCulture),
+        r.QualityScore.ToString("0.0", CultureInfo.InvariantCulture),
+        string.Join(",", r.Files.Select(f => f.Quantization).Distinct()),
+        r.Recommended?.FileName ?? "(none fits)",
+        r.Recommended is { } f ? ByteSizes.Format(f.SizeBytes) : "",
+        r.Recommended is { } m ? ByteSizes.Format(m.Estimate.TotalBytes) + (m.ExactEstimate ? "" : "~") : "",
+        r.Recommended?.Fit.Kind.ToString() ?? "WontFit",
+    }).ToList();
 
     private static long? Parameters(string? value) => value is null ? null
         : SizeLabels.ToParameters(value.ToUpperInvariant()) ?? throw new FormatException($"'{value}' is not a parameter count (try 500M, 1B, 8B).");

@@ -21,6 +21,14 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
     public DbSet<UserQuota> UserQuotas => Set<UserQuota>();
     public DbSet<Preset> Presets => Set<Preset>();
     public DbSet<PresetChoice> PresetChoices => Set<PresetChoice>();
+    public DbSet<RemoteEngine> RemoteEngines => Set<RemoteEngine>();
+    public DbSet<RemoteModelSetting> RemoteModelSettings => Set<RemoteModelSetting>();
+    public DbSet<KnowledgeCollection> KnowledgeCollections => Set<KnowledgeCollection>();
+    public DbSet<KnowledgeDocument> KnowledgeDocuments => Set<KnowledgeDocument>();
+    public DbSet<KnowledgeUpload> KnowledgeUploads => Set<KnowledgeUpload>();
+    public DbSet<KnowledgeChunk> KnowledgeChunks => Set<KnowledgeChunk>();
+    public DbSet<ConversationCollection> ConversationCollections => Set<ConversationCollection>();
+    public DbSet<MessageCitation> MessageCitations => Set<MessageCitation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -19,6 +19,7 @@ internal static class ApiExtensions
         builder.Services.AddSingleton<EngineGauges>();
         builder.Services.AddOpenApi(OpenAiApiDescription.DocumentName, OpenAiApiDescription.Configure);
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName);
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(GenerationMetrics.MeterName, ChatMetrics.MeterName)
             // ASP.NET Core's own meters: request duration, active requests, connections, SignalR (the circuits).

@@ -5,6 +5,8 @@ using WebChat.Engine.Inference;
 using WebChat.Engine.Inference.Native;
 using WebChat.Engine.Storage;
 using WebChat.Services.Engine;
+using WebChat.Services.Serving.Engines;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace WebChat.Extensions;
 
@@ -21,8 +23,18 @@ internal static class EngineExtensions
         builder.Services.AddOptions<ModelStoreOptions>().PostConfigure<IOptions<WebChatOptions>>((store, app) =>
             store.Directory = string.IsNullOrWhiteSpace(store.Directory) ? app.Value.ModelsDirectory : store.Directory);
         builder.Services.AddWebChatEngine();
+        if (!LocalEngineEnabled(builder))
+        {
+            // A node that only routes to remote engines: the native library is never touched.
+            builder.Services.Replace(ServiceDescriptor.Singleton<IInferenceEngine, DisabledInferenceEngine>());
+        }
+
         return builder;
     }
+
+    /// <summary>Engines:Local:Enabled (default true).</summary>
+    public static bool LocalEngineEnabled(IHostApplicationBuilder builder) =>
+        builder.Configuration.GetValue($"{EnginesOptions.SectionName}:Local:Enabled", true);
 
     /// <summary>
     /// The server's choice of native llama.cpp (<c>Inference:NativeLibrary</c>): probed in a child process, then loaded
@@ -32,7 +44,10 @@ internal static class EngineExtensions
     {
         // The guard's probe child is this app's own executable (`WebChat native-probe`), also when a test host runs it.
         builder.Services.AddSingleton(NativeProbeProcess.ForAssembly(typeof(WebChatOptions).Assembly.Location));
-        builder.Services.AddHostedService<NativeLibraryStartup>();
+        if (LocalEngineEnabled(builder))
+        {
+            builder.Services.AddHostedService<NativeLibraryStartup>();
+        }
         return builder;
     }
 }

@@ -14,7 +14,8 @@ namespace WebChat.Services;
 public static class UserErrors
 {
     public static bool IsExpected(Exception error) =>
-        error is ChatException or ModelOperationException or EngineException or HubException or DownloadException or StorageException;
+        error is ChatException or ModelOperationException or EngineException or HubException or DownloadException or StorageException
+            or Knowledge.KnowledgeException;
 
     /// <summary>Runs the action; an expected failure comes back (its Message is the words to show), success as null.</summary>
     public static async Task<Exception?> TryAsync(Func<Task> action)

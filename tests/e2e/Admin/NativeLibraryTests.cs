@@ -51,6 +51,43 @@ public sealed class NativeLibraryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ggml_of_another_version_is_refused_naming_the_op_and_the_app_still_serves_on_the_bundled_build()
+    {
+        await NodeLlamaCpp.EnsureInstalledAsync();
+        var bundled = await BundledVariantFolderAsync();
+        NodeLlamaCpp.ComposeForeignGgml(bundled, folder);
+        var (app, address) = await AppProcess.StartAsync(new Dictionary<string, string> { ["Inference:NativeLibrary"] = folder });
+        await using (app)
+        {
+            using var http = new HttpClient { BaseAddress = address };
+            Assert.True((await http.GetAsync(new Uri("healthz", UriKind.Relative))).IsSuccessStatusCode);
+            await OnEnginePageAsAdminAsync(address, async page =>
+            {
+                await Assertions.Expect(page.GetByTestId("native-refusal")).ToContainTextAsync("glu op 6: SWIGLU_CLAMP");
+                await Assertions.Expect(page.GetByTestId("native-library")).ToContainTextAsync("bundled with LLamaSharp");
+                await Assertions.Expect(page.GetByTestId("native-ggml-cpu")).ToContainTextAsync(Path.Combine(bundled, "libggml-cpu.so"));
+            });
+            Assert.Contains("Inference:NativeLibrary refused, the bundled llama.cpp serves instead", app.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [HostGgmlFact]
+    public async Task The_engine_page_shows_the_host_ggml_cpu_backend_when_the_host_build_is_configured()
+    {
+        var (app, address) = await AppProcess.StartAsync(new Dictionary<string, string> { ["Inference:NativeLibrary"] = HostGgmlBuild.Folder });
+        await using (app)
+        {
+            await OnEnginePageAsAdminAsync(address, async page =>
+            {
+                await Assertions.Expect(page.GetByTestId("native-refusal")).ToHaveCountAsync(0);
+                await Assertions.Expect(page.GetByTestId("native-ggml-cpu")).ToContainTextAsync(Path.Combine(HostGgmlBuild.Folder, "libggml-cpu.so"));
+                await Assertions.Expect(page.GetByTestId("native-library")).ToContainTextAsync("0.18.0");
+                await Assertions.Expect(page.GetByTestId("weight-buffers")).ToContainTextAsync("No model is loaded.");
+            });
+        }
+    }
+
+    [Fact]
     public async Task A_missing_native_library_folder_stops_the_start_naming_the_setting()
     {
         var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Inference:NativeLibrary"] = folder });

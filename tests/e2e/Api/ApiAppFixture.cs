@@ -51,6 +51,7 @@ public class ApiAppFixture : WebChatAppFixture, IAsyncLifetime
             RelativePath = "local/scripted.gguf",
             SizeBytes = 1,
             Source = ModelSource.Import,
+            UserSelectable = true, // the API offers what the chat offers: an admin chose this one for users
         });
         await db.SaveChangesAsync();
         ResetEngine();

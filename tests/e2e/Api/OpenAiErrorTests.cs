@@ -132,7 +132,7 @@ public sealed class OpenAiErrorTests : IClassFixture<ApiAppFixture>
         var user = await app.CreateUserWithKeyAsync();
         using var client = app.ApiClient(user.Key);
 
-        using var response = await client.GetAsync("embeddings");
+        using var response = await client.GetAsync("audio/voices");
 
         await ApiWire.AssertErrorAsync(response, 404);
     }

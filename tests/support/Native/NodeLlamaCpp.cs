@@ -53,4 +53,19 @@ public static class NodeLlamaCpp
 
         return Folder;
     }
+
+    /// <summary>
+    /// Fills <paramref name="folder"/> with the bundled libllama and libmtmd (from <paramref name="bundledFolder"/>) beside
+    /// node-llama-cpp's prebuilt ggml libraries (ggml 0.23.0; the bundle's is 0.18.0) under the names libllama asks for:
+    /// the right libllama over a ggml of another version.
+    /// </summary>
+    public static void ComposeForeignGgml(string bundledFolder, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(bundledFolder, "libllama.so"), Path.Combine(folder, "libllama.so"), overwrite: true);
+        File.Copy(Path.Combine(bundledFolder, "libmtmd.so"), Path.Combine(folder, "libmtmd.so"), overwrite: true);
+        File.Copy(Path.Combine(LinuxX64Binaries, "libggml-base.so"), Path.Combine(folder, "libggml-base.so"), overwrite: true);
+        File.Copy(Directory.EnumerateFiles(LinuxX64Binaries, "libggml.*.so").Single(), Path.Combine(folder, "libggml.so"), overwrite: true);
+        File.Copy(Path.Combine(LinuxX64Binaries, "libggml-cpu-x64.so"), Path.Combine(folder, "libggml-cpu.so"), overwrite: true);
+    }
 }

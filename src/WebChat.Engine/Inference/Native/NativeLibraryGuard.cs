@@ -5,7 +5,8 @@ namespace WebChat.Engine.Inference.Native;
 /// <summary>
 /// Decides whether a custom llama.cpp folder may be loaded: it is probed in a child process next to the bundled
 /// library, and accepted only when llama_model_params and llama_context_params come back with the bundled build's
-/// size and default values (the structs LLamaSharp marshals on every load), i.e. when it is the build LLamaSharp binds.
+/// size and default values (the structs LLamaSharp marshals on every load), i.e. when it is the build LLamaSharp binds,
+/// and when its ggml has the bundled ggml's version and the same op and type tables, entry by entry.
 /// </summary>
 public sealed class NativeLibraryGuard(NativeProbeProcess probe)
 {
@@ -36,6 +37,17 @@ public sealed class NativeLibraryGuard(NativeProbeProcess probe)
         if (difference is not null)
         {
             return $"{files.LlamaPath} is not the llama.cpp build LLamaSharp binds ({difference}; its ggml commit is {custom.GgmlCommit}, the bundled one's {bundled.GgmlCommit})";
+        }
+
+        // libllama numbers ops and types from the headers it was compiled with; another table computes garbage silently.
+        if (custom.Ggml.DifferenceFrom(bundled.Ggml) is { } ggml)
+        {
+            return $"the ggml libraries in {files.Folder} do not match the bundled build's ({ggml}; ggml commit {custom.GgmlCommit}, the bundled one's {bundled.GgmlCommit})";
+        }
+
+        if (bundled.Ggml.Ops.Count == 0 || bundled.Ggml.Types.Count == 0)
+        {
+            return "the bundled ggml's op and type tables could not be read to compare with";
         }
 
         // Checked last so that a wrong build is named as such; without it LLamaSharp loads its bundled libmtmd against this build.

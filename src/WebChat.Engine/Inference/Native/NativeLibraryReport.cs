@@ -9,6 +9,7 @@ namespace WebChat.Engine.Inference.Native;
 /// <param name="Devices">ggml's backend devices, as "name: description".</param>
 /// <param name="ModelParams">Layout of llama_model_default_params' result.</param>
 /// <param name="ContextParams">Layout of llama_context_default_params' result.</param>
+/// <param name="Ggml">ggml's version, op table and type table, as libggml-base reports them.</param>
 public sealed record NativeLibraryReport(
     string LlamaPath,
     IReadOnlyList<string> LoadedFiles,
@@ -17,8 +18,13 @@ public sealed record NativeLibraryReport(
     string GgmlVersion,
     IReadOnlyList<string> Devices,
     NativeStructLayout ModelParams,
-    NativeStructLayout ContextParams)
+    NativeStructLayout ContextParams,
+    GgmlTables Ggml)
 {
     /// <summary>The folder name of the bundled variant (avx512, avx2, cuda12...), or the folder of a custom build.</summary>
     public string Variant => Path.GetFileName(Path.GetDirectoryName(LlamaPath)) ?? "";
+
+    /// <summary>The ggml CPU backend mapped into the process (libggml-cpu.so of the variant, or a per-CPU libggml-cpu-*.so); null when none is.</summary>
+    public string? GgmlCpuPath => LoadedFiles.FirstOrDefault(file => Path.GetFileName(file).StartsWith("libggml-cpu", StringComparison.Ordinal)
+        || Path.GetFileName(file).StartsWith("ggml-cpu", StringComparison.Ordinal));
 }

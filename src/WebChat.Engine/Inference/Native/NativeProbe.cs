@@ -38,7 +38,8 @@ public static class NativeProbe
             Text(Export(ggmlBase, "ggml_version")),
             Devices(ggml, ggmlBase),
             NativeStructLayout.Measure(Export(llama, "llama_model_default_params"), NativeStructLayout.ManagedSize<LLamaModelParams>()),
-            NativeStructLayout.Measure(Export(llama, "llama_context_default_params"), NativeStructLayout.ManagedSize<LLamaContextParams>()));
+            NativeStructLayout.Measure(Export(llama, "llama_context_default_params"), NativeStructLayout.ManagedSize<LLamaContextParams>()),
+            GgmlTables.Read(ggmlBase, name => Export(ggmlBase, name)));
     }
 
     private static Func<string, bool> IsLibrary(string name) =>

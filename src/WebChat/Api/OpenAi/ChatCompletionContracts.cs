@@ -35,7 +35,14 @@ public sealed record StreamOptions
 }
 
 /// <summary>Token counts as OpenAI reports them.</summary>
-public sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
+public sealed record OpenAiUsage(int PromptTokens, int CompletionTokens, int TotalTokens)
+{
+    /// <summary>How many prompt tokens came from the KV cache of an earlier request instead of being computed.</summary>
+    public PromptTokensDetails? PromptTokensDetails { get; init; }
+}
+
+/// <summary>OpenAI's breakdown of prompt tokens; llama-server and vLLM report cached_tokens the same way.</summary>
+public sealed record PromptTokensDetails(int CachedTokens);
 
 /// <summary>A non-streaming answer (object "chat.completion").</summary>
 public sealed record ChatCompletion(string Id, long Created, string Model, IReadOnlyList<ChatCompletionChoice> Choices, OpenAiUsage Usage)

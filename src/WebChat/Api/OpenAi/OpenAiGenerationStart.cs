@@ -1,6 +1,7 @@
 using WebChat.Engine.Inference;
 using WebChat.Services.Api;
 using WebChat.Services.ApiKeys;
+using WebChat.Services.Models;
 using WebChat.Services.Quotas;
 
 namespace WebChat.Api.OpenAi;
@@ -11,19 +12,20 @@ public static class OpenAiGenerationStart
     public static async Task<(ApiGeneration? Generation, OpenAiError? Error)> StartAsync(
         OpenAiServices services, ApiCaller caller, MappedRequest request, CancellationToken cancellationToken)
     {
-        var (match, modelId) = await services.Models.ResolveAsync(request.Model, cancellationToken);
-        switch (match)
+        var model = await services.Models.ResolveAsync(caller, request.Model, cancellationToken);
+        switch (model.Match)
         {
             case ModelMatch.Unknown:
-                return (null, OpenAiError.NotFound($"The model '{request.Model}' does not exist. GET /v1/models lists the installed ones.", "model", "model_not_found"));
-            case ModelMatch.NotLoaded:
+                return (null, OpenAiError.NotFound($"The model '{request.Model}' does not exist. GET /v1/models lists the models you may use.", "model", "model_not_found"));
+            case ModelMatch.NotOffered:
                 return (null, OpenAiError.NotFound(
-                    $"The model '{request.Model}' is installed but not loaded; an admin can load it on the chat page's model picker.", "model", "model_not_loaded"));
+                    $"The model '{request.Model}' is not offered to you (an admin chooses the models users may pick, or made presets the only choice). GET /v1/models lists the models you may use.",
+                    "model", "model_not_found"));
         }
 
         try
         {
-            return (await services.Generations.StartAsync(caller, modelId!, request.Engine, cancellationToken), null);
+            return (await services.Generations.StartAsync(caller, model, request.Engine, cancellationToken), null);
         }
         catch (QuotaExceededException e)
         {
@@ -39,6 +41,11 @@ public static class OpenAiGenerationStart
         }
         catch (ModelNotReadyException e)
         {
+            return (null, OpenAiError.Unavailable(e.Message, "model_not_ready", TimeSpan.FromSeconds(5)));
+        }
+        catch (ModelOperationException e)
+        {
+            // The model could not be loaded on demand (does not fit, not installed any more, the switch waited too long).
             return (null, OpenAiError.Unavailable(e.Message, "model_not_ready", TimeSpan.FromSeconds(5)));
         }
         catch (EngineException e)
@@ -58,5 +65,8 @@ public static class OpenAiGenerationStart
     };
 
     public static OpenAiUsage UsageOf(ChatSummary? summary) =>
-        new(summary?.PromptTokens ?? 0, summary?.CompletionTokens ?? 0, (summary?.PromptTokens ?? 0) + (summary?.CompletionTokens ?? 0));
+        new(summary?.PromptTokens ?? 0, summary?.CompletionTokens ?? 0, (summary?.PromptTokens ?? 0) + (summary?.CompletionTokens ?? 0))
+        {
+            PromptTokensDetails = new PromptTokensDetails(summary?.ReusedPromptTokens ?? 0),
+        };
 }

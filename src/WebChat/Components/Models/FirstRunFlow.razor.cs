@@ -35,7 +35,7 @@ public partial class FirstRunFlow
     [Parameter] public RenderFragment? ChildContent { get; set; }
 
     [Inject] private ModelDownloadService DownloadService { get; set; } = default!;
-    [Inject] private ModelLibrary Library { get; set; } = default!;
+    [Inject] private WebChat.Services.Serving.ModelServing Serving { get; set; } = default!;
     [Inject] private IOptions<StarterModelOptions> StarterModel { get; set; } = default!;
 
     private bool IsShown => Status.State != EngineState.Ready && (Models.Count == 0 || _started);
@@ -78,7 +78,7 @@ public partial class FirstRunFlow
 
     private async Task LoadAsync(string modelId)
     {
-        _error = (await UserErrors.TryAsync(() => Library.LoadAsync(User, modelId)))?.Message;
+        _error = (await UserErrors.TryAsync(() => Serving.SwitchAsync(User, modelId)))?.Message;
         await OnModelsChanged.InvokeAsync();
     }
 

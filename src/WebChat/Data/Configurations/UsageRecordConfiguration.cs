@@ -11,6 +11,7 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         // No foreign keys on purpose: usage history outlives deleted users and conversations.
         builder.HasKey(u => u.Id);
         builder.Property(u => u.Model).HasMaxLength(512);
+        builder.Property(u => u.Engine).HasMaxLength(80);
         builder.Property(u => u.FinishReason).HasMaxLength(16);
         builder.Property(u => u.Preset).HasMaxLength(80);
         builder.HasIndex(u => u.CreatedAt);

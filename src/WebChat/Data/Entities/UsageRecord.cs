@@ -23,6 +23,9 @@ public class UsageRecord
     /// <summary>Where the request came from: the chat page or the API.</summary>
     public UsageSource Source { get; set; } = UsageSource.Chat;
 
+    /// <summary>The engine that answered: "local" for the in-process one, else the remote engine's name.</summary>
+    public string? Engine { get; set; }
+
     /// <summary>The API key that made the request; null for the chat page.</summary>
     public Guid? ApiKeyId { get; set; }
 }

@@ -1,55 +1,86 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using WebChat.Configuration;
 using WebChat.Data;
-using WebChat.Engine.Inference;
+using WebChat.Data.Entities;
+using WebChat.Services.Accounts;
+using WebChat.Services.ApiKeys;
+using WebChat.Services.Models;
+using WebChat.Services.Serving;
 
 namespace WebChat.Services.Api;
 
-/// <summary>An installed model as /v1/models lists it.</summary>
+/// <summary>A model as /v1/models lists it.</summary>
 public sealed record ApiModel(string Id, DateTime InstalledAt, bool IsLoaded);
 
 /// <summary>What a request's "model" names.</summary>
 public enum ModelMatch
 {
-    /// <summary>The loaded model (or the one loading, or the one the engine reloads after its idle unload).</summary>
-    Serving,
+    /// <summary>A model the caller may use; it is loaded on demand when the engine holds another.</summary>
+    Offered,
 
-    /// <summary>Installed, but another model is loaded; only an admin can switch.</summary>
-    NotLoaded,
+    /// <summary>Installed, but not offered to this caller (the admin's choice, or presets only).</summary>
+    NotOffered,
     Unknown,
 }
 
-/// <summary>The API's view of the installed models; ids are InstalledModel ids ("owner/repo/file.gguf", "local/file.gguf").</summary>
-public sealed class ApiModels(IDbContextFactory<WebChatDbContext> dbFactory, IInferenceEngine engine, IOptions<WebChatOptions> options)
+/// <summary>What a request's "model" resolved to: an installed model, or a model of the remote engines.</summary>
+public sealed record ApiModelResolution(ModelMatch Match, InstalledModel? Model = null, RemoteModelView? Remote = null)
 {
-    public async Task<IReadOnlyList<ApiModel>> ListAsync(CancellationToken cancellationToken = default)
+    /// <summary>The id the usage records and answers carry.</summary>
+    public string Id => Model?.Id ?? Remote?.DisplayName ?? "";
+}
+
+/// <summary>The API's view of the models, under the same offer rules as the chat's picker (asked of <see cref="ModelServing"/>); ids are InstalledModel ids ("owner/repo/file.gguf", "local/file.gguf").</summary>
+public sealed class ApiModels(IDbContextFactory<WebChatDbContext> dbFactory, ModelServing serving)
+{
+    /// <summary>The models the caller may name.</summary>
+    public async Task<IReadOnlyList<ApiModel>> ListAsync(ApiCaller caller, CancellationToken cancellationToken = default)
     {
+        var isAdmin = await IsAdminAsync(caller, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.InstalledModels.AsNoTracking().OrderBy(m => m.Id).ToListAsync(cancellationToken);
-        var loaded = LoadedPath();
-        return rows.Select(r => new ApiModel(r.Id, r.InstalledAt, loaded == PathOf(r.RelativePath))).ToList();
+        var rows = serving.LocalEnabled ? await db.InstalledModels.AsNoTracking().OrderBy(m => m.Id).ToListAsync(cancellationToken) : [];
+        var offered = new List<ApiModel>();
+        foreach (var row in rows)
+        {
+            if (await serving.IsOfferedAsync(isAdmin, row, cancellationToken))
+            {
+                offered.Add(new ApiModel(row.Id, row.InstalledAt, serving.IsLoaded(row)));
+            }
+        }
+
+        offered.AddRange((await serving.OfferedRemoteAsync(isAdmin, cancellationToken)).Select(m => new ApiModel(m.DisplayName, DateTime.UnixEpoch, true)));
+        return offered;
     }
 
-    /// <summary>Matches a requested model by id, file name, or file name without ".gguf"; returns the installed id when found.</summary>
-    public async Task<(ModelMatch Match, string? Id)> ResolveAsync(string requested, CancellationToken cancellationToken = default)
+    /// <summary>Matches a requested model by id, display name, file name, or file name without ".gguf".</summary>
+    public async Task<ApiModelResolution> ResolveAsync(ApiCaller caller, string requested, CancellationToken cancellationToken = default)
     {
+        var isAdmin = await IsAdminAsync(caller, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.InstalledModels.AsNoTracking().ToListAsync(cancellationToken);
         var row = rows.FirstOrDefault(r => r.Id == requested)
+            ?? rows.FirstOrDefault(r => ModelDisplayName.Of(r) == requested)
             ?? rows.FirstOrDefault(r => r.FileName == requested || Path.GetFileNameWithoutExtension(r.FileName) == requested);
-        if (row is null)
+        if (row is null || !serving.LocalEnabled)
         {
-            return (ModelMatch.Unknown, null);
+            var (remote, offered) = await serving.FindRemoteAsync(requested, isAdmin, cancellationToken);
+            return remote is null ? new ApiModelResolution(ModelMatch.Unknown) : new ApiModelResolution(offered ? ModelMatch.Offered : ModelMatch.NotOffered, Remote: remote);
         }
 
-        var loaded = LoadedPath();
-        // With no model in the engine, the request goes on: after an idle unload the engine reloads its last model.
-        return (loaded is null || loaded == PathOf(row.RelativePath) ? ModelMatch.Serving : ModelMatch.NotLoaded, row.Id);
+        return new ApiModelResolution(await serving.IsOfferedAsync(isAdmin, row, cancellationToken) ? ModelMatch.Offered : ModelMatch.NotOffered, row);
     }
 
-    private string? LoadedPath() =>
-        engine.Status is { State: EngineState.Ready or EngineState.Loading, ModelPath: { } path } ? Path.GetFullPath(path) : null;
+    /// <summary>The caller as the serving rules see them: admins may use every model.</summary>
+    public async Task<ClaimsPrincipal> PrincipalOfAsync(ApiCaller caller, CancellationToken cancellationToken = default)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, caller.UserId) };
+        if (await IsAdminAsync(caller, cancellationToken))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, Roles.Admin));
+        }
 
-    private string PathOf(string relativePath) => Path.GetFullPath(Path.Combine(options.Value.ModelsDirectory, relativePath));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, "ApiKey"));
+    }
+
+    private Task<bool> IsAdminAsync(ApiCaller caller, CancellationToken cancellationToken) => serving.IsAdminAsync(caller.UserId, cancellationToken);
 }

@@ -7,4 +7,7 @@ public sealed partial class ActiveGeneration
 
     /// <summary>The InstalledModel.Id the preset runs on; null without a preset.</summary>
     public string? PresetModelId { get; internal set; }
+
+    /// <summary>The remote engines' model id this answer is written by; null when the in-process engine writes it.</summary>
+    public string? RemoteModel { get; internal set; }
 }

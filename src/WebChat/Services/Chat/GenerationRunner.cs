@@ -22,7 +22,7 @@ public sealed class GenerationRunner(
     IOptions<ChatOptions> options,
     TimeProvider time,
     ILogger<GenerationRunner> logger,
-    Models.DefaultModelLoader? modelLoader = null,
+    Serving.ModelServing? serving = null,
     ReasoningTags? reasoningTags = null)
 {
     /// <summary>Claims the conversation for a new answer; throws <see cref="GenerationInProgressException"/> while one is being written.</summary>
@@ -77,23 +77,18 @@ public sealed class GenerationRunner(
         Task<int>? flushing = null;
         try
         {
-            using var loading = modelLoader?.ShowLoading(generation);
-            if (modelLoader is not null)
-            {
-                await modelLoader.EnsureReadyAsync(generation.StopToken, generation.PresetModelId);
-            }
-
-            if (reasoningTags is not null)
-            {
-                reasoning.UseTag(await reasoningTags.ForModelPathAsync(engine.Status.ModelPath, generation.StopToken));
-            }
-
-            await foreach (var update in engine.StreamChatAsync(request, generation.StopToken))
+            var updates = generation.RemoteModel is { } remoteModel && serving is not null
+                ? serving.StreamRemoteAsync(remoteModel, request, generation.StopToken)
+                : await LocalUpdatesAsync(generation, request, reasoning);
+            await foreach (var update in updates)
             {
                 switch (update)
                 {
                     case TextDelta delta:
                         reasoning.Feed(delta.Text, generation);
+                        break;
+                    case ReasoningDelta thought:
+                        reasoning.FeedReasoning(thought.Text, generation);
                         break;
                     case QueuePosition queue:
                         generation.SetQueuePosition(queue.Position);
@@ -143,6 +138,23 @@ public sealed class GenerationRunner(
                 await flushing;
             }
         }
+    }
+
+    // The in-process engine: the preset's model or the default loaded first (the page shows "Loading the model…"), then its reasoning tag.
+    private async Task<IAsyncEnumerable<ChatUpdate>> LocalUpdatesAsync(ActiveGeneration generation, ChatRequest request, ReasoningStream reasoning)
+    {
+        if (serving is not null)
+        {
+            using var loading = serving.ShowLoading(generation);
+            await serving.EnsureReadyAsync(generation.PresetModelId, generation.StopToken);
+        }
+
+        if (reasoningTags is not null)
+        {
+            reasoning.UseTag(await reasoningTags.ForModelPathAsync(engine.Status.ModelPath, generation.StopToken));
+        }
+
+        return engine.StreamChatAsync(request, generation.StopToken);
     }
 
     // Never throws: the text stays in memory and the next interval (or the final save) writes it.

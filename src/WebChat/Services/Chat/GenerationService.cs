@@ -21,7 +21,8 @@ public sealed class GenerationService(
     TimeProvider time,
     QuotaService quotas,
     EngineShares? shares = null,
-    Presets.PresetService? presets = null)
+    Presets.PresetService? presets = null,
+    Serving.ModelServing? serving = null)
 {
     public const int MaxMessageLength = MessageLimits.MaxLength;
 
@@ -128,7 +129,9 @@ public sealed class GenerationService(
             (generation.PresetName, generation.PresetModelId) = (preset.Name, preset.BaseModelId);
         }
 
-        var model = engine.Status.ModelName;
+        var target = serving is null ? Serving.ServingTarget.Local : await serving.TargetForChatAsync(generation.UserId, generation.PresetModelId, cancellationToken);
+        generation.RemoteModel = target.RemoteModel;
+        var model = target.IsRemote ? target.DisplayName : engine.Status.ModelName;
         var answer = AddMessage(db, conversation, MessageRole.Assistant, "", MessageStatus.Streaming, generation.MessageId);
         answer.Model = model;
         conversation.UpdatedAt = Now;

@@ -11,6 +11,9 @@ public sealed class ReasoningStream(TimeProvider time)
 
     public void Feed(string delta, ActiveGeneration generation) => Route(_splitter.Feed(delta), generation);
 
+    /// <summary>Reasoning an engine sent apart from the text (reasoning_content): no tags to find.</summary>
+    public void FeedReasoning(string delta, ActiveGeneration generation) => Route([new StreamPiece(delta, IsReasoning: true)], generation);
+
     /// <summary>Writes what was held back and ends the reasoning if the stream ended inside it.</summary>
     public void Complete(ActiveGeneration generation)
     {

@@ -1,12 +1,11 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using WebChat.Configuration;
+using WebChat.Engine.Storage;
 using WebChat.Data;
 
 namespace WebChat.Services.Chat;
 
 /// <summary>The reasoning tag of the loaded model: its admin setting, else "think".</summary>
-public sealed class ReasoningTags(IDbContextFactory<WebChatDbContext> dbFactory, IOptions<WebChatOptions> options)
+public sealed class ReasoningTags(IDbContextFactory<WebChatDbContext> dbFactory, ModelStore store)
 {
     public const string Default = "think";
 
@@ -20,7 +19,7 @@ public sealed class ReasoningTags(IDbContextFactory<WebChatDbContext> dbFactory,
         var full = Path.GetFullPath(modelPath);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var tagged = await db.InstalledModels.AsNoTracking().Where(m => m.ReasoningTag != null).ToListAsync(cancellationToken);
-        return tagged.FirstOrDefault(m => string.Equals(Path.GetFullPath(Path.Combine(options.Value.ModelsDirectory, m.RelativePath)), full, StringComparison.Ordinal))
+        return tagged.FirstOrDefault(m => string.Equals(Path.GetFullPath(Path.Combine(store.Root, m.RelativePath)), full, StringComparison.Ordinal))
             ?.ReasoningTag ?? Default;
     }
 }

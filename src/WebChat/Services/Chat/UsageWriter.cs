@@ -9,6 +9,9 @@ namespace WebChat.Services.Chat;
 /// <summary>Writes one usage record per generation: who, which model, tokens, timings and why it ended.</summary>
 public sealed class UsageWriter(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
 {
+    /// <summary>The in-process engine's name in usage records and metrics.</summary>
+    public const string LocalEngineName = "local";
+
     public async Task WriteAsync(string userId, Guid? conversationId, string model, ChatSummary? summary, FinishReason reason,
         UsageSource source = UsageSource.Chat, Guid? apiKeyId = null, string? preset = null, CancellationToken cancellationToken = default)
     {
@@ -29,6 +32,7 @@ public sealed class UsageWriter(IDbContextFactory<WebChatDbContext> dbFactory, T
             Source = source,
             ApiKeyId = apiKeyId,
             Preset = preset,
+            Engine = summary?.Engine ?? LocalEngineName,
         });
         await db.SaveChangesAsync(cancellationToken);
     }

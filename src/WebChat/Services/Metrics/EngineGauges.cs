@@ -7,9 +7,14 @@ namespace WebChat.Services.Metrics;
 /// <summary>Gauges read when /metrics is scraped: requests running and queued, KV cache use, the model's load state and progress, downloads running.</summary>
 public sealed class EngineGauges
 {
-    public EngineGauges(IInferenceEngine engine, DownloadManager downloads)
+    public EngineGauges(IInferenceEngine engine, DownloadManager downloads, WebChat.Services.Serving.Engines.RemoteEngines? remote = null)
     {
         var meter = GenerationMetrics.Meter;
+        if (remote is not null)
+        {
+            RemoteEngineGauges.Register(meter, remote);
+        }
+
         meter.CreateObservableGauge("webchat.requests.running", () => engine.Status.ActiveSequences, "{request}", "Requests generating now");
         meter.CreateObservableGauge("webchat.requests.queued", () => engine.Status.QueuedRequests, "{request}", "Requests waiting for a free sequence");
         meter.CreateObservableGauge("webchat.kv_cache.tokens", () => engine.KvCache.Tokens, "{token}", "Tokens held in the KV cache (answers in progress and prefixes kept for reuse)");

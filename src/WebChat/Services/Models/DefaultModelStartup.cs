@@ -1,13 +1,15 @@
+using WebChat.Services.Serving;
+
 namespace WebChat.Services.Models;
 
 /// <summary>Loads the default model when the app starts, in the background: the app answers pages meanwhile.</summary>
-public sealed class DefaultModelStartup(DefaultModelLoader loader, ILogger<DefaultModelStartup> logger) : BackgroundService
+public sealed class DefaultModelStartup(ModelServing serving, ILogger<DefaultModelStartup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await loader.EnsureReadyAsync(stoppingToken);
+            await serving.EnsureReadyAsync(null, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -14,6 +14,9 @@ internal static class LoadedModel
 
     public static bool Is(EngineStatus status, string path) => string.Equals(PathOf(status), Path.GetFullPath(path), PathComparison);
 
+    /// <summary>Whether two paths name the same file, compared as the file system does.</summary>
+    public static bool SamePath(string a, string b) => string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), PathComparison);
+
     /// <summary>True when the loaded file lies in the repository's folder of the store.</summary>
     public static bool IsInside(EngineStatus status, ModelStore store, RepoId repo) =>
         PathOf(status) is { } loaded && loaded.StartsWith(FolderOf(store, repo), PathComparison);

@@ -73,23 +73,6 @@ public sealed class ModelLibrary(
         })];
     }
 
-    /// <summary>Loads an installed model, replacing the loaded one. Admins only.</summary>
-    public async Task LoadAsync(ClaimsPrincipal user, string modelId, CancellationToken cancellationToken = default)
-    {
-        ModelPermissions.EnsureCanManage(user);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var model = await db.InstalledModels.AsNoTracking().SingleOrDefaultAsync(m => m.Id == modelId, cancellationToken)
-            ?? throw new ModelOperationException("That model is not installed any more.");
-        await EngineIdle.WaitAsync(engine, EngineIdle.MaxWait, cancellationToken);
-        await engine.LoadAsync(ModelLoadPlan.For(model, store.Root), cancellationToken);
-    }
-
-    public async Task UnloadAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
-    {
-        ModelPermissions.EnsureCanManage(user);
-        await engine.UnloadAsync(cancellationToken);
-    }
-
     /// <summary>Copies or links a GGUF that is already on the server into the models folder. Admins only.</summary>
     public Task<InstalledModel> ImportAsync(ClaimsPrincipal user, string serverPath, ImportMode mode, CancellationToken cancellationToken = default) =>
         importer.ImportAsync(user, serverPath, mode, cancellationToken);

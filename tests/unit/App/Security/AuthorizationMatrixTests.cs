@@ -44,6 +44,7 @@ public sealed partial class AuthorizationMatrixTests
         ["GET /admin/quotas"] = Access.Admin,
         ["GET /admin/presets"] = Access.Admin,
         ["GET /admin/engine"] = Access.Admin,
+        ["GET /admin/engines"] = Access.Admin,
         // Admins, or a scraper with WebChat:Metrics:ScrapeToken (tested in the metrics tests).
         ["GET /metrics"] = Access.Admin,
         ["GET /v1/models"] = Access.ApiKey,

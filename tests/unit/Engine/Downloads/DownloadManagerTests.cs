@@ -395,9 +395,11 @@ public class DownloadManagerTests
         try
         {
             using var json = JsonDocument.Parse(File.ReadAllBytes(mapPath));
-            return json.RootElement.GetProperty("Done").EnumerateArray().Select((d, i) => (d.GetBoolean(), i)).Where(x => x.Item1).Select(x => x.i).ToArray();
+            return json.RootElement.GetProperty("Ranges").EnumerateArray()
+                .Where(r => r.GetProperty("Written").GetInt64() == r.GetProperty("End").GetInt64() - r.GetProperty("Start").GetInt64())
+                .Select(r => (int)(r.GetProperty("Start").GetInt64() / ChunkSize)).ToArray();
         }
-        catch (Exception e) when (e is IOException or JsonException)
+        catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return [];
         }

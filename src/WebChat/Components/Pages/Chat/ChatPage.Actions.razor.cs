@@ -86,12 +86,13 @@ public partial class ChatPage
 
     private async Task LoadModelAsync(string modelId) => await RunAsync(async () =>
     {
-        await ModelSwitch.SwitchAsync(User, modelId);
+        await Model.Serving.SwitchAsync(User, modelId);
         await RefreshModelsAsync();
     });
 
     public void Dispose()
     {
         _engineSubscription?.Dispose();
+        _remoteSubscription?.Dispose();
     }
 }

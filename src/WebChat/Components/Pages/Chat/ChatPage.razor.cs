@@ -25,6 +25,7 @@ public partial class ChatPage
     private ChatSettings? _settings;
     private EngineStatus _engineStatus = EngineStatus.Empty;
     private IDisposable? _engineSubscription;
+    private IDisposable? _remoteSubscription;
     private ElementReference _scroller;
     private ElementReference _jumpButton;
     // The conversation on screen: ahead of ConversationId while a new conversation's address is on its way.
@@ -44,18 +45,8 @@ public partial class ChatPage
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    [Inject] private ConversationService Conversations { get; set; } = default!;
-    [Inject] private GenerationService Generations { get; set; } = default!;
-    [Inject] private WebChat.Services.Quotas.QuotaService Quotas { get; set; } = default!;
-    [Inject] private ConversationTransfer Transfer { get; set; } = default!;
-    [Inject] private SettingsService Settings { get; set; } = default!;
-    [Inject] private ModelLibrary Library { get; set; } = default!;
-    [Inject] private ModelSwitch ModelSwitch { get; set; } = default!;
-    [Inject] private DefaultModel DefaultModel { get; set; } = default!;
-    [Inject] private WebChat.Services.Presets.PresetService Presets { get; set; } = default!;
-    [Inject] private IInferenceEngine Engine { get; set; } = default!;
-    [Inject] private IMarkdownRenderer Markdown { get; set; } = default!;
-    [Inject] private IOptions<ChatOptions> ChatOptions { get; set; } = default!;
+    // The page's app services and model rule live in one page model, so the page injects what renders it and nothing more.
+    [Inject] private ChatPageModel Model { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -63,25 +54,21 @@ public partial class ChatPage
 
     private ClaimsPrincipal User { get; set; } = new();
 
-    private string? DisabledReason => _engineStatus.State switch
-    {
-        EngineState.Ready => null,
-        // Loaded on demand: the message waits for the model (idle reload, default model, reload after a crash).
-        _ when OnDemandLoading.Applies(_engineStatus, _hasDefaultModel) => null,
-        EngineState.Loading => $"The model is loading ({_engineStatus.LoadProgress:P0}). You can write as soon as it is ready.",
-        EngineState.Failed => $"The model failed to load: {_engineStatus.Error ?? "unknown error"}. {(_isAdmin ? "Pick another model or try again." : "Ask an admin to load a model.")}",
-        _ when _models.Count == 0 => _isAdmin ? "No model is loaded: none is installed yet. Get started above." : "No model is loaded: none is installed yet. Ask your admin.",
-        _ => _isAdmin ? "No model is loaded. Pick one above and press Load." : "No model is loaded. Ask an admin to load one.",
-    };
+    private string? DisabledReason => ChatPageModel.DisabledReason(_engineStatus, _models, _hasDefaultModel, _isAdmin);
+
+    private ConversationService Conversations => Model.Conversations;
+    private GenerationService Generations => Model.Generations;
+    private ConversationTransfer Transfer => Model.Transfer;
 
     protected override async Task OnInitializedAsync()
     {
         User = (await AuthenticationState).User;
         _userId = User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
         _isAdmin = User.IsInRole(Roles.Admin);
-        _engineStatus = Engine.Status;
-        _engineSubscription = Engine.Subscribe(OnEngineStatus);
-        _settings = await Settings.GetAsync(_userId);
+        _engineStatus = Model.Serving.Status;
+        _engineSubscription = Model.Serving.Subscribe(OnEngineStatus);
+        _remoteSubscription = Model.Serving.SubscribeRemote(() => OnEngineStatus(null));
+        _settings = await Model.Settings.GetAsync(_userId);
         await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync(), RefreshQuotaAsync());
     }
 
@@ -141,23 +128,15 @@ public partial class ChatPage
 
     private async Task RefreshListAsync() => _conversations = await Conversations.ListAsync(_userId, _search);
 
-    private async Task RefreshModelsAsync()
-    {
-        _models = await Library.ChoicesAsync();
-        if (!_isAdmin && await Presets.IsEnforcedAsync())
-        {
-            _models = [.. _models.Select(m => m with { UserSelectable = false })]; // presets only: users pick presets, not models
-        }
+    private async Task RefreshModelsAsync() => (_models, _hasDefaultModel) = await Model.ModelsAsync(User);
 
-        _hasDefaultModel = await DefaultModel.IdAsync() is not null;
-    }
-
-    private void OnEngineStatus(EngineStatus status) => _ = InvokeAsync(async () =>
+    // Null: the remote engines changed; their models are read again.
+    private void OnEngineStatus(EngineStatus? status) => _ = InvokeAsync(async () =>
     {
         try
         {
-            var modelChanged = status.ModelDiffersFrom(_engineStatus);
-            _engineStatus = status;
+            var modelChanged = status is null || status.ModelDiffersFrom(_engineStatus);
+            _engineStatus = status ?? _engineStatus;
             if (modelChanged)
             {
                 await RefreshModelsAsync();
@@ -218,7 +197,7 @@ public partial class ChatPage
         await RefreshQuotaAsync();
     }
 
-    private async Task RefreshQuotaAsync() => _quota = await Quotas.GetStandingAsync(_userId);
+    private async Task RefreshQuotaAsync() => _quota = await Model.Quotas.GetStandingAsync(_userId);
 
     /// <summary>Expected failures become a line of text above the composer; nothing is lost. False when the action failed.</summary>
     private async Task<bool> RunAsync(Func<Task> action)

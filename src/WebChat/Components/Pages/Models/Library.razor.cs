@@ -28,7 +28,7 @@ public partial class Library
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     [Inject] private ModelLibrary ModelLibrary { get; set; } = default!;
-    [Inject] private IInferenceEngine Engine { get; set; } = default!;
+    [Inject] private WebChat.Services.Serving.ModelServing Serving { get; set; } = default!;
     [Inject] private ModelDownloadService DownloadService { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -37,8 +37,8 @@ public partial class Library
     {
         _user = (await AuthenticationState).User;
         _canManage = ModelPermissions.CanManage(_user);
-        _status = Engine.Status;
-        _engineSubscription = Engine.Subscribe(OnEngineStatus);
+        _status = Serving.Status;
+        _engineSubscription = Serving.Subscribe(OnEngineStatus);
         _downloads = new LiveDownloadList(DownloadService, _user, InvokeAsync, OnDownloadChangedAsync, error => _error = error.Message);
         await _downloads.LoadAsync();
         await RefreshAsync();
@@ -81,11 +81,11 @@ public partial class Library
 
     private Task LoadAsync(LibraryModel model) => RunAsync(async () =>
     {
-        await ModelLibrary.LoadAsync(_user, model.Id);
+        await Serving.SwitchAsync(_user, model.Id);
         Snackbar.Add($"{model.Name} is loaded.", Severity.Success);
     });
 
-    private Task UnloadAsync() => RunAsync(() => ModelLibrary.UnloadAsync(_user));
+    private Task UnloadAsync() => RunAsync(() => Serving.UnloadAsync(_user));
 
     private async Task DeleteAsync(LibraryModel model)
     {

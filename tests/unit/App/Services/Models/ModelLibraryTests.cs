@@ -9,6 +9,7 @@ using WebChat.Engine.Storage;
 using WebChat.Extensions;
 using WebChat.Services.Chat;
 using WebChat.Services.Models;
+using WebChat.Services.Serving;
 using WebChat.Tests.Support.Chat;
 using WebChat.Tests.Support.Models;
 
@@ -23,7 +24,7 @@ public sealed class ModelLibraryTests
         var admin = await ModelTestUsers.RegisterAsync(app.Services, "admin");
         var model = await ImportTinyAsync(app, admin);
         var library = app.Services.GetRequiredService<ModelLibrary>();
-        await library.LoadAsync(admin, model.Id);
+        await app.Services.GetRequiredService<ModelServing>().SwitchAsync(admin, model.Id);
         Assert.True(Assert.Single(await library.ListAsync()).IsLoaded);
 
         await library.DeleteAsync(admin, model.Id);
@@ -53,7 +54,7 @@ public sealed class ModelLibraryTests
     }
 
     [Fact]
-    public async Task A_user_who_is_not_an_admin_cannot_delete_or_load_a_model()
+    public async Task A_user_who_is_not_an_admin_cannot_delete_a_model_or_load_one_not_offered_to_users()
     {
         await using var app = await StartAsync(builder => builder.Services.AddSingleton<IInferenceEngine>(new ScriptedInferenceEngine()));
         var admin = await ModelTestUsers.RegisterAsync(app.Services, "admin");
@@ -62,7 +63,7 @@ public sealed class ModelLibraryTests
         var library = app.Services.GetRequiredService<ModelLibrary>();
 
         await Assert.ThrowsAsync<ModelAccessDeniedException>(() => library.DeleteAsync(user, model.Id));
-        await Assert.ThrowsAsync<ModelAccessDeniedException>(() => library.LoadAsync(user, model.Id));
+        await Assert.ThrowsAsync<ModelAccessDeniedException>(() => app.Services.GetRequiredService<ModelServing>().SwitchAsync(user, model.Id));
 
         Assert.Single(await library.ListAsync());
     }
@@ -72,6 +73,8 @@ public sealed class ModelLibraryTests
         builder.AddWebChatEngine();
         builder.AddWebChatModels();
         engine(builder);
+        builder.AddWebChatChat();
+        builder.AddWebChatModelServing();
     });
 
     private static async Task<WebChat.Data.Entities.InstalledModel> ImportTinyAsync(AppServicesHost app, ClaimsPrincipal admin)

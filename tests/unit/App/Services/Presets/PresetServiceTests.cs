@@ -62,7 +62,7 @@ public sealed class PresetServiceTests
 
         Assert.Equal(helper.Id, (await presets.ForUserAsync(Id(user)))?.Id);
         await Assert.ThrowsAsync<InvalidChatOperationException>(() => presets.ChooseAsync(Id(user), null));
-        var refused = await Assert.ThrowsAsync<ModelAccessDeniedException>(() => app.Services.GetRequiredService<ModelSwitch>().SwitchAsync(user, model.Id));
+        var refused = await Assert.ThrowsAsync<ModelAccessDeniedException>(() => app.Services.GetRequiredService<WebChat.Services.Serving.ModelServing>().SwitchAsync(user, model.Id));
         Assert.Contains("presets the only choice", refused.Message, StringComparison.Ordinal);
     }
 

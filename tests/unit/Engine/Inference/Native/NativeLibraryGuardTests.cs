@@ -40,6 +40,54 @@ public sealed class NativeLibraryGuardTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ggml_of_another_version_under_the_bundled_libllama_is_refused_naming_the_first_op_that_differs()
+    {
+        await NodeLlamaCpp.EnsureInstalledAsync();
+        var (bundled, failure) = await probe.RunAsync(null, CancellationToken.None);
+        Assert.True(bundled is not null, failure);
+        NodeLlamaCpp.ComposeForeignGgml(Path.GetDirectoryName(bundled.LlamaPath)!, folder);
+
+        var refusal = await new NativeLibraryGuard(probe).CheckAsync(NativeLibraryFiles.Locate(folder)!, CancellationToken.None);
+
+        // The structs match (it is the bundled libllama): only the ggml tables can tell.
+        Assert.NotNull(refusal);
+        Assert.Contains("do not match the bundled build's", refusal, StringComparison.Ordinal);
+        Assert.Contains("glu op 6: SWIGLU_CLAMP", refusal, StringComparison.Ordinal);
+        Assert.Contains("ggml 0.23.0, the bundled build's is 0.18.0", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_bundled_ggml_reports_its_whole_op_and_type_tables()
+    {
+        var (bundled, failure) = await probe.RunAsync(null, CancellationToken.None);
+
+        Assert.True(bundled is not null, failure);
+        Assert.Equal("0.18.0", bundled.Ggml.Version);
+        Assert.Equal(101, bundled.Ggml.Ops.Count);
+        Assert.Equal(["NONE", "DUP", "ADD"], bundled.Ggml.Ops.Take(3));
+        Assert.Equal(43, bundled.Ggml.Types.Count);
+        Assert.Equal("f32, block 1, 4 bytes", bundled.Ggml.Types[0]);
+        Assert.Equal("q8_0, block 32, 34 bytes", bundled.Ggml.Types[8]);
+        Assert.NotEmpty(bundled.Ggml.UnaryOps);
+        Assert.NotEmpty(bundled.Ggml.GluOps);
+    }
+
+    [HostGgmlFact]
+    public async Task The_ggml_built_for_this_host_from_the_matching_source_is_accepted_with_the_bundled_tables()
+    {
+        var files = NativeLibraryFiles.Locate(HostGgmlBuild.Folder)!;
+
+        var refusal = await new NativeLibraryGuard(probe).CheckAsync(files, CancellationToken.None);
+        var (custom, _) = await probe.RunAsync(files, CancellationToken.None);
+        var (bundled, _) = await probe.RunAsync(null, CancellationToken.None);
+
+        Assert.Null(refusal);
+        Assert.Equal(bundled!.Ggml.Ops, custom!.Ggml.Ops);
+        Assert.Equal(bundled.Ggml.Types, custom.Ggml.Types);
+        Assert.Contains(Path.Combine(files.Folder, "libggml-cpu.so"), custom.LoadedFiles);
+    }
+
+    [Fact]
     public async Task A_probe_that_cannot_load_the_library_is_a_refusal_not_a_crash()
     {
         Directory.CreateDirectory(folder);

@@ -1,0 +1,130 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Options;
+using WebChat.Data.Entities;
+using WebChat.Services.Knowledge;
+
+namespace WebChat.Components.Pages.Knowledge;
+
+/// <summary>Collections and their files: create, share, upload (ingested in the background with live progress), cancel, delete.</summary>
+public partial class KnowledgePage
+{
+    private IReadOnlyList<CollectionView> _collections = [];
+    private IReadOnlyList<DocumentView> _documents = [];
+    private CollectionView? _selected;
+    private KnowledgeActor? _actor;
+    private string? _newName;
+    private CollectionScope _newScope = CollectionScope.Private;
+    private string? _error;
+    private IDisposable? _subscription;
+
+    [Inject] private KnowledgeService Knowledge { get; set; } = default!;
+    [Inject] private IngestionQueue Queue { get; set; } = default!;
+    [Inject] private IOptions<KnowledgeOptions> Options { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _actor = KnowledgeActor.From((await AuthenticationState).User);
+        _collections = await Knowledge.ListAsync(_actor);
+        _subscription = Queue.Subscribe(progress =>
+        {
+            if (_documents.Any(d => d.Id == progress.DocumentId))
+            {
+                _ = InvokeAsync(ReloadDocumentsAsync);
+            }
+        });
+    }
+
+    private async Task CreateAsync() => await RunAsync(async () =>
+    {
+        var created = await Knowledge.CreateAsync(_actor!, _newName ?? "", _newScope);
+        _newName = null;
+        _collections = await Knowledge.ListAsync(_actor!);
+        await SelectAsync(created.Id);
+    });
+
+    private async Task SelectAsync(Guid id)
+    {
+        _selected = _collections.FirstOrDefault(c => c.Id == id);
+        await ReloadDocumentsAsync();
+    }
+
+    private async Task UploadAsync(InputFileChangeEventArgs e) => await RunAsync(async () =>
+    {
+        var limit = Options.Value.MaxFileMegabytes * 1024L * 1024;
+        foreach (var file in e.GetMultipleFiles(20))
+        {
+            if (file.Size > limit)
+            {
+                throw new KnowledgeException($"\"{file.Name}\" is larger than {Options.Value.MaxFileMegabytes} MB.");
+            }
+
+            using var buffer = new MemoryStream();
+            await using (var stream = file.OpenReadStream(limit))
+            {
+                await stream.CopyToAsync(buffer);
+            }
+
+            await Knowledge.AddDocumentAsync(_actor!, _selected!.Id, file.Name, buffer.ToArray());
+        }
+
+        await ReloadDocumentsAsync();
+    });
+
+    private async Task DeleteAsync(Guid documentId) => await RunAsync(async () =>
+    {
+        await Knowledge.DeleteDocumentAsync(_actor!, documentId);
+        await ReloadDocumentsAsync();
+    });
+
+    private async Task ReloadDocumentsAsync()
+    {
+        _documents = _selected is null ? [] : await Knowledge.ListDocumentsAsync(_actor!, _selected.Id);
+        StateHasChanged();
+    }
+
+    private async Task RunAsync(Func<Task> action)
+    {
+        _error = null;
+        try
+        {
+            await action();
+        }
+        catch (KnowledgeException e)
+        {
+            _error = e.Message;
+        }
+    }
+
+    private string StateText(DocumentView document)
+    {
+        if (document.Status == IngestionStatus.Ingesting && Queue.Progress(document.Id) is { ChunksTotal: > 0 } progress)
+        {
+            var eta = progress.Remaining is { } left ? $", about {Math.Ceiling(left.TotalSeconds)} s left" : "";
+            return string.Create(CultureInfo.InvariantCulture, $"Reading: {progress.ChunksDone} of {progress.ChunksTotal} passages{eta}");
+        }
+
+        return document.Status switch
+        {
+            IngestionStatus.Ready => string.Create(CultureInfo.InvariantCulture, $"Ready: {document.ChunkCount} passages{(document.PageCount is { } p ? $", {p} pages" : "")}"),
+            IngestionStatus.Failed or IngestionStatus.Cancelled => document.Error ?? document.Status.ToString(),
+            _ => document.Status.ToString(),
+        };
+    }
+
+    private static string ScopeText(CollectionView collection) => collection.Scope switch
+    {
+        CollectionScope.Shared => collection.IsMine ? "shared by you" : "shared with you",
+        CollectionScope.Team => "team",
+        _ => "only you",
+    };
+
+    private static string SizeText(long bytes) => bytes < 1024 * 1024
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB");
+
+    public void Dispose() => _subscription?.Dispose();
+}

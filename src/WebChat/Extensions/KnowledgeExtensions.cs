@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebChat.Services.Knowledge;
+using WebChat.Services.Knowledge.Embedding;
+using WebChat.Services.Knowledge.Search;
+
+namespace WebChat.Extensions;
+
+internal static class KnowledgeExtensions
+{
+    /// <summary>Documents and collections: the embedded default embedder, the vector cache, search, background ingestion.</summary>
+    public static IHostApplicationBuilder AddWebChatKnowledge(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KnowledgeOptions>()
+            .Bind(builder.Configuration.GetSection(KnowledgeOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ITextEmbedder, MiniLmEmbedder>();
+        builder.Services.AddSingleton<EmbedderCatalog>();
+        builder.Services.AddSingleton<VectorIndex>();
+        builder.Services.AddSingleton<KnowledgeSearch>();
+        builder.Services.AddSingleton<KnowledgeIngestor>();
+        builder.Services.AddSingleton<IngestionQueue>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionQueue>());
+        builder.Services.AddSingleton<KnowledgeService>();
+        builder.Services.AddSingleton<EmbeddingUsageWriter>();
+        builder.Services.AddSingleton<ConversationKnowledge>();
+        return builder;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+
+namespace WebChat.Services.Knowledge.Search;
+
+/// <summary>
+/// BM25 over SQLite FTS5 (the KnowledgeChunksFts table, Porter-stemmed, kept in step with KnowledgeChunks by the
+/// AddKnowledge migration's triggers). A question's words are OR-ed, so a passage needs only some of them; question
+/// words that say nothing ("what", "the") are dropped first.
+/// </summary>
+public static partial class KeywordIndex
+{
+    private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "has", "have", "how", "in", "is",
+        "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "what", "when", "where", "which", "who",
+        "whom", "whose", "why", "with", "i", "you", "we", "me", "my", "our", "your", "can", "could", "would", "should",
+        "about", "tell", "there", "any", "much", "many",
+    };
+
+    /// <summary>The FTS5 expression for a question: each remaining word quoted (so nothing in it is FTS syntax) and OR-ed; null when no word remains.</summary>
+    public static string? MatchExpression(string query)
+    {
+        var words = Words().Matches(query).Select(m => m.Value.ToLowerInvariant()).Where(w => !StopWords.Contains(w)).Distinct().ToList();
+        return words.Count == 0 ? null : string.Join(" OR ", words.Select(w => "\"" + w + "\""));
+    }
+
+    /// <summary>The best <paramref name="limit"/> passages by BM25 in the given collections, best first.</summary>
+    public static async Task<IReadOnlyList<(long ChunkId, double Score)>> SearchAsync(DbConnection connection, IReadOnlyCollection<Guid> collectionIds, string query, int limit, CancellationToken cancellationToken)
+    {
+        var match = MatchExpression(query);
+        if (match is null || collectionIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = connection.CreateCommand();
+        // EF Core stores a Guid in SQLite as upper-case text; the collection filter compares with the same form.
+        var names = collectionIds.Select((_, i) => "$c" + i).ToList();
+        command.CommandText = $"""
+            SELECT f.rowid, bm25(KnowledgeChunksFts, 1.0, 0.3) AS score
+            FROM KnowledgeChunksFts f JOIN KnowledgeChunks c ON c.Id = f.rowid
+            WHERE KnowledgeChunksFts MATCH $match AND c.CollectionId IN ({string.Join(",", names)})
+            ORDER BY score LIMIT $limit
+            """;
+        AddParameter(command, "$match", match);
+        AddParameter(command, "$limit", limit);
+        foreach (var (name, id) in names.Zip(collectionIds))
+        {
+            AddParameter(command, name, id.ToString().ToUpperInvariant());
+        }
+
+        var hits = new List<(long, double)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // FTS5's bm25() is lower-is-better (negative); flip it so every score in WebChat is higher-is-better.
+            hits.Add((reader.GetInt64(0), -reader.GetDouble(1)));
+        }
+
+        return hits;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    [GeneratedRegex(@"\w+")]
+    private static partial Regex Words();
+}
