@@ -14,8 +14,6 @@ using WebChat.Configuration;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
-using Microsoft.AspNetCore.Identity;
-using WebChat.Services.ApiKeys;
 using WebChat.Tests.Support.Models;
 
 namespace WebChat.Bench.Api;
@@ -85,7 +83,7 @@ internal static class ApiLoadBench
         var keys = new List<string>();
         for (var i = 0; i < apiClients; i++)
         {
-            keys.Add(await CreateKeyAsync(app, $"api{i}@bench.test"));
+            keys.Add(await BenchApiKeys.CreateAsync(app, $"api{i}@bench.test"));
         }
 
         // One short round of each first, so the numbers are not the JIT's.
@@ -221,22 +219,10 @@ internal static class ApiLoadBench
         {
             Id = ModelId, FileName = "webchat-tiny.gguf", RelativePath = "local/webchat-tiny.gguf",
             SizeBytes = new FileInfo(target).Length, Source = ModelSource.Import,
+            UserSelectable = true, // the API offers only what the chat offers users (issue 21)
         });
         await db.SaveChangesAsync();
         return target;
-    }
-
-    private static async Task<string> CreateKeyAsync(BenchApp app, string email)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var user = new ApplicationUser { UserName = email, Email = email };
-        var created = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().CreateAsync(user, BenchApp.Password);
-        if (!created.Succeeded)
-        {
-            throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
-        }
-
-        return (await app.Services.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, "bench")).Secret;
     }
 
     private static LoadRow Row(string name, Outcomes outcomes)

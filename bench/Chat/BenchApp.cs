@@ -11,14 +11,17 @@ using WebChat.Engine.Inference;
 
 namespace WebChat.Bench.Chat;
 
-/// <summary>The real app on Kestrel (127.0.0.1, free port, temporary data folder) with a given engine.</summary>
-internal sealed class BenchApp(string dataDirectory, IInferenceEngine engine, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<WebChat.Configuration.WebChatOptions>
+/// <summary>
+/// The real app on Kestrel (127.0.0.1, free port, temporary data folder) with a given engine, or with the engines its
+/// configuration names when <c>engine</c> is null (remote engines only, for bench engines).
+/// </summary>
+internal sealed class BenchApp(string dataDirectory, IInferenceEngine? engine, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<WebChat.Configuration.WebChatOptions>
 {
     public const string Password = "Passw0rd!";
 
     public Uri BaseAddress { get; private set; } = default!;
 
-    public static BenchApp Start(string dataDirectory, IInferenceEngine engine, IReadOnlyDictionary<string, string?>? settings = null)
+    public static BenchApp Start(string dataDirectory, IInferenceEngine? engine, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var app = new BenchApp(dataDirectory, engine, settings);
         app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -42,10 +45,13 @@ internal sealed class BenchApp(string dataDirectory, IInferenceEngine engine, IR
 
         builder.UseEnvironment("Production");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureServices(services =>
+        if (engine is not null)
         {
-            services.RemoveAll<IInferenceEngine>();
-            services.AddSingleton(engine);
-        });
+            builder.ConfigureServices(services =>
+            {
+                services.RemoveAll<IInferenceEngine>();
+                services.AddSingleton(engine);
+            });
+        }
     }
 }

@@ -33,6 +33,11 @@ internal static class PeerBench
 
     public static async Task<int> RunAsync(string resultsDirectory, string[] args)
     {
+        if (args.Contains(LlamaServerPeerBench.Flag))
+        {
+            return await LlamaServerPeerBench.RunAsync(resultsDirectory, args);
+        }
+
         var quick = args.Contains("--quick");
         var native = Option(args, "--native");
         var threads = int.TryParse(Option(args, "--threads"), CultureInfo.InvariantCulture, out var t) ? t : Environment.ProcessorCount;

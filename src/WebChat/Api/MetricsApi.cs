@@ -24,9 +24,17 @@ public static class MetricsApi
     {
         // Created now so its gauges exist before the first scrape.
         _ = app.Services.GetRequiredService<EngineGauges>();
-        app.UseWhen(http => http.Request.Path.Equals(Path, StringComparison.OrdinalIgnoreCase), branch => branch.Use(GuardAsync));
-        app.MapPrometheusScrapingEndpoint(Path).AllowAnonymous().WithName("Metrics");
+        // The guard follows the endpoint routing chose, not the path's spelling: '/metrics/', '/METRICS' and any
+        // other form that routes to the exporter meet it (a path-string compare let '/metrics/' through).
+        app.UseWhen(http => http.GetEndpoint()?.Metadata.GetMetadata<MetricsReaders>() is not null, branch => branch.Use(GuardAsync));
+        app.MapPrometheusScrapingEndpoint(Path).AllowAnonymous().WithMetadata(MetricsReaders.Only).WithName("Metrics");
         return app;
+    }
+
+    /// <summary>Marks the endpoint that only admins and the scraper may reach.</summary>
+    private sealed class MetricsReaders
+    {
+        public static readonly MetricsReaders Only = new();
     }
 
     private static async Task GuardAsync(HttpContext http, RequestDelegate next)

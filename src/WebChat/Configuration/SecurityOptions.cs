@@ -20,6 +20,9 @@ public sealed class SecurityOptions
     /// <summary>The window over which the sign-in, registration and password-change attempts above are counted.</summary>
     public TimeSpan AttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Wrong API keys one client address may send per <see cref="AttemptWindow"/>; then every key from it gets 429.</summary>
+    public int ApiKeyFailuresPerAddress { get; set; } = 20;
+
     /// <summary>How often an open tab re-checks its account even without a revocation signal.</summary>
     public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromSeconds(5);
 

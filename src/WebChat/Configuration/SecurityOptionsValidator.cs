@@ -19,9 +19,9 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
             failures.Add("WebChat:Security:LockoutDuration, AttemptWindow and RevalidationInterval must be positive times (e.g. \"00:05:00\").");
         }
 
-        if (options.AttemptsPerAddress < 1 || options.AttemptsPerAccount < 1)
+        if (options.AttemptsPerAddress < 1 || options.AttemptsPerAccount < 1 || options.ApiKeyFailuresPerAddress < 1)
         {
-            failures.Add("WebChat:Security:AttemptsPerAddress and AttemptsPerAccount must be at least 1.");
+            failures.Add("WebChat:Security:AttemptsPerAddress, AttemptsPerAccount and ApiKeyFailuresPerAddress must be at least 1.");
         }
 
         failures.AddRange(options.KnownProxies.Where(p => !IPAddress.TryParse(p, out _))

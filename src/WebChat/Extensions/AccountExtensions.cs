@@ -56,6 +56,8 @@ internal static class AccountExtensions
 
         services.AddSingleton<RegistrationGate>();
         services.AddSingleton<RegistrationPolicy>();
+        services.AddSingleton<FirstAdminSetup>();
+        services.AddHostedService<FirstAdminSetupNotice>();
         services.AddScoped<UserRegistration>();
         services.AddScoped<UserDirectory>();
         services.AddScoped<RoleAssignment>();

@@ -19,6 +19,8 @@ internal static class ChatExtensions
         builder.Services.AddSingleton<IMarkdownRenderer>(sp =>
             new SafeMarkdownRenderer(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.AllowedImageHosts));
         builder.Services.AddSingleton<GenerationRegistry>();
+        // Disabling or deleting an account stops its answers (chat and API) at once.
+        builder.Services.AddHostedService<Services.Accounts.AccountAnswerStops>();
         builder.Services.AddSingleton<GenerationRunner>();
         builder.Services.AddSingleton<GenerationService>();
         builder.Services.AddSingleton<UsageWriter>();

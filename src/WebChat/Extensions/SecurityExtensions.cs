@@ -17,6 +17,7 @@ internal static class SecurityExtensions
         services.AddSingleton<SecurityHeaders>();
         services.AddSingleton<SecurityEventLog>();
         services.AddSingleton<AccountAttemptLimiter>();
+        services.AddSingleton<ApiKeyAttemptLimiter>();
         services.AddSingleton<UnknownAccountLockout>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
@@ -42,7 +43,7 @@ internal static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>The first middleware: trusted proxy headers, security headers on every response, HSTS over HTTPS.</summary>
+    /// <summary>The first middleware: trusted proxy headers, security headers on every response, HSTS over HTTPS, HTTP to HTTPS.</summary>
     public static WebApplication UseWebChatSecurity(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.KnownProxies.Count > 0)
@@ -61,7 +62,22 @@ internal static class SecurityExtensions
             return next(context);
         });
         app.UseHsts();
+        if (ServesHttps(app.Configuration))
+        {
+            // Only when an HTTPS address is configured: without one there is nowhere to send the browser.
+            app.UseHttpsRedirection();
+        }
+
         return app;
+    }
+
+    /// <summary>True when the configuration binds an HTTPS address (urls, HTTPS_PORTS, https_port or a Kestrel endpoint).</summary>
+    internal static bool ServesHttps(IConfiguration configuration)
+    {
+        var urls = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"] ?? ""));
+        return urls.Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            || !string.IsNullOrEmpty(configuration["https_ports"]) || !string.IsNullOrEmpty(configuration["https_port"]);
     }
 
     /// <summary>After routing and authentication: the rate limits and the forced password change.</summary>

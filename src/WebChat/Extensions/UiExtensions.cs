@@ -31,6 +31,10 @@ internal static class UiExtensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Named here, after the security headers: left to the host they run first, and the 302 to the login page,
+        // the 401s and the 403s they answer went out without CSP, X-Frame-Options or nosniff.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         app.UseWebChatSignInProtection();
         app.MapStaticAssets().AllowAnonymous();

@@ -79,7 +79,7 @@ public sealed class ApiSecurityTests : IClassFixture<ApiAppFixture>
     }
 
     [Fact]
-    public async Task A_disabled_or_deleted_account_loses_its_keys_at_once()
+    public async Task A_disabled_or_deleted_account_loses_its_keys_at_once_and_a_sign_in_lockout_does_not()
     {
         var disabled = await app.CreateUserWithKeyAsync();
         var deleted = await app.CreateUserWithKeyAsync();
@@ -109,8 +109,40 @@ public sealed class ApiSecurityTests : IClassFixture<ApiAppFixture>
         await ApiWire.AssertErrorAsync(await disabledClient.GetAsync("models"), 401);
         await ApiWire.AssertErrorAsync(await ApiWire.PostJsonAsync(disabledClient, "chat/completions", ApiWire.ChatBody(stream: true)), 401);
         await ApiWire.AssertErrorAsync(await deletedClient.GetAsync("models"), 401);
-        await ApiWire.AssertErrorAsync(await lockedOutClient.GetAsync("models"), 401);
+        // A lockout is what anyone who knows the e-mail can cause: it must not turn the account's integrations off.
+        Assert.Equal(200, (int)(await lockedOutClient.GetAsync("models")).StatusCode);
         await ApiWire.AssertErrorAsync(await keptClient.GetAsync("models"), 401);
+    }
+
+    [Fact]
+    public async Task Disabling_an_account_ends_its_api_stream_being_written_with_the_reason()
+    {
+        var user = await app.CreateUserWithKeyAsync();
+        app.Engine.TokenDelay = TimeSpan.FromMilliseconds(50);
+        app.Engine.Script = _ => Enumerable.Repeat("word ", 2_000);
+        using var client = app.ApiClient(user.Key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = new StringContent(ApiWire.ChatBody(stream: true)) };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var events = ApiWire.ReadEventsAsync(await response.Content.ReadAsStreamAsync()).GetAsyncEnumerator();
+        Assert.True(await events.MoveNextAsync()); // the role chunk: the answer is being written
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<WebChat.Services.Accounts.AccountControl>().DisableAsync(user.UserId)).Succeeded);
+        }
+
+        var rest = new List<string>();
+        while (await events.MoveNextAsync())
+        {
+            rest.Add(events.Current);
+        }
+
+        await events.DisposeAsync();
+        app.Engine.TokenDelay = TimeSpan.Zero;
+        Assert.True(rest.Count < 1_000, $"{rest.Count} more events: the answer went on");
+        Assert.Contains(rest, e => e.Contains(WebChat.Services.Accounts.AccountAnswerStops.Reason, StringComparison.Ordinal));
+        var record = Assert.Single(await app.UsageOfAsync(user.UserId));
+        Assert.Equal("Cancelled", record.FinishReason);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using WebChat.Services.ApiKeys;
+using WebChat.Services.Security;
 
 namespace WebChat.Api.OpenAi;
 
@@ -16,9 +17,17 @@ public static class ApiKeyAuthentication
             return OpenAiError.Unauthorized("Send your API key as 'Authorization: Bearer <key>'. Create one on the Settings page.");
         }
 
+        var limiter = http.RequestServices.GetRequiredService<ApiKeyAttemptLimiter>();
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+        if (limiter.IsBlocked(address))
+        {
+            return OpenAiError.TooManyRequests("Too many wrong API keys from this address. Wait a minute and try again.", "too_many_key_failures", TimeSpan.FromMinutes(1));
+        }
+
         var keys = http.RequestServices.GetRequiredService<ApiKeyService>();
         if (await keys.AuthenticateAsync(secret, http.RequestAborted) is not { } caller)
         {
+            limiter.RecordFailure(address);
             return OpenAiError.Unauthorized("The API key is not valid: unknown, revoked, or its account is disabled.");
         }
 

@@ -14,6 +14,9 @@ public static class OpenAiRequestMapper
     public const int DefaultMaxTokens = 1024;
     public const int MaxStopStrings = 4;
 
+    /// <summary>Longest stop string: the matcher holds back and rescans up to this much text per token on the scheduler's thread.</summary>
+    public const int MaxStopStringLength = 200;
+
     public static (MappedRequest? Request, OpenAiError? Error) MapChat(ChatCompletionRequest body)
     {
         if (CheckCommon(body.Model, body.N, body.Temperature, body.TopP) is { } error)
@@ -169,13 +172,14 @@ public static class OpenAiRequestMapper
         {
             case null or { ValueKind: JsonValueKind.Null }:
                 return ([], null);
-            case { ValueKind: JsonValueKind.String } one when one.GetString() is { Length: > 0 } text:
+            case { ValueKind: JsonValueKind.String } one when one.GetString() is { Length: > 0 and <= MaxStopStringLength } text:
                 return ([text], null);
             case { ValueKind: JsonValueKind.Array } many when many.GetArrayLength() <= MaxStopStrings
-                && many.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String && s.GetString()!.Length > 0):
+                && many.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String && s.GetString()!.Length is > 0 and <= MaxStopStringLength):
                 return (many.EnumerateArray().Select(s => s.GetString()!).ToList(), null);
             default:
-                return ([], OpenAiError.BadRequest($"'stop' must be a non-empty string or an array of at most {MaxStopStrings} of them.", "stop"));
+                return ([], OpenAiError.BadRequest(
+                    $"'stop' must be a string of 1 to {MaxStopStringLength} characters or an array of at most {MaxStopStrings} of them.", "stop"));
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Services.ApiKeys;
 
 namespace WebChat.Services.Accounts;
 
@@ -18,10 +19,11 @@ public sealed record AccountActionResult(string? Problem, string? TemporaryPassw
 /// What an admin does to someone else's account: disable, enable, delete (with or without their conversations),
 /// reset the password, sign out everywhere. Each change ends the account's open sessions at once (see
 /// <see cref="AccountRevocations"/>); the last active administrator can be neither disabled nor deleted.
+/// Each action reads the account fresh in its own scope: the admin's tab lives for hours, and a copy of the row it
+/// loaded earlier (one failed sign-in changes its concurrency stamp) made a save fail while the page showed success.
 /// </summary>
 internal sealed class AccountControl(
-    UserManager<ApplicationUser> userManager,
-    WebChatDbContext db,
+    IServiceScopeFactory scopes,
     RegistrationGate gate,
     AccountRevocations revocations,
     TimeProvider time,
@@ -31,16 +33,16 @@ internal sealed class AccountControl(
     public const string GoneMessage = "That account no longer exists.";
 
     public Task<AccountActionResult> DisableAsync(string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: true, async user =>
+        ChangeAsync(userId, protectLastAdmin: true, async (userManager, db, user) =>
         {
             user.DisabledAt = time.GetUtcNow().UtcDateTime;
-            await userManager.UpdateSecurityStampAsync(user);
+            var saved = await userManager.UpdateSecurityStampAsync(user);
             logger.LogInformation("Account {UserId} disabled", user.Id);
-            return AccountActionResult.Done;
+            return Checked(saved);
         }, cancellationToken);
 
     public Task<AccountActionResult> EnableAsync(string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: false, async user =>
+        ChangeAsync(userId, protectLastAdmin: false, async (userManager, db, user) =>
         {
             if (user.DeletedAt is not null)
             {
@@ -48,22 +50,27 @@ internal sealed class AccountControl(
             }
 
             user.DisabledAt = null;
-            await userManager.UpdateAsync(user);
+            var saved = await userManager.UpdateAsync(user);
             logger.LogInformation("Account {UserId} enabled", user.Id);
-            return AccountActionResult.Done;
+            return Checked(saved);
         }, cancellationToken);
 
+    /// <summary>Ends every session of the account and revokes its API keys.</summary>
     public Task<AccountActionResult> SignOutEverywhereAsync(string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: false, async user =>
+        ChangeAsync(userId, protectLastAdmin: false, async (userManager, db, user) =>
         {
-            await userManager.UpdateSecurityStampAsync(user);
+            await RevokeKeysAsync(db, user, cancellationToken);
+            var saved = await userManager.UpdateSecurityStampAsync(user);
             logger.LogInformation("Account {UserId} signed out everywhere", user.Id);
-            return AccountActionResult.Done;
+            return Checked(saved);
         }, cancellationToken);
 
-    /// <summary>Sets a random temporary password for the admin to hand over; the user must change it at the next sign-in.</summary>
+    /// <summary>
+    /// Sets a random temporary password for the admin to hand over; the user must change it at the next sign-in. A reset
+    /// is a remediation (the password may be known to someone else), so the account's API keys are revoked too.
+    /// </summary>
     public Task<AccountActionResult> ResetPasswordAsync(string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: false, async user =>
+        ChangeAsync(userId, protectLastAdmin: false, async (userManager, db, user) =>
         {
             var password = TemporaryPassword();
             var result = await userManager.RemovePasswordAsync(user);
@@ -77,10 +84,16 @@ internal sealed class AccountControl(
                 return new AccountActionResult(string.Join(" ", result.Errors.Select(e => e.Description)));
             }
 
+            await RevokeKeysAsync(db, user, cancellationToken);
             user.MustChangePassword = true;
             user.LockoutEnd = null;
             user.AccessFailedCount = 0;
-            await userManager.UpdateSecurityStampAsync(user);
+            var saved = await userManager.UpdateSecurityStampAsync(user);
+            if (!saved.Succeeded)
+            {
+                return Checked(saved);
+            }
+
             logger.LogInformation("Password of account {UserId} reset by an administrator", user.Id);
             return new AccountActionResult(null, password);
         }, cancellationToken);
@@ -90,7 +103,7 @@ internal sealed class AccountControl(
     /// in (its e-mail freed, its password removed), so its conversations stay in the database; otherwise they go too.
     /// </summary>
     public Task<AccountActionResult> DeleteAsync(string userId, bool keepConversations, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: true, async user =>
+        ChangeAsync(userId, protectLastAdmin: true, async (userManager, db, user) =>
         {
             IdentityResult result;
             if (keepConversations)
@@ -107,11 +120,11 @@ internal sealed class AccountControl(
             }
 
             logger.LogInformation("Account {UserId} deleted ({Conversations})", user.Id, keepConversations ? "conversations kept" : "with its conversations");
-            return result.Succeeded ? AccountActionResult.Done : new AccountActionResult(string.Join(" ", result.Errors.Select(e => e.Description)));
+            return Checked(result);
         }, cancellationToken);
 
     /// <summary>True when the account is the only administrator that is neither disabled nor deleted.</summary>
-    public async Task<bool> IsLastActiveAdminAsync(ApplicationUser user)
+    private static async Task<bool> IsLastActiveAdminAsync(UserManager<ApplicationUser> userManager, ApplicationUser user)
     {
         if (!user.IsActive || !await userManager.IsInRoleAsync(user, Roles.Admin))
         {
@@ -122,25 +135,28 @@ internal sealed class AccountControl(
     }
 
     private async Task<AccountActionResult> ChangeAsync(
-        string userId, bool protectLastAdmin, Func<ApplicationUser, Task<AccountActionResult>> change, CancellationToken cancellationToken)
+        string userId, bool protectLastAdmin, Func<UserManager<ApplicationUser>, WebChatDbContext, ApplicationUser, Task<AccountActionResult>> change, CancellationToken cancellationToken)
     {
         // The registration gate: two admins acting on each other at once must not leave no active admin.
         await gate.Lock.WaitAsync(cancellationToken);
         try
         {
+            await using var scope = scopes.CreateAsyncScope();
+            var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var db = scope.ServiceProvider.GetRequiredService<WebChatDbContext>();
             var user = await userManager.FindByIdAsync(userId);
             if (user is null)
             {
                 return new AccountActionResult(GoneMessage);
             }
 
-            if (protectLastAdmin && await IsLastActiveAdminAsync(user))
+            if (protectLastAdmin && await IsLastActiveAdminAsync(userManager, user))
             {
                 return new AccountActionResult(LastAdminMessage);
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var result = await change(user);
+            var result = await change(userManager, db, user);
             if (result.Succeeded)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -155,6 +171,18 @@ internal sealed class AccountControl(
             gate.Lock.Release();
         }
     }
+
+    // In the action's transaction: the keys go together with the sessions, or neither does.
+    private async Task RevokeKeysAsync(WebChatDbContext db, ApplicationUser user, CancellationToken cancellationToken)
+    {
+        var revoked = await ApiKeyService.RevokeAllAsync(db, user.Id, time.GetUtcNow().UtcDateTime, cancellationToken);
+        logger.LogInformation("{Count} API key(s) of account {UserId} revoked", revoked, user.Id);
+    }
+
+    // A save that failed (the row changed under it, a constraint) is a failure for the admin to see, never "done".
+    private static AccountActionResult Checked(IdentityResult result) =>
+        result.Succeeded ? AccountActionResult.Done : new AccountActionResult(
+            "The account could not be saved: " + string.Join(" ", result.Errors.Select(e => e.Description)) + " Reload the page and try again.");
 
     private static string TemporaryPassword()
     {

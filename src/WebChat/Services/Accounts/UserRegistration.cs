@@ -26,12 +26,22 @@ internal sealed class UserRegistration(
 
     public const string ClosedMessage = "Registration is closed. Ask an administrator to create an account or to open registration.";
 
-    public async Task<RegistrationResult> RegisterAsync(string email, string password, CancellationToken cancellationToken = default)
+    /// <summary>Registers from inside the server (setup, tests): allowed to create the first account.</summary>
+    public Task<RegistrationResult> RegisterAsync(string email, string password, CancellationToken cancellationToken = default) =>
+        RegisterAsync(email, password, mayCreateFirst: true, cancellationToken);
+
+    /// <summary>Registers from a request; <paramref name="mayCreateFirst"/> comes from <see cref="FirstAdminSetup.MayCreateFirst"/>.</summary>
+    public async Task<RegistrationResult> RegisterAsync(string email, string password, bool mayCreateFirst, CancellationToken cancellationToken = default)
     {
         await gate.Lock.WaitAsync(cancellationToken);
         try
         {
             var isFirst = !await db.Users.AnyAsync(cancellationToken);
+            if (isFirst && !mayCreateFirst)
+            {
+                return RegistrationResult.Refused(FirstAdminSetup.HowToMessage);
+            }
+
             if (!isFirst && !await policy.IsOpenAsync(cancellationToken))
             {
                 return RegistrationResult.Refused(ClosedMessage);

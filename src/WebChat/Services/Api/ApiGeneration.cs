@@ -7,22 +7,41 @@ namespace WebChat.Services.Api;
 
 /// <summary>
 /// One API request being answered. Started only once the engine took it (busy or not-ready fail before any byte
-/// is sent); disposing it writes the usage record and releases the quota slot, however it ended.
+/// is sent); disposing it writes the usage record and releases the quota slot, however it ended. A client that left
+/// mid-answer still pays for what the engine produced: disposing stops the work and reads the engine's summary first.
 /// </summary>
 public sealed class ApiGeneration : IAsyncDisposable
 {
     private readonly IAsyncEnumerator<ChatUpdate> _updates;
     private readonly IDisposable _quotaLease;
+    private readonly CancellationTokenSource _stop;
     private readonly UsageWriter _usage;
     private readonly ApiCaller _caller;
     private readonly ILogger _logger;
+    private readonly Action<ApiGeneration>? _onEnded;
+    private string? _stopReason;
     private ChatUpdate? _first;
     private bool _disposed;
 
     internal ApiGeneration(
-        IAsyncEnumerator<ChatUpdate> updates, ChatUpdate? first, IDisposable quotaLease, UsageWriter usage, ApiCaller caller, string model, ILogger logger)
+        IAsyncEnumerator<ChatUpdate> updates, ChatUpdate? first, IDisposable quotaLease, CancellationTokenSource stop, UsageWriter usage,
+        ApiCaller caller, string model, ILogger logger, Action<ApiGeneration>? onEnded = null)
     {
-        (_updates, _first, _quotaLease, _usage, _caller, Model, _logger) = (updates, first, quotaLease, usage, caller, model, logger);
+        (_updates, _first, _quotaLease, _stop, _usage, _caller, Model, _logger, _onEnded) = (updates, first, quotaLease, stop, usage, caller, model, logger, onEnded);
+    }
+
+    /// <summary>Ends the answer early for <paramref name="reason"/> (the account was disabled); the client is told why.</summary>
+    public void Stop(string reason)
+    {
+        _stopReason ??= reason;
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already over.
+        }
     }
 
     /// <summary>The installed model's id, as /v1/models lists it.</summary>
@@ -64,6 +83,7 @@ public sealed class ApiGeneration : IAsyncDisposable
         {
             try
             {
+                await ReadSummaryAsync();
                 await _updates.DisposeAsync();
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -77,7 +97,31 @@ public sealed class ApiGeneration : IAsyncDisposable
         }
         finally
         {
+            _onEnded?.Invoke(this);
             _quotaLease.Dispose();
+            _stop.Dispose();
+        }
+    }
+
+    // The client left (or stopped reading) before the end: stop the engine's work and read on to its summary, which
+    // counts the tokens it did produce. Without this an aborted stream was stored with 0 tokens and cost no quota.
+    private async Task ReadSummaryAsync()
+    {
+        if (Summary is not null)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        if (_first is { } first)
+        {
+            _first = null;
+            Accept(first);
+        }
+
+        while (Summary is null && await MoveNextAsync())
+        {
+            Accept(_updates.Current);
         }
     }
 
@@ -107,7 +151,7 @@ public sealed class ApiGeneration : IAsyncDisposable
             case TextDelta delta:
                 return delta.Text;
             case ChatSummary summary:
-                Summary = summary;
+                Summary = _stopReason is { } reason && summary.FinishReason == FinishReason.Cancelled ? summary with { Message = reason } : summary;
                 return null;
             default:
                 return null;

@@ -102,7 +102,7 @@ public sealed class ApiKeyService(IDbContextFactory<WebChatDbContext> dbFactory,
                 select new { key.Id, key.UserId, key.LastUsedAt, User = user })
             .SingleOrDefaultAsync(cancellationToken);
         var now = time.GetUtcNow();
-        if (found is null || !await IsAccountActiveAsync(found.User, now, cancellationToken))
+        if (found is null || !await IsAccountActiveAsync(found.User, cancellationToken))
         {
             return null;
         }
@@ -116,12 +116,28 @@ public sealed class ApiKeyService(IDbContextFactory<WebChatDbContext> dbFactory,
         return new ApiCaller(found.UserId, found.Id);
     }
 
+    /// <summary>Revokes every key of the user (their own choice when changing the password); the number revoked.</summary>
+    public async Task<int> RevokeAllOfAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await RevokeAllAsync(db, userId, time.GetUtcNow().UtcDateTime, cancellationToken);
+    }
+
     /// <summary>
-    /// The one rule for "may this account still use its keys": it exists (the join), is not locked out, and the account
-    /// access state (the same one cookies and open tabs ask) says it is neither disabled nor deleted.
+    /// Revokes every key of the account, inside the caller's unit of work (an admin's password reset or "sign out
+    /// everywhere", a person's own password change): what ends the sessions ends the integrations too.
     /// </summary>
-    private async Task<bool> IsAccountActiveAsync(ApplicationUser user, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (user.LockoutEnd is not { } lockoutEnd || lockoutEnd <= now) && await access.IsActiveAsync(user.Id, cancellationToken);
+    internal static Task<int> RevokeAllAsync(WebChatDbContext db, string userId, DateTime now, CancellationToken cancellationToken = default) =>
+        db.ApiKeys.Where(k => k.UserId == userId && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
+
+    /// <summary>
+    /// The one rule for "may this account still use its keys": it exists (the join) and the account access state (the
+    /// same one cookies and open tabs ask) says it is neither disabled nor deleted. A sign-in lockout does not count:
+    /// anyone who knows the e-mail can cause one, and keys have their own failure throttling (ApiKeyAttemptLimiter).
+    /// </summary>
+    private Task<bool> IsAccountActiveAsync(ApplicationUser user, CancellationToken cancellationToken) =>
+        access.IsActiveAsync(user.Id, cancellationToken);
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -65,9 +65,16 @@ public sealed partial class ActiveGeneration : IDisposable
         }
     }
 
+    /// <summary>Why the answer was stopped when it was not the person's own Stop; stored as the message's error.</summary>
+    public string? StopReason { get; private set; }
+
     /// <summary>Asks the engine to stop; the partial answer is kept and marked stopped.</summary>
-    public void Stop()
+    public void Stop() => Stop(null);
+
+    /// <summary>Stops the answer for <paramref name="reason"/> (e.g. the account was disabled), kept with it.</summary>
+    public void Stop(string? reason)
     {
+        StopReason ??= reason;
         try
         {
             _stop.Cancel();

@@ -46,4 +46,12 @@ public sealed class ChatOptions
     /// <summary>Most characters of all messages of an imported conversation together.</summary>
     [Range(1, 100_000_000)]
     public int MaxImportCharacters { get; set; } = 5_000_000;
+
+    /// <summary>Most conversations one user may import per sliding hour.</summary>
+    [Range(1, 10_000)]
+    public int MaxImportsPerHour { get; set; } = 20;
+
+    /// <summary>Most characters of messages one user may have stored; an import past it is refused.</summary>
+    [Range(1_000, 10_000_000_000)]
+    public long MaxStoredCharactersPerUser { get; set; } = 200_000_000;
 }

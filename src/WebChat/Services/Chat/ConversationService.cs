@@ -73,6 +73,7 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
     public async Task SaveOverridesAsync(string userId, Guid id, ConversationOverrides overrides, CancellationToken cancellationToken = default)
     {
         SamplingRules.Validate(overrides.Temperature, overrides.TopP, overrides.MaxTokens);
+        SamplingRules.ValidateSystemPrompt(overrides.SystemPrompt);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var changed = await db.Conversations
             .Where(c => c.Id == id && c.UserId == userId)

@@ -18,6 +18,9 @@ public sealed class ConversationTransfer(
     public const string Format = "webchat.conversation";
     public const int Version = 1;
 
+    // When each user's recent imports happened, for the per-hour limit; kept in memory, so a restart forgets it.
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _imports = [];
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -67,6 +70,8 @@ public sealed class ConversationTransfer(
     {
         var file = await ReadAsync(json, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await CheckStoredTotalAsync(db, userId, file, cancellationToken);
+        TakeImportSlot(userId);
         var now = time.GetUtcNow().UtcDateTime;
         var conversation = new Conversation
         {
@@ -101,6 +106,51 @@ public sealed class ConversationTransfer(
 
         await db.SaveChangesAsync(cancellationToken);
         return conversation.Id;
+    }
+
+    /// <summary>Counts an import against the user's hour, or refuses it: each file is a database write of up to MaxImportBytes.</summary>
+    private void TakeImportSlot(string userId)
+    {
+        var now = time.GetUtcNow();
+        lock (_imports)
+        {
+            if (!_imports.TryGetValue(userId, out var recent))
+            {
+                _imports[userId] = recent = new Queue<DateTimeOffset>();
+            }
+
+            while (recent.Count > 0 && recent.Peek() <= now - TimeSpan.FromHours(1))
+            {
+                recent.Dequeue();
+            }
+
+            var limit = options.Value.MaxImportsPerHour;
+            if (recent.Count >= limit)
+            {
+                var wait = recent.Peek() + TimeSpan.FromHours(1) - now;
+                throw new ConversationImportException(
+                    $"You can import {limit} conversations an hour. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minutes.");
+            }
+
+            recent.Enqueue(now);
+        }
+    }
+
+    private async Task CheckStoredTotalAsync(WebChatDbContext db, string userId, ConversationFile file, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.MaxStoredCharactersPerUser;
+        var stored = await (
+                from message in db.Messages
+                join conversation in db.Conversations on message.ConversationId equals conversation.Id
+                where conversation.UserId == userId
+                select (long)message.Content.Length + (message.Reasoning == null ? 0 : message.Reasoning.Length))
+            .SumAsync(cancellationToken);
+        var adding = file.Messages.Sum(m => (long)m.Content.Length + (m.Reasoning?.Length ?? 0));
+        if (stored + adding > limit)
+        {
+            throw new ConversationImportException(
+                $"Your conversations hold {stored:N0} characters and this file adds {adding:N0}; one account can store at most {limit:N0} characters. Delete some conversations first.");
+        }
     }
 
     private async Task<ConversationFile> ReadAsync(Stream json, CancellationToken cancellationToken)
@@ -208,9 +258,9 @@ public sealed class ConversationTransfer(
             throw new ConversationImportException($"\"overrides.maxTokens\" is {maxTokens}; it must be between 1 and {SamplingRules.MaxTokensLimit}.");
         }
 
-        if (overrides.SystemPrompt?.Length > GenerationService.MaxMessageLength)
+        if (overrides.SystemPrompt?.Length > SamplingRules.MaxSystemPromptLength)
         {
-            throw new ConversationImportException($"\"overrides.systemPrompt\" is {overrides.SystemPrompt.Length:N0} characters; it can have at most {GenerationService.MaxMessageLength:N0}.");
+            throw new ConversationImportException($"\"overrides.systemPrompt\" is {overrides.SystemPrompt.Length:N0} characters; it can have at most {SamplingRules.MaxSystemPromptLength:N0}.");
         }
     }
 

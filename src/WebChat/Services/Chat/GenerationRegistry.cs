@@ -9,6 +9,9 @@ public sealed class GenerationRegistry
 
     public ActiveGeneration? Find(Guid conversationId) => _active.GetValueOrDefault(conversationId);
 
+    /// <summary>The answers being written, or waiting in the queue, for one user.</summary>
+    public IReadOnlyList<ActiveGeneration> OfUser(string userId) => _active.Values.Where(g => g.UserId == userId).ToList();
+
     /// <summary>Claims the conversation; false when an answer is already being written there.</summary>
     internal bool TryAdd(ActiveGeneration generation) => _active.TryAdd(generation.ConversationId, generation);
 

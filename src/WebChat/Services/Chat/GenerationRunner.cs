@@ -201,6 +201,11 @@ public sealed class GenerationRunner(
     private async Task FinishAsync(ActiveGeneration generation, StreamOutcome outcome, string model)
     {
         var (status, reason, error) = Classify(outcome);
+        if (outcome.Stopped && generation.StopReason is { } why)
+        {
+            error = why;
+        }
+
         var summary = outcome.Summary;
         await using (var db = await dbFactory.CreateDbContextAsync())
         {

@@ -22,6 +22,7 @@ public sealed class SettingsService(IDbContextFactory<WebChatDbContext> dbFactor
     public async Task SaveAsync(string userId, ChatSettings settings, CancellationToken cancellationToken = default)
     {
         SamplingRules.Validate(settings.Temperature, settings.TopP, settings.MaxTokens);
+        SamplingRules.ValidateSystemPrompt(settings.SystemPrompt);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await db.UserSettings.SingleOrDefaultAsync(s => s.UserId == userId, cancellationToken);
         if (row is null)

@@ -7,7 +7,10 @@ namespace WebChat.Services.Quotas;
 /// <summary>
 /// The per-user limits an admin sets (requests per minute, tokens per UTC day, requests at once), enforced in
 /// one place for the chat page and the API. Tokens come from the usage records (prompt plus completion of finished
-/// requests); the minute window and the running count live in memory, so a restart forgets them.
+/// requests) plus the answer tokens that running requests reserved at admission: a request may write at most what was
+/// left when it was admitted, so parallel requests cannot together pass the limit (only the prompt of the last admitted
+/// one can, as it is counted when it is known). The minute window, the running count and the reservations live in
+/// memory, so a restart forgets them.
 /// </summary>
 public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
 {
@@ -18,21 +21,40 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
     private readonly Dictionary<string, UserWindow> _windows = [];
     private readonly Lock _windowsGate = new();
 
-    /// <summary>Counts a request against the user's limits, or throws QuotaExceededException; dispose the lease when it ends.</summary>
-    public async Task<IDisposable> AcquireAsync(string userId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Counts a request against the user's limits, or throws QuotaExceededException; dispose the lease once its usage
+    /// record is written. Under a daily token limit the request reserves up to <paramref name="reserveTokens"/> answer
+    /// tokens of what is left (the lease says how many: the request must not write more).
+    /// </summary>
+    public Task<QuotaLease> AcquireAsync(string userId, CancellationToken cancellationToken = default) =>
+        AcquireAsync(userId, reserveTokens: null, cancellationToken);
+
+    /// <inheritdoc cref="AcquireAsync(string, CancellationToken)"/>
+    public async Task<QuotaLease> AcquireAsync(string userId, long? reserveTokens, CancellationToken cancellationToken = default)
     {
         var quota = await GetAsync(userId, cancellationToken);
         var now = time.GetUtcNow();
-        if (quota?.TokensPerDay is { } tokenLimit && await TokensTodayAsync(userId, now, cancellationToken) >= tokenLimit)
-        {
-            var midnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
-            throw new QuotaExceededException($"You have used your {tokenLimit:N0} tokens for today. The limit resets at 00:00 UTC.", midnight - now);
-        }
-
+        var used = quota?.TokensPerDay is null ? 0 : await TokensTodayAsync(userId, now, cancellationToken);
         var window = WindowOf(userId);
         lock (window)
         {
             window.Prune(now);
+            long? reserved = null;
+            if (quota?.TokensPerDay is { } tokenLimit)
+            {
+                var left = tokenLimit - used - window.ReservedTokens;
+                if (left <= 0)
+                {
+                    var midnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+                    throw new QuotaExceededException(used >= tokenLimit
+                        ? $"You have used your {tokenLimit:N0} tokens for today. The limit resets at 00:00 UTC."
+                        : $"Your answers being written have reserved the rest of your {tokenLimit:N0} tokens for today. Wait for one to finish.",
+                        used >= tokenLimit ? midnight - now : ConcurrencyRetry);
+                }
+
+                reserved = Math.Min(left, Math.Max(reserveTokens ?? 0, 0));
+            }
+
             if (quota?.RequestsPerMinute is { } perMinute && window.Started.Count >= perMinute)
             {
                 throw new QuotaExceededException(
@@ -47,9 +69,9 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
 
             window.Started.Enqueue(now);
             window.Running++;
+            window.ReservedTokens += reserved ?? 0;
+            return new QuotaLease(window, reserved);
         }
-
-        return new Lease(window);
     }
 
     public async Task<QuotaStanding> GetStandingAsync(string userId, CancellationToken cancellationToken = default)
@@ -125,10 +147,13 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
         }
     }
 
-    private sealed class UserWindow
+    internal sealed class UserWindow
     {
         public Queue<DateTimeOffset> Started { get; } = new();
         public int Running { get; set; }
+
+        /// <summary>Answer tokens that running requests may still write; released when their usage record is written.</summary>
+        public long ReservedTokens { get; set; }
 
         public void Prune(DateTimeOffset now)
         {
@@ -139,18 +164,27 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
         }
     }
 
-    private sealed class Lease(UserWindow window) : IDisposable
-    {
-        private int _released;
+}
 
-        public void Dispose()
+/// <summary>A request's place in its user's limits; disposing it (once the usage record is written) gives the place and the reservation back.</summary>
+public sealed class QuotaLease : IDisposable
+{
+    private readonly QuotaService.UserWindow _window;
+    private int _released;
+
+    internal QuotaLease(QuotaService.UserWindow window, long? reservedTokens) => (_window, ReservedTokens) = (window, reservedTokens);
+
+    /// <summary>The answer tokens this request may write under the daily limit; null when the user has no token limit.</summary>
+    public long? ReservedTokens { get; }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
+            lock (_window)
             {
-                lock (window)
-                {
-                    window.Running--;
-                }
+                _window.Running--;
+                _window.ReservedTokens -= ReservedTokens ?? 0;
             }
         }
     }

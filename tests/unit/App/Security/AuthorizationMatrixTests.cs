@@ -101,6 +101,35 @@ public sealed partial class AuthorizationMatrixTests
         Assert.Empty(failures);
     }
 
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/metrics/")]
+    [InlineData("/METRICS")]
+    [InlineData("/Metrics/")]
+    [InlineData("/metrics;x")]
+    [InlineData("/metrics?format=prometheus")]
+    [InlineData("//metrics")]
+    public async Task Metrics_under_any_spelling_of_its_path_are_refused_to_anonymous_callers_and_users(string path)
+    {
+        await using var app = new WebChatAppFactory(new Dictionary<string, string?> { ["WebChat:Security:AttemptsPerAddress"] = "1000" });
+        var clients = await SignInEveryRoleAsync(app);
+
+        foreach (var role in new[] { Role.Anonymous, Role.User, Role.Disabled })
+        {
+            using var response = await clients[role].GetAsync(new Uri(path, UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.False(response.IsSuccessStatusCode && body.Contains("# TYPE", StringComparison.Ordinal),
+                $"{path} as {role} answered {(int)response.StatusCode} with the metrics");
+        }
+
+        // The admin still reads them under the canonical spellings.
+        if (path is "/metrics" or "/metrics/" or "/METRICS")
+        {
+            using var admin = await clients[Role.Admin].GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        }
+    }
+
     /// <summary>What a role gets: allowed, sent to log in, or refused while signed in.</summary>
     public enum Outcome
     {

@@ -43,6 +43,30 @@ public sealed class HttpsTests : IDisposable
         });
     }
 
+    [Fact]
+    public async Task With_https_configured_a_plain_http_request_is_redirected_to_https_with_the_security_headers()
+    {
+        var pfx = Path.Combine(folder, "webchat.pfx");
+        await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "s3cret!"));
+        await using var app = new WebChatAppFactory(new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0;https://127.0.0.1:0",
+            ["Kestrel:Certificates:Default:Path"] = pfx,
+            ["Kestrel:Certificates:Default:Password"] = "s3cret!",
+        });
+        app.UseKestrel();
+        app.StartServer();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        var (http, https) = (addresses.Single(a => a.Scheme == "http"), addresses.Single(a => a.Scheme == "https"));
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = http };
+
+        using var response = await client.GetAsync(new Uri("/Account/Login", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.Equal(new Uri(https, "/Account/Login"), response.Headers.Location);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+    }
+
     public void Dispose()
     {
         certificate.Dispose();

@@ -36,6 +36,40 @@ public sealed class SecurityHeadersTests
     }
 
     [Fact]
+    public async Task Redirects_to_login_denials_and_api_refusals_carry_the_security_headers_too()
+    {
+        await using var app = new WebChatAppFactory();
+        await AccountForms.CreateAccountAsync(app, "admin@example.test");
+        await AccountForms.CreateAccountAsync(app, "user@example.test");
+        using var anonymous = AccountForms.NewClient(app);
+        using var user = AccountForms.NewClient(app);
+        await AccountForms.SignInAsync(user, "user@example.test");
+
+        var failures = new List<string>();
+        foreach (var (client, path, status) in new[]
+        {
+            (anonymous, "/chat", HttpStatusCode.Redirect),
+            (anonymous, "/admin/users", HttpStatusCode.Redirect),
+            (user, "/admin/users", HttpStatusCode.Redirect),
+            (anonymous, "/v1/models", HttpStatusCode.Unauthorized),
+            (user, "/v1/models", HttpStatusCode.Unauthorized),
+            (anonymous, "/metrics", HttpStatusCode.Unauthorized),
+            (user, "/metrics", HttpStatusCode.Forbidden),
+        })
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            if (response.StatusCode != status)
+            {
+                failures.Add($"{path} answered {(int)response.StatusCode}, not {(int)status}");
+            }
+
+            failures.AddRange(Missing(response).Select(m => $"{path} ({(int)response.StatusCode}): {m}"));
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public async Task The_policy_allows_only_this_origin_and_the_allowed_image_hosts()
     {
         await using var app = new WebChatAppFactory(new Dictionary<string, string?> { ["WebChat:Security:AllowedImageHosts:0"] = "images.example.test" });

@@ -84,8 +84,8 @@ public partial class Users
         {
             UserAccountAction.Disable => $"{user.Email} is disabled and signed out everywhere.",
             UserAccountAction.Enable => $"{user.Email} can sign in again.",
-            UserAccountAction.ResetPassword => $"{user.Email} has a temporary password and is signed out everywhere.",
-            UserAccountAction.SignOutEverywhere => $"{user.Email} is signed out everywhere.",
+            UserAccountAction.ResetPassword => $"{user.Email} has a temporary password, is signed out everywhere, and their API keys are revoked.",
+            UserAccountAction.SignOutEverywhere => $"{user.Email} is signed out everywhere and their API keys are revoked.",
             _ => $"{user.Email} is deleted.",
         }, Severity.Success);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Accounts;
+using WebChat.Services.ApiKeys;
 
 namespace WebChat.Tests.Unit.App.Services.Accounts;
 
@@ -118,6 +119,79 @@ public sealed class AccountControlTests
         Assert.True(reset.MustChangePassword);
         Assert.False(await manager.IsLockedOutAsync(reset));
         Assert.True((await app.Services.GetRequiredService<IUserAccessState>().GetAsync(user.Id))!.MustChangePassword);
+    }
+
+    [Fact]
+    public async Task An_action_in_a_tab_reads_the_account_fresh_after_it_changed_elsewhere_and_the_next_action_works_too()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await RegisterAsync(app, "admin@example.test");
+        var user = await RegisterAsync(app, "user@example.test");
+        // One scope is one admin tab: it has already acted on the account once, so it holds a copy of the row.
+        await using var tab = app.Services.CreateAsyncScope();
+        var control = tab.ServiceProvider.GetRequiredService<AccountControl>();
+        Assert.True((await control.SignOutEverywhereAsync(user.Id)).Succeeded);
+        await using (var elsewhere = app.Services.CreateAsyncScope())
+        {
+            // One failed sign-in elsewhere changes the row (and its concurrency stamp).
+            var users = elsewhere.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            Assert.True((await users.AccessFailedAsync((await users.FindByIdAsync(user.Id))!)).Succeeded);
+        }
+
+        var disabled = await control.DisableAsync(user.Id);
+        var disabledActive = await IsActiveInDatabaseAsync(app, user.Id);
+        var enabled = await control.EnableAsync(user.Id);
+
+        Assert.True(disabled.Succeeded, disabled.Problem);
+        Assert.False(disabledActive, "Disable reported success but saved nothing");
+        Assert.True(enabled.Succeeded, enabled.Problem);
+        Assert.True(await IsActiveInDatabaseAsync(app, user.Id));
+    }
+
+    [Fact]
+    public async Task A_password_reset_and_sign_out_everywhere_revoke_the_accounts_api_keys()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await RegisterAsync(app, "admin@example.test");
+        var user = await RegisterAsync(app, "user@example.test");
+        var keys = Keys(app);
+        var beforeReset = await keys.CreateAsync(user.Id, "integration");
+        Assert.NotNull(await keys.AuthenticateAsync(beforeReset.Secret));
+
+        Assert.True((await ActAsync(app, c => c.ResetPasswordAsync(user.Id))).Succeeded);
+        var afterReset = await keys.AuthenticateAsync(beforeReset.Secret);
+        var beforeSignOut = await keys.CreateAsync(user.Id, "second");
+        Assert.True((await ActAsync(app, c => c.SignOutEverywhereAsync(user.Id))).Succeeded);
+
+        Assert.Null(afterReset);
+        Assert.Null(await keys.AuthenticateAsync(beforeSignOut.Secret));
+        Assert.Empty(await keys.ListAsync(user.Id));
+    }
+
+    [Fact]
+    public async Task A_sign_in_lockout_leaves_the_accounts_api_keys_working()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await RegisterAsync(app, "admin@example.test");
+        var user = await RegisterAsync(app, "user@example.test");
+        var key = await Keys(app).CreateAsync(user.Id, "integration");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // Anyone who knows the e-mail can cause this with five wrong passwords.
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByIdAsync(user.Id))!, DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        Assert.Equal(user.Id, (await Keys(app).AuthenticateAsync(key.Secret))?.UserId);
+    }
+
+    private static ApiKeyService Keys(AppServicesHost app) => new(
+        app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>(), TimeProvider.System, app.Services.GetRequiredService<IUserAccessState>());
+
+    private static async Task<bool> IsActiveInDatabaseAsync(AppServicesHost app, string userId)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
+        return (await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId)).DisabledAt is null;
     }
 
     private static async Task<AccountActionResult> ActAsync(AppServicesHost app, Func<AccountControl, Task<AccountActionResult>> action)

@@ -156,6 +156,24 @@ public class ConversationServiceTests
         Assert.Contains("Temperature", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_system_prompt_longer_than_the_limit_is_refused_in_settings_and_in_a_conversations_overrides()
+    {
+        await using var chat = await ChatTestHarness.StartAsync();
+        var id = (await chat.Generations.SendAsync("alice", null, "hi")).ConversationId;
+        await chat.WaitForAnswerAsync(id);
+        var tooLong = new string('x', SamplingRules.MaxSystemPromptLength + 1);
+
+        var inSettings = await Assert.ThrowsAsync<InvalidChatOperationException>(() => chat.Settings.SaveAsync("alice", new ChatSettings(tooLong, null, null, null, null)));
+        var inOverrides = await Assert.ThrowsAsync<InvalidChatOperationException>(
+            () => chat.Conversations.SaveOverridesAsync("alice", id, new ConversationOverrides(tooLong, null, null, null)));
+
+        Assert.Contains($"{SamplingRules.MaxSystemPromptLength:N0} characters", inSettings.Message, StringComparison.Ordinal);
+        Assert.Contains($"{SamplingRules.MaxSystemPromptLength:N0} characters", inOverrides.Message, StringComparison.Ordinal);
+        Assert.Null((await chat.Settings.GetAsync("alice")).SystemPrompt);
+        await chat.Settings.SaveAsync("alice", new ChatSettings(new string('x', SamplingRules.MaxSystemPromptLength), null, null, null, null));
+    }
+
     // The answer waits for the test between its two tokens, so the test acts while it runs without timing.
     private static IEnumerable<string> HeldAnswer(ManualResetEventSlim release)
     {

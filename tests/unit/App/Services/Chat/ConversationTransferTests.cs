@@ -26,6 +26,38 @@ public class ConversationTransferTests
     }
 
     [Fact]
+    public async Task Imports_per_hour_are_limited_per_user_and_the_hour_slides()
+    {
+        await using var chat = await ChatTestHarness.StartAsync(new ChatOptions { MaxImportsPerHour = 2 });
+
+        await chat.Transfer.ImportJsonAsync("bob", File("one"));
+        await chat.Transfer.ImportJsonAsync("bob", File("two"));
+        var refused = await Assert.ThrowsAsync<ConversationImportException>(() => chat.Transfer.ImportJsonAsync("bob", File("three")));
+        await chat.Transfer.ImportJsonAsync("alice", File("someone else"));
+        chat.Time.Advance(TimeSpan.FromMinutes(61));
+        await chat.Transfer.ImportJsonAsync("bob", File("an hour later"));
+
+        Assert.Contains("2 conversations an hour", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(3, (await chat.Conversations.ListAsync("bob", null)).Count);
+    }
+
+    [Fact]
+    public async Task An_import_that_would_pass_the_users_stored_total_is_refused_and_nothing_is_stored()
+    {
+        await using var chat = await ChatTestHarness.StartAsync(new ChatOptions { MaxStoredCharactersPerUser = 10_000 });
+        await chat.Transfer.ImportJsonAsync("bob", File(new string('a', 6_000)));
+
+        var refused = await Assert.ThrowsAsync<ConversationImportException>(() => chat.Transfer.ImportJsonAsync("bob", File(new string('b', 6_000))));
+
+        Assert.Contains("10,000 characters", refused.Message, StringComparison.Ordinal);
+        Assert.Single(await chat.Conversations.ListAsync("bob", null));
+        await chat.Transfer.ImportJsonAsync("alice", File(new string('c', 6_000)));
+    }
+
+    private static MemoryStream File(string content) => new(Encoding.UTF8.GetBytes(
+        $$"""{"format":"webchat.conversation","version":1,"title":"t","messages":[{"role":"User","content":"{{content}}","status":"Complete"}]}"""));
+
+    [Fact]
     public async Task The_markdown_export_names_each_speaker_and_keeps_the_text()
     {
         await using var chat = await ChatTestHarness.StartAsync();

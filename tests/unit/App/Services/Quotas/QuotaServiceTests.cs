@@ -48,6 +48,40 @@ public sealed class QuotaServiceTests
     }
 
     [Fact]
+    public async Task Parallel_requests_reserve_their_answer_tokens_so_together_they_cannot_pass_the_daily_limit()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        var (quotas, user) = await ArrangeAsync(app, tokensPerDay: 100);
+        await SeedAsync(app, user, Noon.AddHours(-1), 99); // one token left
+
+        // Six requests of 32,768 tokens at once: the first gets the one token left, the others nothing.
+        var first = await quotas.AcquireAsync(user, reserveTokens: 32_768);
+        var others = new List<Exception>();
+        for (var i = 0; i < 5; i++)
+        {
+            others.Add(await Assert.ThrowsAsync<QuotaExceededException>(() => quotas.AcquireAsync(user, reserveTokens: 32_768)));
+        }
+
+        Assert.Equal(1, first.ReservedTokens);
+        Assert.Equal(5, others.Count);
+        first.Dispose();
+        // Released (the usage record settles it): the token is free again.
+        using var again = await quotas.AcquireAsync(user, reserveTokens: 10);
+        Assert.Equal(1, again.ReservedTokens);
+    }
+
+    [Fact]
+    public async Task Without_a_token_limit_nothing_is_reserved_and_the_request_keeps_its_own_cap()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        var (quotas, user) = await ArrangeAsync(app, requestsPerMinute: 10);
+
+        using var lease = await quotas.AcquireAsync(user, reserveTokens: 500);
+
+        Assert.Null(lease.ReservedTokens);
+    }
+
+    [Fact]
     public async Task The_daily_token_limit_counts_todays_records_and_resets_at_midnight_utc()
     {
         await using var app = await AppServicesHost.StartAsync();

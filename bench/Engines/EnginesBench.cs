@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+using WebChat.Bench.Peer;
+using WebChat.Tests.Support.Models;
+
+namespace WebChat.Bench.Engines;
+
+/// <summary>
+/// bench engines: WebChat in front of llama.cpp's llama-server (issue 21's remote engines). Part 1: one llama-server on
+/// the generated 0.5B GGUF, measured directly and through a WebChat with no in-process engine, by its /v1 API and by its
+/// chat page in Chromium, in interleaved rounds: time to first token and decode tokens/s, each through WebChat / direct
+/// (goal ≥ 0.95). Part 2 (<see cref="ReplicaBench"/>): two replicas, 8 conversations at once through the chat page.
+/// </summary>
+internal static class EnginesBench
+{
+    public const string Command = "engines";
+    private const int Parallel = 4;
+    private const int ContextPerSequence = 2048;
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static async Task<int> RunAsync(string resultsDirectory, string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var rounds = int.TryParse(Option(args, "--rounds"), CultureInfo.InvariantCulture, out var r) ? r : quick ? 2 : 4;
+        var answerTokens = quick ? 24 : 48;
+        var binary = await LlamaServer.BinaryAsync();
+        var spec = BenchModels.Qwen25HalfBLike;
+        Console.WriteLine($"# {spec.Name} {spec.WeightType}: generating or reusing the model file");
+        var model = BenchModels.Get(spec);
+        var report = new EnginesReport
+        {
+            Command = "dotnet run -c Release --project bench -- " + string.Join(' ', args),
+            Model = $"{spec.Name} {spec.WeightType} ({new FileInfo(model).Length / (1024.0 * 1024):0} MiB), random weights",
+            Threads = Environment.ProcessorCount, AnswerTokens = answerTokens, Rounds = rounds,
+            LlamaServer = await LlamaServer.DescribeAsync(binary),
+            LoadAtStart = LoadAverage(),
+        };
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
+        if (!args.Contains("--replicas-only"))
+        {
+            await using var server = await LlamaServer.StartAsync(binary, model, spec.Name, Environment.ProcessorCount, Parallel, ContextPerSequence);
+            await MeasureDirectAndThroughAsync(server, browser, report, rounds, answerTokens);
+        }
+
+        if (report.WebChatError is null && !args.Contains("--no-replicas"))
+        {
+            try
+            {
+                report.Replicas = await ReplicaBench.RunAsync(binary, model, spec.Name, browser, answerTokens);
+            }
+            catch (Exception e) when (e is InvalidOperationException or PlaywrightException or TimeoutException or HttpRequestException)
+            {
+                report.ReplicaError = e.Message;
+                Console.WriteLine("  replicas not measured: " + e.Message);
+            }
+        }
+
+        report.LoadAtEnd = LoadAverage();
+        Directory.CreateDirectory(resultsDirectory);
+        var name = Option(args, "--out") ?? "engines";
+        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".json"), JsonSerializer.Serialize(report, Indented));
+        var table = report.Table();
+        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".md"), table);
+        Console.WriteLine(table);
+        return report.WebChatError is null ? 0 : 1;
+    }
+
+    private static async Task MeasureDirectAndThroughAsync(LlamaServer server, IBrowser browser, EnginesReport report, int rounds, int answerTokens)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var direct = new Uri(server.BaseAddress, "v1/");
+        await ChatCompletionStream.RunAsync(http, direct, null, server.Alias, [("user", "Warm up. " + LlamaServerPeerBench.Text(200))], answerTokens);
+
+        RemoteWebChat? webChat = null;
+        IPage? page = null;
+        try
+        {
+            webChat = await RemoteWebChat.StartAsync([server], answerTokens);
+            page = await webChat.OpenChatAsync(browser, "chat@bench.test", server.Alias);
+            // The first request through each path runs WebChat's cold code; not measured.
+            await ChatCompletionStream.RunAsync(http, webChat.V1, webChat.Key, webChat.ModelId, [("user", "Warm up. " + LlamaServerPeerBench.Text(200))], answerTokens);
+            await ChatPageStream.SendAsync(page, "Warm up. " + LlamaServerPeerBench.Text(200));
+        }
+        catch (Exception e) when (e is InvalidOperationException or PlaywrightException or TimeoutException or HttpRequestException)
+        {
+            report.WebChatError = e.Message;
+            Console.WriteLine("  WebChat with llama-server as its remote engine did not serve: " + e.Message);
+        }
+
+        try
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                // Every prompt starts with text no earlier one had: nothing comes from the server's prompt cache.
+                var sides = new List<Func<Task>>
+                {
+                    async () => report.Direct.Add(await ChatCompletionStream.RunAsync(http, direct, null, server.Alias, Prompt(round, "direct"), answerTokens)),
+                };
+                if (webChat is not null && page is not null)
+                {
+                    sides.Add(async () => report.Api.Add(await ChatCompletionStream.RunAsync(http, webChat.V1, webChat.Key, webChat.ModelId, Prompt(round, "api"), answerTokens)));
+                    sides.Add(async () =>
+                    {
+                        await ChatPageStream.NewChatAsync(page);
+                        var before = await server.MetricsAsync(http);
+                        try
+                        {
+                            var answer = await ChatPageStream.SendAsync(page, Prompt(round, "page")[0].Content);
+                            var after = await server.MetricsAsync(http);
+                            var tokens = (int)(after.GetValueOrDefault("llamacpp:tokens_predicted_total") - before.GetValueOrDefault("llamacpp:tokens_predicted_total"));
+                            report.Page.Add(new StreamResult(answer.Completed, answer.First, answer.Last, 0, tokens, null, null, answer.Completed ? null : "answer " + answer.Status));
+                        }
+                        catch (PlaywrightException e)
+                        {
+                            report.Page.Add(new StreamResult(false, 0, 0, 0, null, null, null, e.Message));
+                        }
+                    });
+                }
+
+                for (var i = 0; i < sides.Count; i++)
+                {
+                    await sides[(i + round) % sides.Count]();
+                    await Task.Delay(Settle);
+                }
+
+                Console.WriteLine($"  direct vs through WebChat: round {round + 1}/{rounds} done");
+            }
+        }
+        finally
+        {
+            if (webChat is not null)
+            {
+                await webChat.DisposeAsync();
+            }
+        }
+    }
+
+    private static IReadOnlyList<(string Role, string Content)> Prompt(int round, string side) =>
+        [("user", $"Round {round}, {side}: " + LlamaServerPeerBench.Text(300))];
+
+    private static string? Option(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+    private static string? LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
+}
