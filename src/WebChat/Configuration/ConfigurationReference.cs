@@ -43,7 +43,7 @@ internal static class ConfigurationReference
         text.AppendLine("a test fails when this page and the code disagree. Set a value in `appsettings.json`, on the command line");
         text.AppendLine("(`--Section:Key=value`) or in the environment (the last column: `:` becomes `__`). `N` stands for a list index");
         text.AppendLine("(0, 1, ...).");
-        foreach (var section in settings.GroupBy(setting => SectionKey(setting.Key)))
+        foreach (var section in settings.GroupBy(setting => SectionKey(setting.Key)).OrderBy(group => group.Key, StringComparer.Ordinal))
         {
             text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"## {section.Key}");
@@ -104,7 +104,12 @@ internal static class ConfigurationReference
     private static IEnumerable<PropertyInfo> BindableProperties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(property => property.GetIndexParameters().Length == 0)
-            .Where(property => property.SetMethod is { IsPublic: true } || IsSection(property.PropertyType) || ListElement(property.PropertyType) is not null);
+            .Where(property => property.SetMethod is { IsPublic: true } || IsStoredSection(type, property));
+
+    // A get-only auto-property holding a section or list binds into its instance; a computed one (=> new ...) binds nothing.
+    private static bool IsStoredSection(Type type, PropertyInfo property) =>
+        (IsSection(property.PropertyType) || ListElement(property.PropertyType) is not null)
+        && type.GetField($"<{property.Name}>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance) is not null;
 
     private static bool IsSection(Type type) =>
         type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null;
