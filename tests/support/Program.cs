@@ -2,8 +2,19 @@
 //   dotnet run --project tests/support -- --models DIR --port N
 // DIR holds {owner}/{repo}/*.gguf (the models store's layout); without --models the generated tiny llama is served.
 // Point WebChat at it with HF_ENDPOINT=http://127.0.0.1:N (or WebChat:Hub:Endpoint).
+//   dotnet run --project tests/support -- --write-model FILE
+// writes the generated tiny llama to FILE and exits (the release smoke test runs the released `run` on it).
 using System.Globalization;
+using WebChat.Engine.Gguf.Writing;
 using WebChat.Tests.Support.FakeHub;
+using WebChat.Tests.Support.Models;
+
+if (Value("--write-model") is { } modelPath)
+{
+    LlamaModelWriter.WriteFile(modelPath, TestModels.TinySpec);
+    Console.WriteLine($"Wrote the tiny llama to {modelPath}");
+    return;
+}
 
 var models = Value("--models");
 var port = int.TryParse(Value("--port"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : 5080;

@@ -10,6 +10,9 @@ public static class CompletionsApi
     public static RouteGroupBuilder MapCompletionsApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/completions", CreateAsync)
+            .Accepts<CompletionRequest>("application/json")
+            .Produces<TextCompletion>(contentType: "application/json")
+            .Produces<OpenAiErrorBody>(StatusCodes.Status400BadRequest)
             .WithName("CreateCompletion")
             .WithSummary("Continues a prompt with the loaded model (sent through its chat template as one user turn).");
         return v1;

@@ -22,6 +22,7 @@ internal static class WebChatCli
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(NativeCheckCommand.Create());
         root.Subcommands.Add(NativeProbeCommand.Create());
+        root.Subcommands.Add(ConfigReferenceCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -17,6 +17,7 @@ public sealed class SecurityOptions
     /// <summary>Sign-in, registration and password-change posts that may name one account per <see cref="AttemptWindow"/>.</summary>
     public int AttemptsPerAccount { get; set; } = 10;
 
+    /// <summary>The window over which the sign-in, registration and password-change attempts above are counted.</summary>
     public TimeSpan AttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Wrong API keys one client address may send per <see cref="AttemptWindow"/>; then every key from it gets 429.</summary>

@@ -17,6 +17,7 @@ internal static class ApiExtensions
         builder.Services.AddSingleton<ApiModels>();
         builder.Services.AddSingleton<ApiGenerations>();
         builder.Services.AddSingleton<EngineGauges>();
+        builder.Services.AddOpenApi(OpenAiApiDescription.DocumentName, OpenAiApiDescription.Configure);
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName);
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -40,6 +40,7 @@ internal static class UiExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthApi();
         app.MapOpenAiApi();
+        app.MapOpenApi().AllowAnonymous(); // /openapi/v1.json: the /v1 API's description, public like the API's own docs
         app.MapMetricsApi();
         app.MapAccountEndpoints();
         // The security headers carry frame-ancestors 'none'; Blazor's own 'self' header would only repeat it more loosely.

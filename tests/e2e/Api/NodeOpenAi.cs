@@ -16,12 +16,17 @@ internal static class NodeOpenAi
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "webchat", "npm", "openai-" + Version);
 
     /// <summary>Runs a script of Api/node with the environment given; returns its standard output, failing on a non-zero exit.</summary>
-    public static async Task<string> RunAsync(string script, IReadOnlyDictionary<string, string> environment)
+    public static Task<string> RunAsync(string script, IReadOnlyDictionary<string, string> environment) =>
+        RunFileAsync(Path.Combine(AppContext.BaseDirectory, "Api", "node", script), environment);
+
+    /// <summary>Runs any script file next to the installed package (so its `import 'openai'` resolves).</summary>
+    public static async Task<string> RunFileAsync(string scriptPath, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         await EnsureInstalledAsync();
+        var script = Path.GetFileName(scriptPath);
         var target = Path.Combine(Folder, script);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Api", "node", script), target, overwrite: true);
-        var (exitCode, output, error) = await RunProcessAsync("node", [target], Folder, environment, TimeSpan.FromMinutes(2));
+        File.Copy(scriptPath, target, overwrite: true);
+        var (exitCode, output, error) = await RunProcessAsync("node", [target, .. arguments], Folder, environment, TimeSpan.FromMinutes(2));
         Assert.True(exitCode == 0, $"node {script} exited with {exitCode}: {error}");
         return output;
     }

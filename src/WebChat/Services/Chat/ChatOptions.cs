@@ -27,9 +27,11 @@ public sealed class ChatOptions
     [Range(0.0, 2.0)]
     public float DefaultTemperature { get; set; } = 0.8f;
 
+    /// <summary>Nucleus sampling default (top-p) when neither the user nor the conversation sets one.</summary>
     [Range(0.0, 1.0)]
     public float DefaultTopP { get; set; } = 0.95f;
 
+    /// <summary>Longest answer in tokens when neither the user nor the conversation sets one.</summary>
     [Range(1, 32768)]
     public int DefaultMaxTokens { get; set; } = 1024;
 

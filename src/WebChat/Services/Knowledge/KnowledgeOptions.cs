@@ -17,6 +17,7 @@ public sealed class KnowledgeOptions
     [Range(1, 4096)]
     public int MaxExpandedMegabytes { get; set; } = 200;
 
+    /// <summary>Most pages of a PDF that can be added.</summary>
     [Range(1, 100_000)]
     public int MaxPages { get; set; } = 2000;
 

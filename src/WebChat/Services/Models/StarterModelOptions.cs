@@ -11,5 +11,6 @@ public sealed class StarterModelOptions
     /// <summary>GGUF file in that repository.</summary>
     public string File { get; set; } = "qwen2.5-0.5b-instruct-q4_k_m.gguf";
 
+    /// <summary>Branch, tag or commit of that repository to download from.</summary>
     public string Revision { get; set; } = "main";
 }

@@ -39,11 +39,13 @@ public sealed class LocalEngineOptions
 /// <summary>One remote OpenAI-compatible engine from configuration.</summary>
 public sealed class RemoteEngineOptions
 {
+    /// <summary>The engine's name on Admin › Engines, in usage records and in /metrics; unique.</summary>
     public string Name { get; set; } = "";
 
     /// <summary>As an OpenAI client takes it: http://gpu-box:8000/v1.</summary>
     public string BaseUrl { get; set; } = "";
 
+    /// <summary>Sent as "Authorization: Bearer" to the engine; empty for an engine that needs none.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>openai (default), vllm, llama-server or ollama.</summary>

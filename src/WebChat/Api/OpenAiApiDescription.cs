@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace WebChat.Api;
+
+/// <summary>
+/// The OpenAPI document of the /v1 API (served at /openapi/v1.json, rendered in docs/api/openapi.md): only the /v1
+/// routes, with the bearer key they all need.
+/// </summary>
+internal static class OpenAiApiDescription
+{
+    public const string DocumentName = "v1";
+
+    public static void Configure(OpenApiOptions options)
+    {
+        options.ShouldInclude = description => description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true
+                                               && !description.RelativePath.Contains("{*", StringComparison.Ordinal);
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "WebChat OpenAI-compatible API",
+                Version = "v1",
+                Description = "OpenAI's chat completions, completions and models under /v1, answered by WebChat's engines. " +
+                              "Every request needs `Authorization: Bearer <key>` with a key from Settings › API keys; errors come in OpenAI's shape.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key from Settings › API keys.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
+            return Task.CompletedTask;
+        });
+    }
+}
