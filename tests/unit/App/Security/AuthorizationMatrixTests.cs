@@ -62,6 +62,8 @@ public sealed partial class AuthorizationMatrixTests
         ["GET /Error"] = Access.Public,
         ["GET /not-found"] = Access.Public,
         ["GET /healthz"] = Access.Public,
+        // The /v1 API's OpenAPI description: public, like the API reference in the docs.
+        ["GET /openapi/{documentName}.json"] = Access.Public,
         ["GET /_blazor/negotiate"] = Access.SignedIn,
         ["GET /_blazor"] = Access.SignedIn,
         ["GET /_blazor/disconnect/"] = Access.SignedIn,
