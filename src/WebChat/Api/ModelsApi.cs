@@ -11,6 +11,7 @@ public static class ModelsApi
     {
         v1.MapGet("/models", ListAsync)
             .WithName("ListModels")
+            .Produces<ModelList>(contentType: "application/json")
             .WithSummary("The installed models, as OpenAI's model list.");
         return v1;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -15,13 +16,25 @@ internal static class OpenAiApiDescription
     {
         options.ShouldInclude = description => description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true
                                                && !description.RelativePath.Contains("{*", StringComparison.Ordinal);
+        // The API writes and reads snake_case (OpenAiJson), not the host's default camelCase.
+        options.AddSchemaTransformer((schema, _, _) =>
+        {
+            if (schema.Properties is { Count: > 0 } properties)
+            {
+                schema.Properties = properties.ToDictionary(
+                    property => JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Key), property => property.Value);
+                schema.Required = schema.Required?.Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).ToHashSet();
+            }
+
+            return Task.CompletedTask;
+        });
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
                 Title = "WebChat OpenAI-compatible API",
                 Version = "v1",
-                Description = "OpenAI's chat completions, completions and models under /v1, answered by WebChat's engines. " +
+                Description = "OpenAI's chat completions, completions, embeddings and models under /v1, answered by WebChat's engines. " +
                               "Every request needs `Authorization: Bearer <key>` with a key from Settings › API keys; errors come in OpenAI's shape.",
             };
             document.Components ??= new OpenApiComponents();
