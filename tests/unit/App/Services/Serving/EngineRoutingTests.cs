@@ -142,8 +142,10 @@ public sealed class EngineRoutingTests : IAsyncLifetime
     {
         _a.HangAfterFirstToken = _b.HangAfterFirstToken = true;
         using var stop = new CancellationTokenSource();
-        var reading = ReadAsync(Request("c"), stop.Token);
-        await Task.WhenAny(_a.FirstTokenSent.Task, _b.FirstTokenSent.Task).WaitAsync(TimeSpan.FromSeconds(20));
+        // Stop once the reader holds the first piece (the engine having sent it is not enough: it may still be in flight).
+        var firstText = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = ReadAsync(Request("c"), stop.Token, update => _ = update is TextDelta && firstText.TrySetResult());
+        await firstText.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
         await stop.CancelAsync();
         var answer = await reading.WaitAsync(TimeSpan.FromSeconds(20));
@@ -210,12 +212,14 @@ public sealed class EngineRoutingTests : IAsyncLifetime
 
     private static ChatRequest Request(string conversation) => new() { Messages = [new ChatTurn(ChatRole.User, "Hi")], ConversationKey = conversation, MaxTokens = 16 };
 
-    private async Task<(string Text, string Reasoning, ChatSummary Summary)> ReadAsync(ChatRequest request, CancellationToken cancellationToken)
+    private async Task<(string Text, string Reasoning, ChatSummary Summary)> ReadAsync(
+        ChatRequest request, CancellationToken cancellationToken, Action<ChatUpdate>? onUpdate = null)
     {
         var (text, reasoning) = (new System.Text.StringBuilder(), new System.Text.StringBuilder());
         ChatSummary? summary = null;
         await foreach (var update in Routed.StreamAsync(Model, request, cancellationToken))
         {
+            onUpdate?.Invoke(update);
             _ = update switch
             {
                 TextDelta t => text.Append(t.Text),
