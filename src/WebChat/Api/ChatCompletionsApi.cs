@@ -11,7 +11,6 @@ public static class ChatCompletionsApi
     {
         v1.MapPost("/chat/completions", CreateAsync)
             .WithName("CreateChatCompletion")
-            .Accepts<ChatCompletionRequest>("application/json")
             .Produces<ChatCompletion>(contentType: "application/json") // with "stream": true, ChatCompletionChunk events instead
             .Produces<OpenAiErrorBody>(StatusCodes.Status400BadRequest)
             .WithSummary("Answers a conversation with the loaded model, as OpenAI's chat completions do.");

@@ -10,7 +10,6 @@ public static class CompletionsApi
     public static RouteGroupBuilder MapCompletionsApi(this RouteGroupBuilder v1)
     {
         v1.MapPost("/completions", CreateAsync)
-            .Accepts<CompletionRequest>("application/json")
             .Produces<TextCompletion>(contentType: "application/json")
             .Produces<OpenAiErrorBody>(StatusCodes.Status400BadRequest)
             .WithName("CreateCompletion")

@@ -21,7 +21,6 @@ public static class EmbeddingsApi
     {
         v1.MapPost("/embeddings", CreateAsync)
             .WithName("CreateEmbeddings")
-            .Accepts<EmbeddingRequest>("application/json")
             .Produces<EmbeddingList>(contentType: "application/json")
             .Produces<OpenAiErrorBody>(StatusCodes.Status400BadRequest)
             .WithSummary("Embeds a string or an array of strings with the server's embedder (all-MiniLM-L6-v2, 384 dimensions).");

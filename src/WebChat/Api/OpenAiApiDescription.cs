@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using WebChat.Api.OpenAi;
 
 namespace WebChat.Api;
 
@@ -11,6 +12,15 @@ namespace WebChat.Api;
 internal static class OpenAiApiDescription
 {
     public const string DocumentName = "v1";
+
+    // The handlers read their bodies themselves (any content type, OpenAI's error shape), so the request bodies are
+    // described here: Accepts<T>() would also make routing refuse a body not labelled application/json.
+    private static readonly Dictionary<string, Type> RequestBodies = new(StringComparer.Ordinal)
+    {
+        ["CreateChatCompletion"] = typeof(ChatCompletionRequest),
+        ["CreateCompletion"] = typeof(CompletionRequest),
+        ["CreateEmbeddings"] = typeof(EmbeddingRequest),
+    };
 
     public static void Configure(OpenApiOptions options)
     {
@@ -28,8 +38,24 @@ internal static class OpenAiApiDescription
 
             return Task.CompletedTask;
         });
+        options.AddOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            if (operation.OperationId is { } id && RequestBodies.TryGetValue(id, out var type) && context.Document is { } document)
+            {
+                document.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = new OpenApiSchemaReference(type.Name, document) },
+                    },
+                };
+            }
+        });
         options.AddDocumentTransformer((document, _, _) =>
         {
+            document.Servers = []; // the address a client used is its own business, and the docs' copy stays the same
             document.Info = new OpenApiInfo
             {
                 Title = "WebChat OpenAI-compatible API",
