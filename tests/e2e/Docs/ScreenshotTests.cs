@@ -20,7 +20,7 @@ public sealed class ScreenshotFactAttribute : FactAttribute
     }
 }
 
-/// <summary>The README's screenshots: chat, Discover, Library, Usage and Storage at 1280 and 390 px, made from the running app.</summary>
+/// <summary>The README's screenshots: chat, Discover, Library, Usage, Storage, Knowledge and Engines at 1280 and 390 px, made from the running app.</summary>
 public sealed class ScreenshotTests(AccessibilityAppFixture app) : IClassFixture<AccessibilityAppFixture>
 {
     private static readonly (string Name, string Address)[] Pages =
@@ -29,6 +29,8 @@ public sealed class ScreenshotTests(AccessibilityAppFixture app) : IClassFixture
         ("library", "library"),
         ("usage", "admin/usage"),
         ("storage", "admin/storage"),
+        ("knowledge", "knowledge"),
+        ("engines", "admin/engines"),
     ];
 
     [ScreenshotFact]
@@ -73,7 +75,7 @@ public sealed class ScreenshotTests(AccessibilityAppFixture app) : IClassFixture
             await context.CloseAsync();
         }
 
-        Assert.Equal(10, Directory.GetFiles(folder, "*.png").Length);
+        Assert.Equal(2 * (Pages.Length + 1), Directory.GetFiles(folder, "*.png").Length);
     }
 
     // Deterministic made-up traffic of two people on two models, so the charts show a trend.
