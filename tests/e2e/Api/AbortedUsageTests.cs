@@ -42,7 +42,7 @@ public sealed class AbortedUsageTests(ChatAppFixture app) : IClassFixture<ChatAp
     {
         await LoadTinyModelAsync();
         var user = await app.CreateUserWithKeyAsync();
-        await app.Services.GetRequiredService<QuotaService>().SetAsync(user.UserId, null, DailyTokens, null);
+        await app.Services.GetRequiredService<QuotaService>().SetAsync(Actors.Admin, user.UserId, null, DailyTokens, null);
         using var client = AbortingClient(user.Key);
 
         var admitted = 0;
@@ -62,7 +62,7 @@ public sealed class AbortedUsageTests(ChatAppFixture app) : IClassFixture<ChatAp
     {
         await LoadTinyModelAsync();
         var user = await app.CreateUserWithKeyAsync();
-        await app.Services.GetRequiredService<QuotaService>().SetAsync(user.UserId, null, DailyTokens, null);
+        await app.Services.GetRequiredService<QuotaService>().SetAsync(Actors.Admin, user.UserId, null, DailyTokens, null);
         using var client = app.ApiClient(user.Key);
 
         // Rounds of six requests of 1,000 answer tokens at once, until the limit refuses all of a round.

@@ -98,8 +98,8 @@ public sealed class ApiSecurityTests : IClassFixture<ApiAppFixture>
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
             var accounts = scope.ServiceProvider.GetRequiredService<WebChat.Services.Accounts.AccountControl>();
-            Assert.True((await accounts.DisableAsync(disabled.UserId)).Succeeded);
-            Assert.True((await accounts.DeleteAsync(deletedKeepingChats.UserId, keepConversations: true)).Succeeded);
+            Assert.True((await accounts.DisableAsync(Actors.Admin, disabled.UserId)).Succeeded);
+            Assert.True((await accounts.DeleteAsync(Actors.Admin, deletedKeepingChats.UserId, keepConversations: true)).Succeeded);
             var toLock = await users.FindByIdAsync(lockedOut.UserId);
             await users.SetLockoutEnabledAsync(toLock!, true);
             await users.SetLockoutEndDateAsync(toLock!, DateTimeOffset.MaxValue);
@@ -128,7 +128,7 @@ public sealed class ApiSecurityTests : IClassFixture<ApiAppFixture>
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            Assert.True((await scope.ServiceProvider.GetRequiredService<WebChat.Services.Accounts.AccountControl>().DisableAsync(user.UserId)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<WebChat.Services.Accounts.AccountControl>().DisableAsync(Actors.Admin, user.UserId)).Succeeded);
         }
 
         var rest = new List<string>();

@@ -23,7 +23,7 @@ public sealed class QuotaTests : IClassFixture<ApiAppFixture>
     public async Task Requests_over_the_per_minute_limit_get_429_with_retry_after_and_the_chat_page_is_held_to_the_same_count()
     {
         var user = await app.CreateUserWithKeyAsync();
-        await Quotas.SetAsync(user.UserId, requestsPerMinute: 2, tokensPerDay: null, concurrentRequests: null);
+        await Quotas.SetAsync(Actors.Admin, user.UserId, requestsPerMinute: 2, tokensPerDay: null, concurrentRequests: null);
         using var client = app.ApiClient(user.Key);
 
         using var first = await ApiWire.PostJsonAsync(client, "chat/completions", ApiWire.ChatBody(stream: false));
@@ -51,7 +51,7 @@ public sealed class QuotaTests : IClassFixture<ApiAppFixture>
     public async Task A_second_request_at_once_over_the_concurrency_limit_gets_429_until_the_first_ends()
     {
         var user = await app.CreateUserWithKeyAsync();
-        await Quotas.SetAsync(user.UserId, requestsPerMinute: null, tokensPerDay: null, concurrentRequests: 1);
+        await Quotas.SetAsync(Actors.Admin, user.UserId, requestsPerMinute: null, tokensPerDay: null, concurrentRequests: 1);
         using var client = app.ApiClient(user.Key);
         app.Engine.TokenDelay = TimeSpan.FromMilliseconds(200);
 
@@ -75,7 +75,7 @@ public sealed class QuotaTests : IClassFixture<ApiAppFixture>
     {
         var user = await app.CreateUserWithKeyAsync();
         // Each scripted answer costs 12 prompt + 4 completion tokens: two answers use 32 of 40.
-        await Quotas.SetAsync(user.UserId, requestsPerMinute: null, tokensPerDay: 40, concurrentRequests: null);
+        await Quotas.SetAsync(Actors.Admin, user.UserId, requestsPerMinute: null, tokensPerDay: 40, concurrentRequests: null);
         using var client = app.ApiClient(user.Key);
         using var first = await ApiWire.PostJsonAsync(client, "chat/completions", ApiWire.ChatBody(stream: false));
         using var second = await ApiWire.PostJsonAsync(client, "completions", """{"model":"local/scripted.gguf","prompt":"x"}""");

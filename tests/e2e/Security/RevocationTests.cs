@@ -143,6 +143,6 @@ public sealed class RevocationTests(SecurityAppFixture app) : IClassFixture<Secu
     private async Task<string?> RoleAssignmentAsync(string userId, bool admin)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(userId, admin);
+        return await scope.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(Actors.Admin, userId, admin);
     }
 }

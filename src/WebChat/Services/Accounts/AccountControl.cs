@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,7 @@ public sealed record AccountActionResult(string? Problem, string? TemporaryPassw
 /// What an admin does to someone else's account: disable, enable, delete (with or without their conversations),
 /// reset the password, sign out everywhere. Each change ends the account's open sessions at once (see
 /// <see cref="AccountRevocations"/>); the last active administrator can be neither disabled nor deleted.
+/// Only an admin may act (<see cref="AdminPermissions"/>), whoever calls the service.
 /// Each action reads the account fresh in its own scope: the admin's tab lives for hours, and a copy of the row it
 /// loaded earlier (one failed sign-in changes its concurrency stamp) made a save fail while the page showed success.
 /// </summary>
@@ -32,8 +34,8 @@ internal sealed class AccountControl(
     public const string LastAdminMessage = "This is the only active administrator: make someone else an administrator first.";
     public const string GoneMessage = "That account no longer exists.";
 
-    public Task<AccountActionResult> DisableAsync(string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: true, async (userManager, db, user) =>
+    public Task<AccountActionResult> DisableAsync(ClaimsPrincipal actor, string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, protectLastAdmin: true, async (userManager, db, user) =>
         {
             user.DisabledAt = time.GetUtcNow().UtcDateTime;
             var saved = await userManager.UpdateSecurityStampAsync(user);
@@ -41,8 +43,8 @@ internal sealed class AccountControl(
             return Checked(saved);
         }, cancellationToken);
 
-    public Task<AccountActionResult> EnableAsync(string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: false, async (userManager, db, user) =>
+    public Task<AccountActionResult> EnableAsync(ClaimsPrincipal actor, string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, protectLastAdmin: false, async (userManager, db, user) =>
         {
             if (user.DeletedAt is not null)
             {
@@ -56,8 +58,8 @@ internal sealed class AccountControl(
         }, cancellationToken);
 
     /// <summary>Ends every session of the account and revokes its API keys.</summary>
-    public Task<AccountActionResult> SignOutEverywhereAsync(string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: false, async (userManager, db, user) =>
+    public Task<AccountActionResult> SignOutEverywhereAsync(ClaimsPrincipal actor, string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, protectLastAdmin: false, async (userManager, db, user) =>
         {
             await RevokeKeysAsync(db, user, cancellationToken);
             var saved = await userManager.UpdateSecurityStampAsync(user);
@@ -69,8 +71,8 @@ internal sealed class AccountControl(
     /// Sets a random temporary password for the admin to hand over; the user must change it at the next sign-in. A reset
     /// is a remediation (the password may be known to someone else), so the account's API keys are revoked too.
     /// </summary>
-    public Task<AccountActionResult> ResetPasswordAsync(string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: false, async (userManager, db, user) =>
+    public Task<AccountActionResult> ResetPasswordAsync(ClaimsPrincipal actor, string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, protectLastAdmin: false, async (userManager, db, user) =>
         {
             var password = TemporaryPassword();
             var result = await userManager.RemovePasswordAsync(user);
@@ -102,8 +104,8 @@ internal sealed class AccountControl(
     /// Deletes the account. With <paramref name="keepConversations"/> the row stays as a tombstone that can never sign
     /// in (its e-mail freed, its password removed), so its conversations stay in the database; otherwise they go too.
     /// </summary>
-    public Task<AccountActionResult> DeleteAsync(string userId, bool keepConversations, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, protectLastAdmin: true, async (userManager, db, user) =>
+    public Task<AccountActionResult> DeleteAsync(ClaimsPrincipal actor, string userId, bool keepConversations, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, protectLastAdmin: true, async (userManager, db, user) =>
         {
             IdentityResult result;
             if (keepConversations)
@@ -135,8 +137,10 @@ internal sealed class AccountControl(
     }
 
     private async Task<AccountActionResult> ChangeAsync(
-        string userId, bool protectLastAdmin, Func<UserManager<ApplicationUser>, WebChatDbContext, ApplicationUser, Task<AccountActionResult>> change, CancellationToken cancellationToken)
+        ClaimsPrincipal actor, string userId, bool protectLastAdmin, Func<UserManager<ApplicationUser>, WebChatDbContext, ApplicationUser, Task<AccountActionResult>> change, CancellationToken cancellationToken)
     {
+        AdminPermissions.EnsureAdmin(actor);
+
         // The registration gate: two admins acting on each other at once must not leave no active admin.
         await gate.Lock.WaitAsync(cancellationToken);
         try

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebChat.Configuration;
@@ -19,8 +20,11 @@ public sealed class RegistrationPolicy(IDbContextFactory<WebChatDbContext> dbFac
         return stored is null ? options.Value.AllowRegistration : bool.Parse(stored);
     }
 
-    public async Task SetOpenAsync(bool open, CancellationToken cancellationToken = default)
+    /// <summary>Opens or closes self-registration; throws <see cref="AdminAccessDeniedException"/> for a non-admin actor.</summary>
+    public async Task SetOpenAsync(ClaimsPrincipal actor, bool open, CancellationToken cancellationToken = default)
     {
+        AdminPermissions.EnsureAdmin(actor);
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var setting = await db.AppSettings.FindAsync([SettingKey], cancellationToken);
         if (setting is null)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using WebChat.Data;
 using WebChat.Data.Entities;
@@ -10,9 +11,11 @@ internal sealed class RoleAssignment(
 {
     public const string LastAdminMessage = "This is the only administrator: make someone else an administrator first.";
 
-    /// <summary>Returns null on success, else words for the admin.</summary>
-    public async Task<string?> SetAdminAsync(string userId, bool admin, CancellationToken cancellationToken = default)
+    /// <summary>Returns null on success, else words for the admin; throws <see cref="AdminAccessDeniedException"/> for a non-admin actor.</summary>
+    public async Task<string?> SetAdminAsync(ClaimsPrincipal actor, string userId, bool admin, CancellationToken cancellationToken = default)
     {
+        AdminPermissions.EnsureAdmin(actor);
+
         // The same gate as registration: two admins demoting each other at once must not leave none.
         await gate.Lock.WaitAsync(cancellationToken);
         try

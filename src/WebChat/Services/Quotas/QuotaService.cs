@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Services.Accounts;
 
 namespace WebChat.Services.Quotas;
 
@@ -100,9 +102,11 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
         return await db.UserQuotas.AsNoTracking().ToDictionaryAsync(q => q.UserId, cancellationToken);
     }
 
-    /// <summary>Sets a user's limits (admins only, which the page enforces); all null removes them.</summary>
-    public async Task SetAsync(string userId, int? requestsPerMinute, long? tokensPerDay, int? concurrentRequests, CancellationToken cancellationToken = default)
+    /// <summary>Sets a user's limits; all null removes them. Admins only: throws <see cref="AdminAccessDeniedException"/> otherwise.</summary>
+    public async Task SetAsync(
+        ClaimsPrincipal actor, string userId, int? requestsPerMinute, long? tokensPerDay, int? concurrentRequests, CancellationToken cancellationToken = default)
     {
+        AdminPermissions.EnsureAdmin(actor);
         if (requestsPerMinute is < 1 || tokensPerDay is < 1 || concurrentRequests is < 1)
         {
             throw new QuotaSettingException("A limit is empty (none) or at least 1.");

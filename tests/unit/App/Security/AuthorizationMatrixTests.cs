@@ -206,7 +206,7 @@ public sealed partial class AuthorizationMatrixTests
 
         // Signed in while still enabled: the cookie it holds must stop working once the account is disabled.
         await using var scope = app.Services.CreateAsyncScope();
-        Assert.True((await scope.ServiceProvider.GetRequiredService<AccountControl>().DisableAsync(disabledId)).Succeeded);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<AccountControl>().DisableAsync(Actors.Admin, disabledId)).Succeeded);
         return clients;
     }
 

@@ -118,7 +118,7 @@ public sealed class SignInProtectionTests
         var userId = await AccountForms.CreateAccountAsync(app, "user@example.test");
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            Assert.True((await scope.ServiceProvider.GetRequiredService<AccountControl>().DisableAsync(userId)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<AccountControl>().DisableAsync(Actors.Admin, userId)).Succeeded);
         }
 
         using var client = AccountForms.NewClient(app);

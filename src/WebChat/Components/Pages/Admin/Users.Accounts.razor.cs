@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MudBlazor;
 using WebChat.Components.Accounts;
@@ -15,6 +17,7 @@ public partial class Users
     private (string Email, string Password)? temporaryPassword;
     private bool busy;
 
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
     [Inject] private AccountControl AccountControl { get; set; } = default!;
     [Inject] private SecurityEventLog SecurityEvents { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -22,6 +25,9 @@ public partial class Users
     [Inject] private ConversationService Conversations { get; set; } = default!;
     [Inject] private ConversationTransfer Transfer { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    // The services check the role themselves (AdminPermissions): the page hands them who is acting.
+    private async Task<ClaimsPrincipal> ActorAsync() => (await AuthenticationState).User;
 
     private async Task LoadSecurityCountsAsync() =>
         securityCounts = await SecurityEvents.CountSinceAsync(Time.GetUtcNow().UtcDateTime.AddDays(-1));
@@ -49,17 +55,22 @@ public partial class Users
         busy = true;
         try
         {
+            var actor = await ActorAsync();
             var result = action switch
             {
-                UserAccountAction.Disable => await AccountControl.DisableAsync(user.Id),
-                UserAccountAction.Enable => await AccountControl.EnableAsync(user.Id),
-                UserAccountAction.ResetPassword => await AccountControl.ResetPasswordAsync(user.Id),
-                UserAccountAction.SignOutEverywhere => await AccountControl.SignOutEverywhereAsync(user.Id),
-                _ => await AccountControl.DeleteAsync(user.Id, keepConversations),
+                UserAccountAction.Disable => await AccountControl.DisableAsync(actor, user.Id),
+                UserAccountAction.Enable => await AccountControl.EnableAsync(actor, user.Id),
+                UserAccountAction.ResetPassword => await AccountControl.ResetPasswordAsync(actor, user.Id),
+                UserAccountAction.SignOutEverywhere => await AccountControl.SignOutEverywhereAsync(actor, user.Id),
+                _ => await AccountControl.DeleteAsync(actor, user.Id, keepConversations),
             };
             Report(user, action, result);
             users = await UserDirectory.ListAsync();
             await LoadSecurityCountsAsync();
+        }
+        catch (AdminAccessDeniedException denied)
+        {
+            Snackbar.Add(denied.Message, Severity.Warning);
         }
         finally
         {

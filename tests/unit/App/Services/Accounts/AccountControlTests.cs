@@ -22,14 +22,14 @@ public sealed class AccountControlTests
         using var subscription = app.Services.GetRequiredService<AccountRevocations>()
             .Subscribe(id => heard.Add((id, access.IsActiveAsync(id).GetAwaiter().GetResult())));
 
-        var result = await ActAsync(app, c => c.DisableAsync(user.Id));
+        var result = await ActAsync(app, c => c.DisableAsync(Actors.Admin, user.Id));
 
         Assert.True(result.Succeeded);
         Assert.False(await access.IsActiveAsync(user.Id));
         Assert.Contains((user.Id, false), heard);
         Assert.NotEqual(user.SecurityStamp, (await access.GetAsync(user.Id))!.SecurityStamp);
 
-        Assert.True((await ActAsync(app, c => c.EnableAsync(user.Id))).Succeeded);
+        Assert.True((await ActAsync(app, c => c.EnableAsync(Actors.Admin, user.Id))).Succeeded);
         Assert.True(await access.IsActiveAsync(user.Id));
     }
 
@@ -39,8 +39,8 @@ public sealed class AccountControlTests
         await using var app = await AppServicesHost.StartAsync();
         var admin = await RegisterAsync(app, "admin@example.test");
 
-        Assert.Equal(AccountControl.LastAdminMessage, (await ActAsync(app, c => c.DisableAsync(admin.Id))).Problem);
-        Assert.Equal(AccountControl.LastAdminMessage, (await ActAsync(app, c => c.DeleteAsync(admin.Id, keepConversations: true))).Problem);
+        Assert.Equal(AccountControl.LastAdminMessage, (await ActAsync(app, c => c.DisableAsync(Actors.Admin, admin.Id))).Problem);
+        Assert.Equal(AccountControl.LastAdminMessage, (await ActAsync(app, c => c.DeleteAsync(Actors.Admin, admin.Id, keepConversations: true))).Problem);
         Assert.True(await app.Services.GetRequiredService<IUserAccessState>().IsActiveAsync(admin.Id));
     }
 
@@ -52,13 +52,13 @@ public sealed class AccountControlTests
         var second = await RegisterAsync(app, "second@example.test");
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(second.Id, admin: true));
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(Actors.Admin, second.Id, admin: true));
         }
 
-        Assert.True((await ActAsync(app, c => c.DisableAsync(second.Id))).Succeeded);
+        Assert.True((await ActAsync(app, c => c.DisableAsync(Actors.Admin, second.Id))).Succeeded);
 
         await using var demote = app.Services.CreateAsyncScope();
-        Assert.Equal(RoleAssignment.LastAdminMessage, await demote.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(first.Id, admin: false));
+        Assert.Equal(RoleAssignment.LastAdminMessage, await demote.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(Actors.Admin, first.Id, admin: false));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class AccountControlTests
         var user = await RegisterAsync(app, "user@example.test");
         var conversationId = await AddConversationAsync(app, user.Id);
 
-        Assert.True((await ActAsync(app, c => c.DeleteAsync(user.Id, keepConversations: true))).Succeeded);
+        Assert.True((await ActAsync(app, c => c.DeleteAsync(Actors.Admin, user.Id, keepConversations: true))).Succeeded);
 
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
@@ -89,7 +89,7 @@ public sealed class AccountControlTests
         var user = await RegisterAsync(app, "user@example.test");
         var conversationId = await AddConversationAsync(app, user.Id);
 
-        Assert.True((await ActAsync(app, c => c.DeleteAsync(user.Id, keepConversations: false))).Succeeded);
+        Assert.True((await ActAsync(app, c => c.DeleteAsync(Actors.Admin, user.Id, keepConversations: false))).Succeeded);
 
         Assert.Null(await app.Services.GetRequiredService<IUserAccessState>().GetAsync(user.Id));
         Assert.False(await ConversationExistsAsync(app, conversationId));
@@ -107,7 +107,7 @@ public sealed class AccountControlTests
             await users.SetLockoutEndDateAsync((await users.FindByIdAsync(user.Id))!, DateTimeOffset.UtcNow.AddHours(1));
         }
 
-        var result = await ActAsync(app, c => c.ResetPasswordAsync(user.Id));
+        var result = await ActAsync(app, c => c.ResetPasswordAsync(Actors.Admin, user.Id));
 
         Assert.True(result.Succeeded);
         Assert.Equal(16, result.TemporaryPassword!.Length);
@@ -130,7 +130,7 @@ public sealed class AccountControlTests
         // One scope is one admin tab: it has already acted on the account once, so it holds a copy of the row.
         await using var tab = app.Services.CreateAsyncScope();
         var control = tab.ServiceProvider.GetRequiredService<AccountControl>();
-        Assert.True((await control.SignOutEverywhereAsync(user.Id)).Succeeded);
+        Assert.True((await control.SignOutEverywhereAsync(Actors.Admin, user.Id)).Succeeded);
         await using (var elsewhere = app.Services.CreateAsyncScope())
         {
             // One failed sign-in elsewhere changes the row (and its concurrency stamp).
@@ -138,9 +138,9 @@ public sealed class AccountControlTests
             Assert.True((await users.AccessFailedAsync((await users.FindByIdAsync(user.Id))!)).Succeeded);
         }
 
-        var disabled = await control.DisableAsync(user.Id);
+        var disabled = await control.DisableAsync(Actors.Admin, user.Id);
         var disabledActive = await IsActiveInDatabaseAsync(app, user.Id);
-        var enabled = await control.EnableAsync(user.Id);
+        var enabled = await control.EnableAsync(Actors.Admin, user.Id);
 
         Assert.True(disabled.Succeeded, disabled.Problem);
         Assert.False(disabledActive, "Disable reported success but saved nothing");
@@ -158,10 +158,10 @@ public sealed class AccountControlTests
         var beforeReset = await keys.CreateAsync(user.Id, "integration");
         Assert.NotNull(await keys.AuthenticateAsync(beforeReset.Secret));
 
-        Assert.True((await ActAsync(app, c => c.ResetPasswordAsync(user.Id))).Succeeded);
+        Assert.True((await ActAsync(app, c => c.ResetPasswordAsync(Actors.Admin, user.Id))).Succeeded);
         var afterReset = await keys.AuthenticateAsync(beforeReset.Secret);
         var beforeSignOut = await keys.CreateAsync(user.Id, "second");
-        Assert.True((await ActAsync(app, c => c.SignOutEverywhereAsync(user.Id))).Succeeded);
+        Assert.True((await ActAsync(app, c => c.SignOutEverywhereAsync(Actors.Admin, user.Id))).Succeeded);
 
         Assert.Null(afterReset);
         Assert.Null(await keys.AuthenticateAsync(beforeSignOut.Secret));
@@ -183,6 +183,45 @@ public sealed class AccountControlTests
         }
 
         Assert.Equal(user.Id, (await Keys(app).AuthenticateAsync(key.Secret))?.UserId);
+    }
+
+    [Fact]
+    public async Task A_non_admin_is_refused_every_account_action_and_the_account_is_unchanged_while_an_admin_can_act()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await RegisterAsync(app, "admin@example.test");
+        var user = await RegisterAsync(app, "user@example.test");
+        var key = await Keys(app).CreateAsync(user.Id, "integration");
+        var before = await RowAsync(app, user.Id);
+        Func<AccountControl, Task<AccountActionResult>>[] actions =
+        [
+            c => c.DisableAsync(Actors.User, user.Id),
+            c => c.EnableAsync(Actors.User, user.Id),
+            c => c.ResetPasswordAsync(Actors.User, user.Id),
+            c => c.SignOutEverywhereAsync(Actors.User, user.Id),
+            c => c.DeleteAsync(Actors.User, user.Id, keepConversations: true),
+            c => c.DeleteAsync(Actors.User, user.Id, keepConversations: false),
+        ];
+
+        foreach (var action in actions)
+        {
+            var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(() => ActAsync(app, action));
+            Assert.Equal(AdminPermissions.AdminOnlyReason, refused.Message);
+        }
+
+        var after = await RowAsync(app, user.Id);
+        Assert.Equal(
+            (before.Email, before.SecurityStamp, before.PasswordHash, before.DisabledAt, before.DeletedAt, before.MustChangePassword),
+            (after.Email, after.SecurityStamp, after.PasswordHash, after.DisabledAt, after.DeletedAt, after.MustChangePassword));
+        Assert.Equal(user.Id, (await Keys(app).AuthenticateAsync(key.Secret))?.UserId);
+        Assert.True((await ActAsync(app, c => c.DisableAsync(Actors.Admin, user.Id))).Succeeded);
+        Assert.False(await IsActiveInDatabaseAsync(app, user.Id));
+    }
+
+    private static async Task<ApplicationUser> RowAsync(AppServicesHost app, string userId)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
+        return await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId);
     }
 
     private static ApiKeyService Keys(AppServicesHost app) => new(

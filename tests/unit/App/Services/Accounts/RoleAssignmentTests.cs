@@ -49,6 +49,28 @@ public sealed class RoleAssignmentTests
         Assert.Equal([Roles.User], (await RolesAndStampAsync(app, first.Id)).Roles);
     }
 
+    [Fact]
+    public async Task A_non_admin_cannot_make_anyone_an_admin_and_the_roles_stay_while_an_admin_can()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await RegisterAsync(app, "admin@example.test");
+        var user = await RegisterAsync(app, "user@example.test");
+        var before = await RolesAndStampAsync(app, user.Id);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(
+                () => scope.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(Actors.User, user.Id, admin: true));
+            Assert.Equal(AdminPermissions.AdminOnlyReason, refused.Message);
+        }
+
+        var after = await RolesAndStampAsync(app, user.Id);
+        Assert.Equal([Roles.User], after.Roles);
+        Assert.Equal(before.Stamp, after.Stamp);
+        Assert.Null(await SetAdminAsync(app, user.Id, admin: true));
+        Assert.Equal([Roles.Admin], (await RolesAndStampAsync(app, user.Id)).Roles);
+    }
+
     private static async Task<ApplicationUser> RegisterAsync(AppServicesHost app, string email)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -59,7 +81,7 @@ public sealed class RoleAssignmentTests
     private static async Task<string?> SetAdminAsync(AppServicesHost app, string userId, bool admin)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(userId, admin);
+        return await scope.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(Actors.Admin, userId, admin);
     }
 
     private static async Task<(IList<string> Roles, string? Stamp)> RolesAndStampAsync(AppServicesHost app, string userId)

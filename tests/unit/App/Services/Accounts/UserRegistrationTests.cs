@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Accounts;
 
@@ -39,7 +41,7 @@ public sealed class UserRegistrationTests
     {
         await using var app = await AppServicesHost.StartAsync();
         await RegisterAsync(app, "admin@example.test");
-        await app.Services.GetRequiredService<RegistrationPolicy>().SetOpenAsync(false);
+        await app.Services.GetRequiredService<RegistrationPolicy>().SetOpenAsync(Actors.Admin, false);
 
         var refused = await RegisterAsync(app, "late@example.test");
 
@@ -67,7 +69,7 @@ public sealed class UserRegistrationTests
         var policy = app.Services.GetRequiredService<RegistrationPolicy>();
         Assert.False(await policy.IsOpenAsync());
 
-        await policy.SetOpenAsync(true);
+        await policy.SetOpenAsync(Actors.Admin, true);
 
         Assert.True(await policy.IsOpenAsync());
     }
@@ -82,6 +84,27 @@ public sealed class UserRegistrationTests
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Contains("at least 6 characters", StringComparison.Ordinal));
         Assert.Null(await FindAsync(app, "weak@example.test"));
+    }
+
+    [Fact]
+    public async Task A_non_admin_cannot_open_or_close_registration_and_nothing_is_stored_while_an_admin_can()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await RegisterAsync(app, "admin@example.test");
+        var policy = app.Services.GetRequiredService<RegistrationPolicy>();
+        var before = await policy.IsOpenAsync();
+
+        var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(() => policy.SetOpenAsync(Actors.User, !before));
+
+        Assert.Equal(AdminPermissions.AdminOnlyReason, refused.Message);
+        Assert.Equal(before, await policy.IsOpenAsync());
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
+        {
+            Assert.False(await db.AppSettings.AnyAsync(s => s.Key == RegistrationPolicy.SettingKey));
+        }
+
+        await policy.SetOpenAsync(Actors.Admin, !before);
+        Assert.Equal(!before, await policy.IsOpenAsync());
     }
 
     private static async Task<RegistrationResult> RegisterAsync(AppServicesHost app, string email, string password = Password)

@@ -111,8 +111,22 @@ public sealed class QuotaServiceTests
             (await quotas.AcquireAsync(user)).Dispose();
         }
 
-        await Assert.ThrowsAsync<QuotaSettingException>(() => quotas.SetAsync(user, 0, null, null));
+        await Assert.ThrowsAsync<QuotaSettingException>(() => quotas.SetAsync(Actors.Admin, user, 0, null, null));
         Assert.False((await quotas.GetStandingAsync(user)).IsNearLimit);
+    }
+
+    [Fact]
+    public async Task A_non_admin_cannot_change_limits_and_the_stored_limits_stay_while_an_admin_can()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        var (quotas, user) = await ArrangeAsync(app, requestsPerMinute: 5);
+
+        var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(() => quotas.SetAsync(Actors.User, user, null, null, null));
+
+        Assert.Equal(AdminPermissions.AdminOnlyReason, refused.Message);
+        Assert.Equal(5, (await quotas.GetAsync(user))?.RequestsPerMinute);
+        await quotas.SetAsync(Actors.Admin, user, 7, null, null);
+        Assert.Equal(7, (await quotas.GetAsync(user))?.RequestsPerMinute);
     }
 
     private async Task<(QuotaService Quotas, string User)> ArrangeAsync(
@@ -121,7 +135,7 @@ public sealed class QuotaServiceTests
         await using var scope = app.Services.CreateAsyncScope();
         var user = (await scope.ServiceProvider.GetRequiredService<UserRegistration>().RegisterAsync("q@example.test", "Passw0rd!")).User!.Id;
         var quotas = new QuotaService(app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>(), time);
-        await quotas.SetAsync(user, requestsPerMinute, tokensPerDay, concurrentRequests);
+        await quotas.SetAsync(Actors.Admin, user, requestsPerMinute, tokensPerDay, concurrentRequests);
         return (quotas, user);
     }
 

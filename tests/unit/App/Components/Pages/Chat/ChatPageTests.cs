@@ -78,7 +78,7 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
         // Refused by the server, not by the composer: the user's quota allows one request a minute.
         await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
         {
-            await _app.Services.GetRequiredService<QuotaService>().SetAsync(db.Users.Single().Id, requestsPerMinute: 1, null, null);
+            await _app.Services.GetRequiredService<QuotaService>().SetAsync(Actors.Admin, db.Users.Single().Id, requestsPerMinute: 1, null, null);
         }
 
         var page = this.RenderWithPopovers<ChatPage>();
