@@ -86,7 +86,12 @@ public sealed class ApiGeneration : IAsyncDisposable
                 await ReadSummaryAsync();
                 await _updates.DisposeAsync();
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                // The stream ended on the cancellation itself before its summary (a remote engine's request aborted,
+                // or the prompt still being fitted): still recorded below, as cancelled.
+            }
+            catch (Exception e)
             {
                 _logger.LogWarning(e, "The engine's stream failed while closing");
             }
