@@ -87,8 +87,9 @@ public sealed class WebChatAsRemoteEngineTests(ChatAppFixture second) : IClassFi
         Assert.Equal("second", summary.Engine);
         Assert.InRange(summary.CompletionTokens, 1, 8);
         Assert.True(summary.PromptTokens > 3);
-        var records = await second.UsageOfAsync(_key.UserId);
-        Assert.Equal(UsageSource.Api, Assert.Single(records).Source);
+        // The second writes its usage row as its response closes, which can be a moment after the first read the end.
+        await Eventually.TrueAsync(async () => (await second.UsageOfAsync(_key.UserId)).Count == 1);
+        Assert.Equal(UsageSource.Api, Assert.Single(await second.UsageOfAsync(_key.UserId)).Source);
     }
 
     [Fact]
