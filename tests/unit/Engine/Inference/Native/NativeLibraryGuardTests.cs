@@ -19,10 +19,11 @@ public sealed class NativeLibraryGuardTests : IDisposable
         var files = NativeLibraryFiles.Locate(folder)!;
 
         var refusal = await new NativeLibraryGuard(probe).CheckAsync(files, CancellationToken.None);
-        var (custom, _) = await probe.RunAsync(files, CancellationToken.None);
+        var (custom, customFailure) = await probe.RunAsync(files, CancellationToken.None);
 
         Assert.Null(refusal);
-        Assert.All(custom!.LoadedFiles, file => Assert.StartsWith(files.Folder, file, StringComparison.Ordinal));
+        Assert.True(custom is not null, customFailure);
+        Assert.All(custom.LoadedFiles, file => Assert.StartsWith(files.Folder, file, StringComparison.Ordinal));
         Assert.Equal(bundled.ModelParams, custom.ModelParams);
     }
 
@@ -78,11 +79,13 @@ public sealed class NativeLibraryGuardTests : IDisposable
         var files = NativeLibraryFiles.Locate(HostGgmlBuild.Folder)!;
 
         var refusal = await new NativeLibraryGuard(probe).CheckAsync(files, CancellationToken.None);
-        var (custom, _) = await probe.RunAsync(files, CancellationToken.None);
-        var (bundled, _) = await probe.RunAsync(null, CancellationToken.None);
+        var (custom, customFailure) = await probe.RunAsync(files, CancellationToken.None);
+        var (bundled, bundledFailure) = await probe.RunAsync(null, CancellationToken.None);
 
         Assert.Null(refusal);
-        Assert.Equal(bundled!.Ggml.Ops, custom!.Ggml.Ops);
+        Assert.True(custom is not null, customFailure);
+        Assert.True(bundled is not null, bundledFailure);
+        Assert.Equal(bundled.Ggml.Ops, custom.Ggml.Ops);
         Assert.Equal(bundled.Ggml.Types, custom.Ggml.Types);
         Assert.Contains(Path.Combine(files.Folder, "libggml-cpu.so"), custom.LoadedFiles);
     }
