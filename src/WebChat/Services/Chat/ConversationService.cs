@@ -36,12 +36,14 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
             ?? throw new ConversationNotFoundException(id);
 
         await MarkInterruptedAnswersAsync(db, conversation, cancellationToken);
+        var citations = await Knowledge.ConversationKnowledge.CitationsByMessageAsync(
+            db, conversation.Messages.Where(m => m.Role == MessageRole.Assistant).Select(m => m.Id).ToList(), cancellationToken);
         return new ConversationDetail(
             conversation.Id,
             conversation.Title,
             conversation.ModelId,
             new ConversationOverrides(conversation.SystemPrompt, conversation.Temperature, conversation.TopP, conversation.MaxTokens),
-            conversation.Messages.OrderBy(m => m.Sequence).Select(MessageView.From).ToList());
+            conversation.Messages.OrderBy(m => m.Sequence).Select(m => MessageView.From(m, citations.GetValueOrDefault(m.Id))).ToList());
     }
 
     public async Task RenameAsync(string userId, Guid id, string title, CancellationToken cancellationToken = default)
