@@ -38,6 +38,11 @@ public sealed class GenerationService(
 
         return await ClaimAndStartAsync(db, userId, conversation, () =>
         {
+            if (conversation.Messages.Count == 0 && conversation.Title == TitleMaker.Fallback)
+            {
+                conversation.Title = TitleMaker.FromFirstMessage(text, options.Value.TitleLength); // started empty, files attached first
+            }
+
             AddMessage(db, conversation, MessageRole.User, text, MessageStatus.Complete);
             conversation.UpdatedAt = Now;
         }, cancellationToken);

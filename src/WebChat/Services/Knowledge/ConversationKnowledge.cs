@@ -40,6 +40,17 @@ public sealed partial class ConversationKnowledge(
         return await knowledge.AddDocumentAsync(actor, collection.Id, fileName, content, cancellationToken);
     }
 
+    /// <summary>The files attached to the chat, oldest first, with where their ingestion is.</summary>
+    public async Task<IReadOnlyList<DocumentView>> AttachmentsAsync(string userId, Guid conversationId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.KnowledgeDocuments.AsNoTracking()
+            .Where(d => d.Collection!.ConversationId == conversationId && d.Collection.OwnerId == userId)
+            .OrderBy(d => d.CreatedAt)
+            .Select(d => new DocumentView(d.Id, d.FileName, d.SizeBytes, d.Status, d.Error, d.ChunkCount, d.PageCount, d.CreatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>The collections the chat searches (its own attachments included).</summary>
     public async Task<IReadOnlyList<Guid>> PickedAsync(string userId, Guid conversationId, CancellationToken cancellationToken = default)
     {
