@@ -35,7 +35,7 @@ static int Usage()
     Console.WriteLine("scenarios: memory     estimate vs measured RSS of generated 0.5B and 1.2B models");
     Console.WriteLine("           downloads  [--runs 3] 4 connections vs 1 on the fake Hub (235 MB and 40 MB, 4 MB/s per connection); cost of sha256 verification");
     Console.WriteLine("           inference  [--quick] [--small-only] engine vs a bare LLamaSharp loop; batching, prefix reuse, cancel");
-    Console.WriteLine("           peer       [--quick] [--q8-only] [--native DIR] [--threads N] [--chunk N] [--step-budget-ms N] [--batch-threads N]");
+    Console.WriteLine("           peer       [--quick] [--q8-only | --models Q8_0,Q4_0,Q4_K_M] [--native DIR] [--threads N] [--chunk N] [--step-budget-ms N] [--batch-threads N]");
     Console.WriteLine("                      [--flash auto|off] [--kv f16|q8_0] [--out NAME]  engine vs node-llama-cpp 3.21.1 and a bare LLamaSharp loop");
     Console.WriteLine("           peer --llama-server [--quick] [--rounds N] [--out NAME]  WebChat's /v1 vs llama-server (scripts/build-llama-server.sh):");
     Console.WriteLine("                      time to first token alone and 4 users at once, aggregate tok/s, new prompts and a shared prefix");
