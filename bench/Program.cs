@@ -5,6 +5,7 @@ using WebChat.Bench.Chat;
 using WebChat.Bench.Downloads;
 using WebChat.Bench.Engines;
 using WebChat.Bench.Inference;
+using WebChat.Bench.Knowledge;
 using WebChat.Bench.Memory;
 using WebChat.Bench.Soak;
 using WebChat.Bench.Peer;
@@ -26,6 +27,7 @@ return args switch
     [ApiLoadBench.Command, ..] => await ApiLoadBench.RunAsync(results, args),
     [PeerBench.Command, ..] => await PeerBench.RunAsync(results, args),
     [EnginesBench.Command, ..] => await EnginesBench.RunAsync(results, args),
+    [KnowledgeBench.Command, ..] => await KnowledgeBench.RunAsync(results, args),
     _ => Usage(),
 };
 
@@ -43,6 +45,7 @@ static int Usage()
     Console.WriteLine("                      TTFT and tok/s by /v1 and the chat page; two replicas with 8 conversations: split and cached second turns");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
     Console.WriteLine("           soak       [--minutes 5] [--light 24] light users alone, then with one heavy user in 8 conversations");
+    Console.WriteLine("           knowledge  [--pages 1000] [--queries 200] ingestion passages/s vs the bare embedder; hybrid query p50/p95 vs keyword alone; RSS");
     Console.WriteLine("           api-load   [--quick] 16 streaming API clients and 4 browser chats for 60 s on the tiny model: errors, TTFT, RSS");
     return 2;
 }
