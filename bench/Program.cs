@@ -2,6 +2,7 @@
 using System.Globalization;
 using WebChat.Bench.Api;
 using WebChat.Bench.Chat;
+using WebChat.Bench.Cli;
 using WebChat.Bench.Downloads;
 using WebChat.Bench.Engines;
 using WebChat.Bench.Inference;
@@ -28,6 +29,7 @@ return args switch
     [PeerBench.Command, ..] => await PeerBench.RunAsync(results, args),
     [EnginesBench.Command, ..] => await EnginesBench.RunAsync(results, args),
     [KnowledgeBench.Command, ..] => await KnowledgeBench.RunAsync(results, args),
+    [CliRunBench.Command, ..] => await CliRunBench.RunAsync(results, args[1..]),
     _ => Usage(),
 };
 
@@ -43,6 +45,7 @@ static int Usage()
     Console.WriteLine("                      time to first token alone and 4 users at once, aggregate tok/s, new prompts and a shared prefix");
     Console.WriteLine("           engines    [--quick] [--rounds N] [--no-replicas|--replicas-only] [--out NAME]  llama-server directly vs through WebChat (remote engine):");
     Console.WriteLine("                      TTFT and tok/s by /v1 and the chat page; two replicas with 8 conversations: split and cached second turns");
+    Console.WriteLine("           cli-run    [--quick] [--out NAME]  the command line's run vs a bare LLamaSharp loop (one stream, same GGUF), Release and Debug");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
     Console.WriteLine("           soak       [--minutes 5] [--light 24] light users alone, then with one heavy user in 8 conversations");
     Console.WriteLine("           knowledge  [--pages 1000] [--queries 200] ingestion passages/s vs the bare embedder; hybrid query p50/p95 vs keyword alone; RSS");
