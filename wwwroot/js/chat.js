@@ -132,6 +132,31 @@
     onChange();
   };
 
+  // Files dragged over the page: the chat shows its drop input over the conversation ("dropping") until they are
+  // dropped or leave the window. A drop that misses it is swallowed, so the browser does not open the file instead.
+  const dropZone = (main) => {
+    if (!main || main.dataset.dropZone) return;
+    main.dataset.dropZone = "1";
+    let depth = 0;
+    const carriesFiles = (e) => Array.from(e.dataTransfer?.types || []).includes("Files");
+    const end = () => { depth = 0; main.classList.remove("dropping"); };
+    document.addEventListener("dragenter", (e) => {
+      if (!carriesFiles(e)) return;
+      depth++;
+      main.classList.add("dropping");
+    });
+    document.addEventListener("dragleave", (e) => {
+      if (carriesFiles(e) && --depth <= 0) end();
+    });
+    document.addEventListener("dragover", (e) => { if (carriesFiles(e)) e.preventDefault(); });
+    document.addEventListener("drop", (e) => {
+      if (!(e.target instanceof HTMLInputElement && e.target.type === "file")) e.preventDefault();
+      // After the input has taken the files: its change fires during this same drop.
+      setTimeout(end, 0);
+    });
+    document.addEventListener("dragend", end);
+  };
+
   const download = (fileName, contentType, text) => {
     const url = URL.createObjectURL(new Blob([text], { type: contentType }));
     const link = document.createElement("a");
@@ -144,6 +169,6 @@
   };
 
   window.webChat = Object.assign(window.webChat || {}, {
-    chat: { copyText, follow, download, focus: (element) => element?.focus() },
+    chat: { copyText, follow, download, dropZone, focus: (element) => element?.focus() },
   });
 })();

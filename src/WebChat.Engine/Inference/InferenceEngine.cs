@@ -159,7 +159,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
             scheduler.StepCompleted += step => StepCompleted?.Invoke(step);
             _scheduler = scheduler;
             _ = WatchForFailureAsync(scheduler);
-            Publish(new EngineStatus(EngineState.Ready, options.ModelPath, options.DisplayName ?? backend.ModelName, 1) { WeightBuffers = backend.WeightBuffers });
+            Publish(new EngineStatus(EngineState.Ready, options.ModelPath, options.DisplayName ?? backend.ModelName, 1) { WeightBuffers = backend.WeightBuffers, ContextPerSequence = options.ContextPerSequence });
             _logger.LogInformation("Loaded {Model} with {Sequences} sequences of {Context} tokens; weights in {Buffers}", backend.ModelName, options.ParallelSequences,
                 options.ContextPerSequence, backend.WeightBuffers.Count == 0 ? "(not reported)" : string.Join(", ", backend.WeightBuffers));
             ArmIdleTimer();

@@ -25,6 +25,7 @@ internal static class KnowledgeExtensions
         builder.Services.AddSingleton<KnowledgeService>();
         builder.Services.AddSingleton<EmbeddingUsageWriter>();
         builder.Services.AddSingleton<ConversationKnowledge>();
+        builder.Services.AddSingleton<KnowledgeStorage>();
         return builder;
     }
 }

@@ -1,3 +1,8 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WebChat.Data;
+using WebChat.Data.Entities;
+using WebChat.Services.Knowledge;
 using Microsoft.Playwright;
 using WebChat.Tests.E2E.Infrastructure;
 using Xunit.Abstractions;
@@ -12,7 +17,7 @@ public sealed class AccessibilityTests(AccessibilityAppFixture app, ITestOutputH
     {
     };
 
-    private static readonly string[] UserPages = ["chat", "library", "settings", "Account/Manage"];
+    private static readonly string[] UserPages = ["chat", "knowledge", "library", "settings", "Account/Manage"];
     // Discover is for admins (it searches with the server's Hub token).
     private static readonly string[] AdminPages = ["discover", "admin/usage", "admin/storage", "admin/users", "admin/quotas", "admin/presets", "admin/engine"];
 
@@ -22,6 +27,8 @@ public sealed class AccessibilityTests(AccessibilityAppFixture app, ITestOutputH
         app.Engine.Script = _ => ["<think>", "Plan the answer.", "</think>", "Here is code:\n\n```csharp\nvar x = 1;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |"];
         var admin = await app.CreateAccountAsync(WebChatAppFixture.UniqueEmail("admin"));
         var user = await app.CreateAccountAsync();
+        // A team collection, so the chat's collection picker is there for everyone.
+        await app.Services.GetRequiredService<KnowledgeService>().CreateAsync(new KnowledgeActor(await UserIdAsync(admin), IsAdmin: true), "handbook", CollectionScope.Team);
         var findings = new List<string>();
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {
@@ -74,9 +81,11 @@ public sealed class AccessibilityTests(AccessibilityAppFixture app, ITestOutputH
             findings.AddRange(await CheckAsync(page, $"{who} {address}"));
         }
 
-        // A conversation with a reasoning panel (opened), Markdown, code and a table.
+        // A conversation with an attached file, a reasoning panel (opened), Markdown, code, a table and a source (opened).
         await page.GotoAsync("chat");
         await WebChatAppFixture.WaitForInteractiveAsync(page);
+        await page.GetByTestId("attach-input").SetInputFilesAsync(new FilePayload { Name = "code-notes.md", MimeType = "text/markdown", Buffer = "# Code\n\nShow code with a table."u8.ToArray() });
+        await Assertions.Expect(page.GetByTestId("attachment")).ToHaveAttributeAsync("data-ready", "true");
         var composer = page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
         await composer.FillAsync("Show me some code");
         await composer.PressAsync("Enter");
@@ -84,9 +93,17 @@ public sealed class AccessibilityTests(AccessibilityAppFixture app, ITestOutputH
         // The composer shows Send again once the answer ended (a Stop left on screen was once the finding here).
         await Assertions.Expect(page.GetByTestId("stop")).ToHaveCountAsync(0);
         await page.GetByTestId("reasoning-summary").Last.ClickAsync();
+        await page.GetByTestId("citation").First.Locator("summary").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("citation-passage").First).ToBeVisibleAsync();
         findings.AddRange(await CheckAsync(page, $"{who} chat/<conversation>"));
         await page.Context.CloseAsync();
         return findings;
+    }
+
+    private async Task<string> UserIdAsync(string email)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
+        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
     }
 
     private async Task<IPage> NewPageAsync(ColorScheme scheme)

@@ -33,6 +33,28 @@ public sealed class EmbeddingsApiTests(ApiAppFixture app) : IClassFixture<ApiApp
     }
 
     [Fact]
+    public async Task The_openai_npm_package_gets_one_384_dimension_vector_per_input_in_order_with_usage_in_either_encoding()
+    {
+        var user = await app.CreateUserWithKeyAsync();
+
+        var output = await NodeOpenAi.RunAsync("openai-embeddings.mjs", new Dictionary<string, string>
+        {
+            ["BASE_URL"] = new Uri(app.BaseAddress, "v1").ToString(),
+            ["API_KEY"] = user.Key,
+        });
+
+        var seen = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+        Assert.Equal("list", seen.GetProperty("object").GetString());
+        Assert.Equal([0, 1, 2], seen.GetProperty("indices").EnumerateArray().Select(i => i.GetInt32()));
+        Assert.Equal([384, 384, 384], seen.GetProperty("dimensions").EnumerateArray().Select(i => i.GetInt32()));
+        Assert.True(seen.GetProperty("catKitten").GetDouble() > seen.GetProperty("catRevenue").GetDouble() + 0.2, "order kept: the paraphrase is the third");
+        var usage = seen.GetProperty("usage");
+        Assert.True(usage.GetProperty("prompt_tokens").GetInt32() > 0);
+        Assert.Equal(usage.GetProperty("prompt_tokens").GetInt32(), usage.GetProperty("total_tokens").GetInt32());
+        Assert.True(seen.GetProperty("floatMatchesDefault").GetBoolean(), "the float encoding gives the vector the base64 default gave");
+    }
+
+    [Fact]
     public async Task A_string_input_with_float_encoding_gives_the_same_vector_as_base64()
     {
         var user = await app.CreateUserWithKeyAsync();

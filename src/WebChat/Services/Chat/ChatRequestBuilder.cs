@@ -40,6 +40,23 @@ public static class ChatRequestBuilder
         };
     }
 
+    /// <summary>
+    /// Puts the numbered sources before the question in the last user turn. There rather than in the system prompt, so
+    /// the system prompt and earlier turns stay the same from turn to turn and the engine reuses their cached prefix.
+    /// </summary>
+    public static ChatRequest WithSources(ChatRequest request, string sources)
+    {
+        var last = request.Messages.Select((turn, index) => (turn, index)).LastOrDefault(t => t.turn.Role == ChatRole.User);
+        if (last.turn is null)
+        {
+            return request;
+        }
+
+        var turns = request.Messages.ToList();
+        turns[last.index] = last.turn with { Content = $"{sources}\nQuestion: {last.turn.Content}" };
+        return request with { Messages = turns };
+    }
+
     private static ChatRole ToRole(MessageRole role) => role switch
     {
         MessageRole.System => ChatRole.System,

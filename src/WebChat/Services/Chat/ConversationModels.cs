@@ -1,4 +1,5 @@
 using WebChat.Data.Entities;
+using WebChat.Services.Knowledge;
 
 namespace WebChat.Services.Chat;
 
@@ -23,11 +24,15 @@ public sealed record MessageView(
     double? TimeToFirstTokenMs,
     DateTime CreatedAt,
     string? Reasoning = null,
-    double? ReasoningMs = null)
+    double? ReasoningMs = null,
+    IReadOnlyList<Citation>? Citations = null)
 {
-    public static MessageView From(Message m) => new(
+    public static MessageView From(Message m) => From(m, null);
+
+    /// <summary>The message with the numbered sources its answer was given (none for most messages).</summary>
+    public static MessageView From(Message m, IReadOnlyList<Citation>? citations) => new(
         m.Id, m.Sequence, m.Role, m.Content, m.Status, m.Error, m.Notice, m.Model,
-        m.CompletionTokens, m.TokensPerSecond, m.TimeToFirstTokenMs, m.CreatedAt, m.Reasoning, m.ReasoningMs);
+        m.CompletionTokens, m.TokensPerSecond, m.TimeToFirstTokenMs, m.CreatedAt, m.Reasoning, m.ReasoningMs, citations);
 }
 
 /// <summary>A conversation with its messages in order.</summary>

@@ -36,12 +36,24 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
             ?? throw new ConversationNotFoundException(id);
 
         await MarkInterruptedAnswersAsync(db, conversation, cancellationToken);
+        var citations = await Knowledge.ConversationKnowledge.CitationsByMessageAsync(
+            db, conversation.Messages.Where(m => m.Role == MessageRole.Assistant).Select(m => m.Id).ToList(), cancellationToken);
         return new ConversationDetail(
             conversation.Id,
             conversation.Title,
             conversation.ModelId,
             new ConversationOverrides(conversation.SystemPrompt, conversation.Temperature, conversation.TopP, conversation.MaxTokens),
-            conversation.Messages.OrderBy(m => m.Sequence).Select(MessageView.From).ToList());
+            conversation.Messages.OrderBy(m => m.Sequence).Select(m => MessageView.From(m, citations.GetValueOrDefault(m.Id))).ToList());
+    }
+
+    /// <summary>Starts an empty conversation (e.g. to attach files before the first question); its first message names it.</summary>
+    public async Task<Guid> StartEmptyAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var conversation = new Conversation { UserId = userId, Title = TitleMaker.Fallback };
+        db.Conversations.Add(conversation);
+        await db.SaveChangesAsync(cancellationToken);
+        return conversation.Id;
     }
 
     public async Task RenameAsync(string userId, Guid id, string title, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -42,6 +43,16 @@ public sealed class ConversationTransfer(
             }
 
             text.AppendLine(message.Content).AppendLine();
+            if (message.Citations is { Count: > 0 } citations)
+            {
+                text.AppendLine("Sources:").AppendLine();
+                foreach (var citation in citations)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{citation.Number}. {citation.Location}").AppendLine()
+                        .AppendLine().Append("   > ").AppendLine(citation.Text.ReplaceLineEndings(" ")).AppendLine();
+                }
+            }
+
             if (message.Status is MessageStatus.Stopped or MessageStatus.Failed)
             {
                 text.Append("> ").AppendLine(message.Status == MessageStatus.Stopped ? "(stopped)" : $"(failed: {message.Error})").AppendLine();
@@ -60,7 +71,8 @@ public sealed class ConversationTransfer(
             conversation.Title,
             conversation.Overrides,
             conversation.Messages
-                .Select(m => new MessageFile(m.Role, m.Content, m.Status, m.Error, m.Model, m.CreatedAt, m.Reasoning, m.ReasoningMs))
+                .Select(m => new MessageFile(m.Role, m.Content, m.Status, m.Error, m.Model, m.CreatedAt, m.Reasoning, m.ReasoningMs,
+                    m.Citations?.Select(c => new CitationFile(c.Number, c.FileName, c.Page, c.Heading, c.Text)).ToList()))
                 .ToList());
         return JsonSerializer.Serialize(file, Json);
     }
@@ -279,5 +291,9 @@ public sealed class ConversationTransfer(
         string? Model,
         DateTime? CreatedAt,
         string? Reasoning = null,
-        double? ReasoningMs = null);
+        double? ReasoningMs = null,
+        // The sources an answer was given; written for the reader, not read back by import (the files are not in the export).
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<CitationFile>? Sources = null);
+
+    private sealed record CitationFile(int Number, string FileName, int? Page, string? Heading, string Text);
 }

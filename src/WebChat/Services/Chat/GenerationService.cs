@@ -22,7 +22,8 @@ public sealed class GenerationService(
     QuotaService quotas,
     EngineShares? shares = null,
     Presets.PresetService? presets = null,
-    Serving.ModelServing? serving = null)
+    Serving.ModelServing? serving = null,
+    Knowledge.ConversationKnowledge? knowledge = null)
 {
     public const int MaxMessageLength = MessageLimits.MaxLength;
 
@@ -37,6 +38,11 @@ public sealed class GenerationService(
 
         return await ClaimAndStartAsync(db, userId, conversation, () =>
         {
+            if (conversation.Messages.Count == 0 && conversation.Title == TitleMaker.Fallback)
+            {
+                conversation.Title = TitleMaker.FromFirstMessage(text, options.Value.TitleLength); // started empty, files attached first
+            }
+
             AddMessage(db, conversation, MessageRole.User, text, MessageStatus.Complete);
             conversation.UpdatedAt = Now;
         }, cancellationToken);
@@ -132,11 +138,41 @@ public sealed class GenerationService(
         var target = serving is null ? Serving.ServingTarget.Local : await serving.TargetForChatAsync(generation.UserId, generation.PresetModelId, cancellationToken);
         generation.RemoteModel = target.RemoteModel;
         var model = target.IsRemote ? target.DisplayName : engine.Status.ModelName;
+        var sources = await RetrieveSourcesAsync(conversation, generation.UserId, request, target.IsRemote, cancellationToken);
+        if (sources is not null)
+        {
+            request = ChatRequestBuilder.WithSources(request, sources.SystemText);
+        }
+
         var answer = AddMessage(db, conversation, MessageRole.Assistant, "", MessageStatus.Streaming, generation.MessageId);
         answer.Model = model;
+        if (sources is not null)
+        {
+            db.MessageCitations.AddRange(Knowledge.ConversationKnowledge.Rows(answer.Id, sources.Citations));
+        }
+
         conversation.UpdatedAt = Now;
         await db.SaveChangesAsync(cancellationToken);
         runner.Start(generation, request, model);
+    }
+
+    // The chat's collections and attached files (and any "#name" in the question), fitted to the context the answer
+    // will run in: the loaded model's, or for a remote engine (or a model still to load) the engine's default.
+    // Reading is the same for admins and others, so the actor is not an admin here.
+    private async Task<Knowledge.RetrievedSources?> RetrieveSourcesAsync(
+        Conversation conversation, string userId, ChatRequest request, bool remote, CancellationToken cancellationToken)
+    {
+        if (knowledge is null || conversation.Messages.Where(m => m.Role == MessageRole.User).MaxBy(m => m.Sequence) is not { } question)
+        {
+            return null;
+        }
+
+        var loaded = engine.Status.ContextPerSequence;
+        var context = remote || loaded == 0 ? ModelLoadOptions.DefaultContextPerSequence : loaded;
+        // The answer's room is what the engine keeps for it (at most a quarter here), not the whole max tokens: a
+        // 4,096-token max on a 4,096-token context would leave sources nothing.
+        var answerRoom = Math.Min(request.MaxTokens, context / 4);
+        return await knowledge.RetrieveAsync(new Knowledge.KnowledgeActor(userId, IsAdmin: false), conversation.Id, question.Content, context, answerRoom, cancellationToken);
     }
 
     // The same quota as the API's: a user over a limit gets QuotaExceededException with words for the page.

@@ -40,6 +40,17 @@ public sealed partial class ConversationKnowledge(
         return await knowledge.AddDocumentAsync(actor, collection.Id, fileName, content, cancellationToken);
     }
 
+    /// <summary>The files attached to the chat, oldest first, with where their ingestion is.</summary>
+    public async Task<IReadOnlyList<DocumentView>> AttachmentsAsync(string userId, Guid conversationId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.KnowledgeDocuments.AsNoTracking()
+            .Where(d => d.Collection!.ConversationId == conversationId && d.Collection.OwnerId == userId)
+            .OrderBy(d => d.CreatedAt)
+            .Select(d => new DocumentView(d.Id, d.FileName, d.SizeBytes, d.Status, d.Error, d.ChunkCount, d.PageCount, d.CreatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>The collections the chat searches (its own attachments included).</summary>
     public async Task<IReadOnlyList<Guid>> PickedAsync(string userId, Guid conversationId, CancellationToken cancellationToken = default)
     {
@@ -103,18 +114,21 @@ public sealed partial class ConversationKnowledge(
     public async Task SaveCitationsAsync(Guid messageId, IReadOnlyList<Citation> citations, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.MessageCitations.AddRange(citations.Select(c => new MessageCitation
-        {
-            MessageId = messageId,
-            Number = c.Number,
-            DocumentId = c.DocumentId,
-            FileName = c.FileName,
-            Page = c.Page,
-            Heading = c.Heading,
-            Text = c.Text,
-        }));
+        db.MessageCitations.AddRange(Rows(messageId, citations));
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>The rows that keep <paramref name="citations"/> with an answer, for a caller saving the answer in the same change.</summary>
+    public static IEnumerable<MessageCitation> Rows(Guid messageId, IEnumerable<Citation> citations) => citations.Select(c => new MessageCitation
+    {
+        MessageId = messageId,
+        Number = c.Number,
+        DocumentId = c.DocumentId,
+        FileName = c.FileName,
+        Page = c.Page,
+        Heading = c.Heading,
+        Text = c.Text,
+    });
 
     public async Task<IReadOnlyList<Citation>> CitationsAsync(Guid messageId, CancellationToken cancellationToken = default)
     {
@@ -122,6 +136,17 @@ public sealed partial class ConversationKnowledge(
         return await db.MessageCitations.AsNoTracking().Where(c => c.MessageId == messageId).OrderBy(c => c.Number)
             .Select(c => new Citation(c.Number, c.DocumentId, c.FileName, c.Page, c.Heading, c.Text))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The citations of each answer among <paramref name="messageIds"/> that has any, in their order.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, IReadOnlyList<Citation>>> CitationsByMessageAsync(
+        WebChatDbContext db, IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken = default)
+    {
+        var rows = await db.MessageCitations.AsNoTracking().Where(c => messageIds.Contains(c.MessageId))
+            .OrderBy(c => c.MessageId).ThenBy(c => c.Number).ToListAsync(cancellationToken);
+        return rows.GroupBy(c => c.MessageId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<Citation>)g.Select(c => new Citation(c.Number, c.DocumentId, c.FileName, c.Page, c.Heading, c.Text)).ToList());
     }
 
     // "#name" at a word start; the name's rule is KnowledgeService's (letters, digits, '-', '_').

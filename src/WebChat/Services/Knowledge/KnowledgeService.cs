@@ -184,8 +184,11 @@ public sealed partial class KnowledgeService(
     }
 
     private static Task<long> StorageUsedAsync(WebChatDbContext db, string userId, CancellationToken cancellationToken) =>
-        db.KnowledgeDocuments.Where(d => d.UploadedById == userId && d.Status != IngestionStatus.Failed && d.Status != IngestionStatus.Cancelled)
-            .SumAsync(d => d.SizeBytes, cancellationToken);
+        Counted(db.KnowledgeDocuments).Where(d => d.UploadedById == userId).SumAsync(d => d.SizeBytes, cancellationToken);
+
+    /// <summary>The files that count against the storage limit: all but failed and cancelled ones.</summary>
+    internal static IQueryable<KnowledgeDocument> Counted(IQueryable<KnowledgeDocument> documents) =>
+        documents.Where(d => d.Status != IngestionStatus.Failed && d.Status != IngestionStatus.Cancelled);
 
     internal static async Task<KnowledgeCollection> ReadableAsync(WebChatDbContext db, KnowledgeActor actor, Guid collectionId, CancellationToken cancellationToken)
     {

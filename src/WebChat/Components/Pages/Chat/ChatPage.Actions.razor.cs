@@ -94,5 +94,6 @@ public partial class ChatPage
     {
         _engineSubscription?.Dispose();
         _remoteSubscription?.Dispose();
+        _ingestionSubscription?.Dispose();
     }
 }

@@ -28,6 +28,7 @@ public partial class ChatPage
     private IDisposable? _remoteSubscription;
     private ElementReference _scroller;
     private ElementReference _jumpButton;
+    private ElementReference _chatMain;
     // The conversation on screen: ahead of ConversationId while a new conversation's address is on its way.
     private Guid? _shownId;
     private string? _search;
@@ -65,11 +66,13 @@ public partial class ChatPage
         User = (await AuthenticationState).User;
         _userId = User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
         _isAdmin = User.IsInRole(Roles.Admin);
+        StartKnowledge();
         _engineStatus = Model.Serving.Status;
         _engineSubscription = Model.Serving.Subscribe(OnEngineStatus);
         _remoteSubscription = Model.Serving.SubscribeRemote(() => OnEngineStatus(null));
         _settings = await Model.Settings.GetAsync(_userId);
         await Task.WhenAll(RefreshListAsync(), RefreshModelsAsync(), RefreshQuotaAsync());
+        await LoadKnowledgeAsync(); // a new chat loads no conversation, but offers collections to pick
     }
 
     protected override async Task OnParametersSetAsync()
@@ -89,6 +92,7 @@ public partial class ChatPage
         {
             _followAttached = true;
             await JS.InvokeVoidAsync("webChat.chat.follow", _scroller, _jumpButton);
+            await JS.InvokeVoidAsync("webChat.chat.dropZone", _chatMain);
         }
     }
 
@@ -124,6 +128,8 @@ public partial class ChatPage
         {
             (_detail, _active, _notFound) = (null, null, true);
         }
+
+        await LoadKnowledgeAsync();
     }
 
     private async Task RefreshListAsync() => _conversations = await Conversations.ListAsync(_userId, _search);

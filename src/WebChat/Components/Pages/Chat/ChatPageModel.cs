@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using WebChat.Engine.Inference;
 using WebChat.Services.Chat;
+using WebChat.Services.Knowledge;
 using WebChat.Services.Markdown;
 using WebChat.Services.Models;
 using WebChat.Services.Quotas;
@@ -18,7 +19,11 @@ public sealed class ChatPageModel(
     SettingsService settings,
     ModelServing serving,
     IMarkdownRenderer markdown,
-    IOptions<ChatOptions> chatOptions)
+    IOptions<ChatOptions> chatOptions,
+    ConversationKnowledge knowledge,
+    KnowledgeService collections,
+    IngestionQueue ingestion,
+    IOptions<KnowledgeOptions> knowledgeOptions)
 {
     public ConversationService Conversations => conversations;
     public GenerationService Generations => generations;
@@ -30,6 +35,16 @@ public sealed class ChatPageModel(
     public ModelServing Serving => serving;
     public IMarkdownRenderer Markdown => markdown;
     public ChatOptions ChatOptions => chatOptions.Value;
+
+    /// <summary>The chat's files and collections: attach, pick, and the sources each answer was given.</summary>
+    public ConversationKnowledge Knowledge => knowledge;
+
+    /// <summary>The collections a person may pick.</summary>
+    public KnowledgeService Collections => collections;
+
+    /// <summary>Progress of the attached files being read.</summary>
+    public IngestionQueue Ingestion => ingestion;
+    public KnowledgeOptions KnowledgeOptions => knowledgeOptions.Value;
 
     /// <summary>The models <paramref name="user"/>'s picker shows and whether a default model would load on demand.</summary>
     public async Task<(IReadOnlyList<ModelChoice> Models, bool HasDefaultModel)> ModelsAsync(ClaimsPrincipal user) =>

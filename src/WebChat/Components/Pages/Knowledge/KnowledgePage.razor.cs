@@ -99,21 +99,7 @@ public partial class KnowledgePage
         }
     }
 
-    private string StateText(DocumentView document)
-    {
-        if (document.Status == IngestionStatus.Ingesting && Queue.Progress(document.Id) is { ChunksTotal: > 0 } progress)
-        {
-            var eta = progress.Remaining is { } left ? $", about {Math.Ceiling(left.TotalSeconds)} s left" : "";
-            return string.Create(CultureInfo.InvariantCulture, $"Reading: {progress.ChunksDone} of {progress.ChunksTotal} passages{eta}");
-        }
-
-        return document.Status switch
-        {
-            IngestionStatus.Ready => string.Create(CultureInfo.InvariantCulture, $"Ready: {document.ChunkCount} passages{(document.PageCount is { } p ? $", {p} pages" : "")}"),
-            IngestionStatus.Failed or IngestionStatus.Cancelled => document.Error ?? document.Status.ToString(),
-            _ => document.Status.ToString(),
-        };
-    }
+    private string StateText(DocumentView document) => IngestionText.For(document, Queue.Progress(document.Id));
 
     private static string ScopeText(CollectionView collection) => collection.Scope switch
     {

@@ -7,6 +7,8 @@ using MudBlazor.Services;
 using WebChat.Components.Pages.Admin;
 using WebChat.Configuration;
 using WebChat.Data;
+using WebChat.Data.Entities;
+using WebChat.Engine.Catalog;
 using WebChat.Engine.Downloads;
 using WebChat.Engine.Inference;
 using WebChat.Engine.Storage;
@@ -45,6 +47,8 @@ public sealed class StorageTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<ModelLibrary>();
         this.AddAuthorization().SetAuthorized("admin").SetRoles(Roles.Admin);
         Services.AddSingleton<WebChat.Services.Models.ModelDisplayNames>();
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new WebChat.Services.Knowledge.KnowledgeOptions { StoragePerUserMegabytes = 4 }));
+        Services.AddSingleton<WebChat.Services.Knowledge.KnowledgeStorage>();
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -100,6 +104,32 @@ public sealed class StorageTests : BunitContext, IAsyncLifetime
         page.WaitForAssertion(() => Assert.Contains("No partial downloads.", page.Markup, StringComparison.Ordinal));
         Assert.False(File.Exists(stale));
         Assert.Contains("Removed 1 stale partial file", Snackbars());
+    }
+
+    [Fact]
+    public async Task Each_persons_documents_are_listed_with_their_size_against_the_limit_and_failed_files_do_not_count()
+    {
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
+        {
+            db.Users.Add(new ApplicationUser { Id = "carol", UserName = "carol@example.test", Email = "carol@example.test" });
+            var collection = new KnowledgeCollection { Name = "notes", OwnerId = "carol", Embedder = "minilm-l6-v2", Dimensions = 384 };
+            db.KnowledgeCollections.Add(collection);
+            foreach (var (name, bytes, status) in new[] { ("a.pdf", 1024L * 1024, IngestionStatus.Ready), ("b.md", 1024L * 1024, IngestionStatus.Queued), ("bad.pdf", 9L * 1024 * 1024, IngestionStatus.Failed) })
+            {
+                db.KnowledgeDocuments.Add(new KnowledgeDocument { CollectionId = collection.Id, FileName = name, SizeBytes = bytes, Sha256 = name, UploadedById = "carol", Status = status });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        Services.AddSingleton<IInferenceEngine>(FixedStatusEngine.Empty);
+        var page = Render<Storage>();
+
+        page.WaitForAssertion(() =>
+        {
+            var cells = page.FindAll("[data-testid=knowledge-storage] tbody td").Select(td => td.TextContent.Trim()).ToList();
+            Assert.Equal(["carol@example.test", "2", ByteSizes.Format(2L * 1024 * 1024), $"50% of {ByteSizes.Format(4L * 1024 * 1024)}"], cells);
+        });
     }
 
     private static void ConfirmDelete(IRenderedComponent<MudDialogProvider> dialogs) =>

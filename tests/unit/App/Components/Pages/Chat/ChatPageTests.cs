@@ -30,6 +30,7 @@ public sealed class ChatPageTests : BunitContext, IAsyncLifetime
             builder.AddWebChatModels();
             builder.AddWebChatChat();
             builder.AddWebChatModelServing();
+            builder.AddWebChatKnowledge();
             builder.Services.AddSingleton<IInferenceEngine>(_engine);
         }, ("WebChat:StarterModel:Repo", ""));
         _auth = this.HostOnAppServices(_app.Services);

@@ -1,0 +1,127 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+using WebChat.Configuration;
+using WebChat.Data;
+using WebChat.Data.Entities;
+using WebChat.Engine.Inference;
+using WebChat.Services.Chat;
+using WebChat.Services.Knowledge;
+using WebChat.Tests.E2E.Chat;
+using WebChat.Tests.E2E.Infrastructure;
+
+namespace WebChat.Tests.E2E.Knowledge;
+
+/// <summary>
+/// Chatting with documents in Chromium against the real engine on the tiny model (random weights: the tests read the
+/// sources shown under an answer, never its words) and the real embedded embedder.
+/// </summary>
+public sealed class KnowledgeChatTests(ChatAppFixture app) : IClassFixture<ChatAppFixture>
+{
+    private const string Notes = "# Parking\n\nVisitors park on level 3 of the north garage.\n";
+
+    [Fact]
+    public async Task A_markdown_file_attached_to_a_chat_is_read_and_the_answer_cites_it_with_the_passage_on_expand()
+    {
+        var page = await ReadyPageAsync(await app.CreateAccountAsync());
+
+        await page.GetByTestId("attach-input").SetInputFilesAsync(new FilePayload { Name = "parking-notes.md", MimeType = "text/markdown", Buffer = Encoding.UTF8.GetBytes(Notes) });
+
+        await WebChatAppFixture.WaitForChatAddressAsync(page);
+        var attachment = page.GetByTestId("attachment");
+        await Assertions.Expect(attachment).ToContainTextAsync("parking-notes.md");
+        await Assertions.Expect(attachment).ToHaveAttributeAsync("data-ready", "true");
+        await Assertions.Expect(attachment.GetByTestId("attachment-state")).ToContainTextAsync("Ready: 1 passages");
+
+        await AskAsync(page, "Where do visitors park?");
+
+        var citation = page.GetByTestId("message").Last.GetByTestId("citation");
+        await Assertions.Expect(citation).ToHaveCountAsync(1);
+        await Assertions.Expect(citation).ToContainTextAsync("[1] parking-notes.md › Parking");
+        await Assertions.Expect(citation.GetByTestId("citation-passage")).Not.ToBeVisibleAsync();
+        await citation.Locator("summary").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(citation.GetByTestId("citation-passage")).ToContainTextAsync("Visitors park on level 3 of the north garage.");
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_added_is_refused_in_words_and_nothing_is_attached()
+    {
+        var page = await ReadyPageAsync(await app.CreateAccountAsync());
+
+        await page.GetByTestId("attach-input").SetInputFilesAsync(new FilePayload { Name = "tool.exe", MimeType = "application/octet-stream", Buffer = [0x4d, 0x5a, 0, 0] });
+
+        await Assertions.Expect(page.GetByTestId("chat-error")).ToContainTextAsync("\"tool.exe\" is not a file type that can be added");
+        await Assertions.Expect(page.GetByTestId("attachment")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_private_collection_is_picked_and_cited_by_its_owner_and_another_user_can_neither_see_nor_pick_it()
+    {
+        var alice = await app.CreateAccountAsync();
+        var bob = await app.CreateAccountAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (privateName, sharedName) = ($"private-{suffix}", $"shared-{suffix}");
+        var knowledge = app.Services.GetRequiredService<KnowledgeService>();
+        var aliceActor = new KnowledgeActor(await UserIdAsync(alice), IsAdmin: false);
+        var privateCollection = await knowledge.CreateAsync(aliceActor, privateName, CollectionScope.Private);
+        await knowledge.AddDocumentAsync(aliceActor, privateCollection.Id, "garage.md", Encoding.UTF8.GetBytes(Notes));
+        await knowledge.CreateAsync(aliceActor, sharedName, CollectionScope.Shared);
+        await Eventually.TrueAsync(async () => (await knowledge.ListDocumentsAsync(aliceActor, privateCollection.Id)).Single().Status == IngestionStatus.Ready);
+
+        var alicePage = await ReadyPageAsync(alice);
+        await alicePage.GetByLabel("Knowledge collections").ClickAsync();
+        await alicePage.GetByRole(AriaRole.Option, new() { Name = "#" + privateName }).ClickAsync();
+        await alicePage.Keyboard.PressAsync("Escape");
+        await WebChatAppFixture.WaitForChatAddressAsync(alicePage);
+        await AskAsync(alicePage, "Where do visitors park?");
+        await Assertions.Expect(alicePage.GetByTestId("message").Last.GetByTestId("citation")).ToContainTextAsync("garage.md › Parking");
+
+        var bobPage = await ReadyPageAsync(bob);
+        await bobPage.GetByLabel("Knowledge collections").ClickAsync();
+        await Assertions.Expect(bobPage.GetByRole(AriaRole.Option, new() { Name = "#" + sharedName })).ToBeVisibleAsync();
+        await Assertions.Expect(bobPage.GetByRole(AriaRole.Option, new() { Name = "#" + privateName })).ToHaveCountAsync(0);
+        await bobPage.Keyboard.PressAsync("Escape");
+        await AskAsync(bobPage, $"Where do visitors park? #{privateName}");
+        await Assertions.Expect(bobPage.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete");
+        await Assertions.Expect(bobPage.GetByTestId("citation")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The person signed in on a new chat with the model loaded and answers capped at a few tokens.</summary>
+    private async Task<IPage> ReadyPageAsync(string email)
+    {
+        var engine = app.Services.GetRequiredService<IInferenceEngine>();
+        if (engine.Status.State != EngineState.Ready)
+        {
+            var models = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.ModelsDirectory;
+            await engine.LoadAsync(new ModelLoadOptions { ModelPath = Path.Combine(models, "local", "webchat-tiny.gguf") });
+        }
+
+        await app.Services.GetRequiredService<SettingsService>().SaveAsync(await UserIdAsync(email), new ChatSettings(null, null, null, MaxTokens: 8, null));
+        var page = await app.NewPageAsync();
+        await WebChatAppFixture.LogInAsync(page, email);
+        await WebChatAppFixture.WaitForInteractiveAsync(page);
+        await Assertions.Expect(Composer(page)).ToBeEnabledAsync();
+        return page;
+    }
+
+    private static async Task AskAsync(IPage page, string question)
+    {
+        var count = await page.GetByTestId("message").CountAsync();
+        await Composer(page).FillAsync(question);
+        await Composer(page).PressAsync("Enter");
+        await WebChatAppFixture.WaitForChatAddressAsync(page);
+        await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(count + 2);
+        await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete");
+    }
+
+    private static ILocator Composer(IPage page) => page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
+
+    private async Task<string> UserIdAsync(string email)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
+        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+    }
+}
