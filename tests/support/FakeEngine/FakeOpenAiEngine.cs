@@ -20,6 +20,7 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     private int _served;
     private int _cancelled;
     private int _inFlight;
+    private int _completed;
 
     private FakeOpenAiEngine()
     {
@@ -45,6 +46,9 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     /// <summary>After the first token, wait until the client goes away.</summary>
     public bool HangAfterFirstToken { get; set; }
 
+    /// <summary>After the first token, wait for this (or the client going away) before sending the rest; null sends on.</summary>
+    public TaskCompletionSource? HoldAfterFirstToken { get; set; }
+
     /// <summary>The key clients must send as Bearer; null accepts any.</summary>
     public string? RequiredKey { get; set; }
 
@@ -54,6 +58,9 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     public int Served => Volatile.Read(ref _served);
     public int Cancelled => Volatile.Read(ref _cancelled);
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Answers sent to their end ([DONE]) to a client still connected.</summary>
+    public int Completed => Volatile.Read(ref _completed);
 
     /// <summary>The first token of a request was written (a hanging test waits for it).</summary>
     public TaskCompletionSource FirstTokenSent { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -160,6 +167,11 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
                         await WaitForCancelAsync(context);
                         return;
                     }
+
+                    if (HoldAfterFirstToken is { } hold)
+                    {
+                        await hold.Task.WaitAsync(context.RequestAborted);
+                    }
                 }
             }
 
@@ -168,7 +180,11 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
             {
                 id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 0, model, choices = Array.Empty<object>(),
                 usage = new { prompt_tokens = 7, completion_tokens = Tokens.Count, total_tokens = 7 + Tokens.Count, prompt_tokens_details = new { cached_tokens = 3 } },
-            }) + "\n\ndata: [DONE]\n\n");
+            }) + "\n\ndata: [DONE]\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            context.RequestAborted.ThrowIfCancellationRequested(); // the last writes went nowhere: the client had gone
+
+            Interlocked.Increment(ref _completed);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {

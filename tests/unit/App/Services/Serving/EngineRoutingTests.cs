@@ -155,6 +155,31 @@ public sealed class EngineRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stop_closes_the_remote_request_at_once_instead_of_reading_the_rest_of_the_answer_to_its_end()
+    {
+        // The rest of a long answer (about 500 KB) is released only after the Stop. An HTTP client that drains an
+        // unfinished response to reuse its connection would read it all, and the engine would finish an answer no one
+        // reads (and record it as complete, not cancelled): the flaky second-WebChat Stop test of 2026-12-06.
+        var rest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _a.HoldAfterFirstToken = _b.HoldAfterFirstToken = rest;
+        _a.Tokens = _b.Tokens = ["Hello", .. Enumerable.Repeat(" word", 4000)];
+        using var stop = new CancellationTokenSource();
+
+        var answer = await ReadAsync(Request("c"), stop.Token, update =>
+        {
+            if (update is TextDelta)
+            {
+                stop.Cancel(); // Stop after the first piece, as the chat page's button does
+            }
+        });
+        rest.SetResult();
+
+        await Eventually.TrueAsync(() => _a.Cancelled + _b.Cancelled + _a.Completed + _b.Completed == 1, "the engine ended its request");
+        Assert.Equal(("Hello", FinishReason.Cancelled), (answer.Text, answer.Summary.FinishReason));
+        Assert.Equal((1, 0), (_a.Cancelled + _b.Cancelled, _a.Completed + _b.Completed));
+    }
+
+    [Fact]
     public async Task Usage_and_reasoning_content_of_the_remote_engine_reach_the_summary_and_the_reasoning()
     {
         _a.Reasoning = _b.Reasoning = ["Let me ", "think."];
