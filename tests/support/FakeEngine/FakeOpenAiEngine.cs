@@ -52,6 +52,9 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     /// <summary>The key clients must send as Bearer; null accepts any.</summary>
     public string? RequiredKey { get; set; }
 
+    /// <summary>Requests in flight as the engine's own /metrics reports them (llama-server's names); null: no /metrics.</summary>
+    public int? ReportedLoad { get; set; }
+
     /// <summary>Whether /v1/models answers (false: 503, as a server going down).</summary>
     public bool Up { get; set; } = true;
 
@@ -77,6 +80,7 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
         var app = builder.Build();
         app.MapGet("/v1/models", engine.ModelsAsync);
         app.MapPost("/v1/chat/completions", engine.ChatAsync);
+        app.MapGet("/metrics", engine.MetricsAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         engine.BaseUrl = address.TrimEnd('/') + "/v1";
@@ -118,6 +122,17 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
         }
 
         await context.Response.WriteAsJsonAsync(new { @object = "list", data = Models.Select(m => new { id = m, @object = "model", created = 0, owned_by = "fake" }) });
+    }
+
+    private async Task MetricsAsync(HttpContext context)
+    {
+        if (ReportedLoad is not { } load)
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        await context.Response.WriteAsync($"# TYPE llamacpp:requests_processing gauge\nllamacpp:requests_processing {load}\nllamacpp:requests_deferred 0\n");
     }
 
     private async Task ChatAsync(HttpContext context)

@@ -78,6 +78,32 @@ public sealed class EngineRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Conversation_affinity_yields_to_a_replica_whose_own_reported_load_is_much_lower()
+    {
+        // b is down for the first turn, so the conversation starts on a (a llama-server reading its /metrics).
+        _b.Up = false;
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Engines.CheckDueAsync();
+        await ReadAsync(Request("kept"), CancellationToken.None);
+        Assert.Equal((1, 0), (_a.Served, _b.Served));
+
+        // a reports 2 requests of other clients: within the slack, the next turn stays there for its prefix cache.
+        (_b.Up, _a.ReportedLoad) = (true, 2);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Engines.CheckDueAsync();
+        await ReadAsync(Request("kept"), CancellationToken.None);
+        Assert.Equal((2, 0), (_a.Served, _b.Served));
+
+        // a reports 6: the next turn goes to the idle b, though a served the conversation so far.
+        _a.ReportedLoad = 6;
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Engines.CheckDueAsync();
+        Assert.Equal(6, Engines.Views().Single(v => v.Name == "a").Load);
+        await ReadAsync(Request("kept"), CancellationToken.None);
+        Assert.Equal((2, 1), (_a.Served, _b.Served));
+    }
+
+    [Fact]
     public async Task A_replica_failing_before_the_first_token_is_cooled_down_and_the_request_is_answered_by_the_other()
     {
         _a.FailWithStatus = 500;
