@@ -35,6 +35,7 @@ internal static class ModelServingExtensions
         builder.Services.AddDataProtection();
         builder.Services.AddSingleton<RemoteEngines>();
         builder.Services.AddSingleton<EngineRouter>();
+        builder.Services.AddSingleton<RemoteAdmission>();
         builder.Services.AddSingleton<RoutedChat>();
         builder.Services.AddSingleton<RemoteModels>();
         builder.Services.AddSingleton<RemoteEngineAdmin>();

@@ -92,7 +92,7 @@ public sealed class WebChatAsRemoteEngineTests(ChatAppFixture second) : IClassFi
         Assert.Equal(UsageSource.Api, Assert.Single(await second.UsageOfAsync(_key.UserId)).Source);
     }
 
-    [Fact(Skip = "Flaky in 2 of 3 full CI runs on 2026-12-06: the second sometimes records no Cancelled usage row after the first stops. To diagnose next session (closing note).")]
+    [Fact]
     public async Task Stop_on_the_first_cancels_the_answer_on_the_second()
     {
         using var stop = new CancellationTokenSource();

@@ -20,6 +20,7 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     private int _served;
     private int _cancelled;
     private int _inFlight;
+    private int _completed;
 
     private FakeOpenAiEngine()
     {
@@ -45,8 +46,14 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     /// <summary>After the first token, wait until the client goes away.</summary>
     public bool HangAfterFirstToken { get; set; }
 
+    /// <summary>After the first token, wait for this (or the client going away) before sending the rest; null sends on.</summary>
+    public TaskCompletionSource? HoldAfterFirstToken { get; set; }
+
     /// <summary>The key clients must send as Bearer; null accepts any.</summary>
     public string? RequiredKey { get; set; }
+
+    /// <summary>Requests in flight as the engine's own /metrics reports them (llama-server's names); null: no /metrics.</summary>
+    public int? ReportedLoad { get; set; }
 
     /// <summary>Whether /v1/models answers (false: 503, as a server going down).</summary>
     public bool Up { get; set; } = true;
@@ -54,6 +61,9 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     public int Served => Volatile.Read(ref _served);
     public int Cancelled => Volatile.Read(ref _cancelled);
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Answers sent to their end ([DONE]) to a client still connected.</summary>
+    public int Completed => Volatile.Read(ref _completed);
 
     /// <summary>The first token of a request was written (a hanging test waits for it).</summary>
     public TaskCompletionSource FirstTokenSent { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,6 +80,7 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
         var app = builder.Build();
         app.MapGet("/v1/models", engine.ModelsAsync);
         app.MapPost("/v1/chat/completions", engine.ChatAsync);
+        app.MapGet("/metrics", engine.MetricsAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         engine.BaseUrl = address.TrimEnd('/') + "/v1";
@@ -111,6 +122,17 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
         }
 
         await context.Response.WriteAsJsonAsync(new { @object = "list", data = Models.Select(m => new { id = m, @object = "model", created = 0, owned_by = "fake" }) });
+    }
+
+    private async Task MetricsAsync(HttpContext context)
+    {
+        if (ReportedLoad is not { } load)
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        await context.Response.WriteAsync($"# TYPE llamacpp:requests_processing gauge\nllamacpp:requests_processing {load}\nllamacpp:requests_deferred 0\n");
     }
 
     private async Task ChatAsync(HttpContext context)
@@ -160,6 +182,11 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
                         await WaitForCancelAsync(context);
                         return;
                     }
+
+                    if (HoldAfterFirstToken is { } hold)
+                    {
+                        await hold.Task.WaitAsync(context.RequestAborted);
+                    }
                 }
             }
 
@@ -168,7 +195,11 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
             {
                 id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 0, model, choices = Array.Empty<object>(),
                 usage = new { prompt_tokens = 7, completion_tokens = Tokens.Count, total_tokens = 7 + Tokens.Count, prompt_tokens_details = new { cached_tokens = 3 } },
-            }) + "\n\ndata: [DONE]\n\n");
+            }) + "\n\ndata: [DONE]\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            context.RequestAborted.ThrowIfCancellationRequested(); // the last writes went nowhere: the client had gone
+
+            Interlocked.Increment(ref _completed);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {

@@ -11,9 +11,10 @@ namespace WebChat.Services.Presets;
 /// <summary>
 /// Presets: admins create, edit and delete them and may make them the only choice; users pick one; a request of a
 /// user with a preset gets the preset's system prompt and sampling (ahead of their own settings and the
-/// conversation's) and runs on the preset's base model.
+/// conversation's) and runs on the preset's base model: an installed model, or a remote engines' model
+/// (<see cref="Serving.RemoteModelId"/>, answered through the router like a remote model picked in the chat).
 /// </summary>
-public sealed class PresetService(IDbContextFactory<WebChatDbContext> dbFactory)
+public sealed class PresetService(IDbContextFactory<WebChatDbContext> dbFactory, Serving.Engines.RemoteEngines? engines = null)
 {
     public const string EnforcedKey = "PresetsOnly";
     public const int MaxNameLength = 80;
@@ -40,9 +41,9 @@ public sealed class PresetService(IDbContextFactory<WebChatDbContext> dbFactory)
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!await db.InstalledModels.AnyAsync(m => m.Id == preset.BaseModelId, cancellationToken))
+        if (!await IsModelAsync(db, preset.BaseModelId, cancellationToken))
         {
-            throw new ModelOperationException("Pick an installed model for the preset.");
+            throw new ModelOperationException("Pick an installed model or a remote engine's model for the preset.");
         }
 
         if (await db.Presets.AnyAsync(p => p.Id != preset.Id && p.Name == name, cancellationToken))
@@ -154,6 +155,13 @@ public sealed class PresetService(IDbContextFactory<WebChatDbContext> dbFactory)
             MaxTokens = preset.MaxTokens ?? request.MaxTokens,
         };
     }
+
+    // A remote model counts while an engine lists it or the admin has settings for it (an engine down for a moment).
+    private async Task<bool> IsModelAsync(WebChatDbContext db, string id, CancellationToken cancellationToken) =>
+        Serving.RemoteModelId.TryParse(id, out var remote)
+            ? engines?.ServedModels().Contains(remote, StringComparer.Ordinal) == true
+              || await db.RemoteModelSettings.AnyAsync(s => s.ModelName == remote, cancellationToken)
+            : await db.InstalledModels.AnyAsync(m => m.Id == id, cancellationToken);
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

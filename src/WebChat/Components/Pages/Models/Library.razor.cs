@@ -14,6 +14,7 @@ namespace WebChat.Components.Pages.Models;
 public partial class Library
 {
     private IReadOnlyList<LibraryModel> _models = [];
+    private IReadOnlyList<WebChat.Services.Serving.RemoteModelView> _remote = [];
     private LiveDownloadList _downloads = default!;
     private long _freeBytes;
     private EngineStatus _status = EngineStatus.Empty;
@@ -29,6 +30,7 @@ public partial class Library
 
     [Inject] private ModelLibrary ModelLibrary { get; set; } = default!;
     [Inject] private WebChat.Services.Serving.ModelServing Serving { get; set; } = default!;
+    [Inject] private WebChat.Services.Serving.RemoteModels RemoteModels { get; set; } = default!;
     [Inject] private ModelDownloadService DownloadService { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -47,6 +49,7 @@ public partial class Library
     private async Task RefreshAsync()
     {
         _models = await ModelLibrary.ListAsync();
+        _remote = [.. (await RemoteModels.ListAsync()).Where(m => _canManage || m.UserSelectable)]; // users see what they are offered
         _freeBytes = ModelLibrary.FreeBytes;
     }
 

@@ -27,6 +27,13 @@ public sealed class EnginesOptions
     /// <summary>The next turn of a conversation stays on the replica that served the last while it has at most this many more requests in flight than the least busy.</summary>
     [Range(0, 1000)]
     public int AffinitySlack { get; set; } = 2;
+
+    /// <summary>
+    /// At most this many of WebChat's requests for a model go to each of its replicas at once; more wait in a queue
+    /// that lets them through round-robin across users (as the local engine's scheduler does).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxInFlightPerReplica { get; set; } = 16;
 }
 
 /// <summary>Engines:Local: the in-process LLamaSharp engine.</summary>

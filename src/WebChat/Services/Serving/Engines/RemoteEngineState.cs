@@ -28,6 +28,19 @@ public sealed record RemoteEngineView(
 /// </summary>
 public sealed class RemoteEngineState
 {
+    // One connection pool for every remote engine. It never drains an unfinished response: by default .NET reads up
+    // to 1 MB (for up to 2 s) of a response disposed early so it can reuse the connection, and the remote engine then
+    // finished an answer after Stop, unread, recording it as complete. With no drain, disposing closes the connection
+    // and the engine sees its request aborted at once.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        MaxResponseDrainSize = 0,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2), // a replica moved to another address is found again
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan, // the client's NetworkTimeout and the router's first-token timeout apply
+    };
+
     private readonly Lock _gate = new();
     private int _inFlight;
 
@@ -50,6 +63,7 @@ public sealed class RemoteEngineState
             // Failover is the router's job: a retry inside the client would hold a request on a failing replica.
             RetryPolicy = new ClientRetryPolicy(0),
             NetworkTimeout = requestTimeout,
+            Transport = new HttpClientPipelineTransport(Http),
         });
     }
 

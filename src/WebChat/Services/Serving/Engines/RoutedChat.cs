@@ -6,14 +6,33 @@ namespace WebChat.Services.Serving.Engines;
 /// <summary>
 /// Answers a request for a model served by remote engines: asks the router for a replica, and when that replica
 /// fails, times out or answers 5xx before the first token, cools it down and tries the next one. A replica that
-/// breaks off after the first token is cooled down too, and the answer ends with the error (its text kept).
+/// breaks off after the first token is cooled down too, and the answer ends with the error (its text kept). When the
+/// model's replicas are full the request first waits its fair turn among users (<see cref="RemoteAdmission"/>).
 /// </summary>
-public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, ILogger<RoutedChat> logger)
+public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, RemoteAdmission admission, ILogger<RoutedChat> logger)
 {
     public bool IsAvailable(string model) => router.IsAvailable(model);
 
     public async IAsyncEnumerable<ChatUpdate> StreamAsync(string model, ChatRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // Waits for this user's fair turn when the model's replicas are full (see RemoteAdmission).
+        IDisposable? place = null;
+        try
+        {
+            place = await admission.EnterAsync(model, request.UserKey, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while waiting: ended as cancelled below, as the local engine ends a queued request.
+        }
+
+        if (place is null)
+        {
+            yield return new ChatSummary { FinishReason = FinishReason.Cancelled, Model = model };
+            yield break;
+        }
+
+        using var held = place;
         var tried = new List<string>();
         var failures = new List<string>();
         while (router.Pick(model, request.ConversationKey, tried) is { } replica)

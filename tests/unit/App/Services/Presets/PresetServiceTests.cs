@@ -66,14 +66,43 @@ public sealed class PresetServiceTests
         Assert.Contains("presets the only choice", refused.Message, StringComparison.Ordinal);
     }
 
-    private Task<AppServicesHost> StartAsync() => AppServicesHost.StartAsync(builder =>
+    [Fact]
+    public async Task A_preset_based_on_a_remote_engines_model_is_answered_by_that_engine_and_an_unknown_one_is_refused()
+    {
+        await using var remote = await WebChat.Tests.Support.FakeEngine.FakeOpenAiEngine.StartAsync();
+        await using var app = await StartAsync(("Engines:Remote:0:Name", "gpu-box"), ("Engines:Remote:0:BaseUrl", remote.BaseUrl));
+        var engines = app.Services.GetRequiredService<WebChat.Services.Serving.Engines.RemoteEngines>();
+        await engines.ReloadAsync();
+        await engines.CheckDueAsync();
+        var admin = await ModelTestUsers.RegisterAsync(app.Services, "admin");
+        var user = await ModelTestUsers.RegisterAsync(app.Services, "user");
+        var presets = app.Services.GetRequiredService<PresetService>();
+
+        var unknown = await Assert.ThrowsAsync<ModelOperationException>(() =>
+            presets.SaveAsync(admin, new PresetView(Guid.Empty, "Ghost", null, "engine:no-such-model", null, null, null, null)));
+        Assert.Contains("remote engine's model", unknown.Message, StringComparison.Ordinal);
+        var pirate = await presets.SaveAsync(admin, new PresetView(Guid.Empty, "Pirate", null, "engine:fake-model", "Talk like a pirate.", null, null, 64));
+        await presets.ChooseAsync(Id(user), pirate.Id);
+        var conversation = (await app.Services.GetRequiredService<GenerationService>().SendAsync(Id(user), null, "Hello")).ConversationId;
+        await app.Services.GetRequiredService<GenerationRegistry>().Find(conversation)!.Finished.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, remote.Served);
+        Assert.Empty(_engine.Requests);
+        Assert.Empty(_engine.Loads);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
+        var usage = await db.UsageRecords.SingleAsync();
+        Assert.Equal(("Pirate", "gpu-box"), (usage.Preset, usage.Engine));
+        Assert.Equal("Hello from the fake", (await db.Messages.SingleAsync(m => m.ConversationId == conversation && m.Role == MessageRole.Assistant)).Content);
+    }
+
+    private Task<AppServicesHost> StartAsync(params (string Key, string Value)[] settings) => AppServicesHost.StartAsync(builder =>
     {
         builder.AddWebChatEngine();
         builder.AddWebChatModels();
         builder.Services.AddSingleton<IInferenceEngine>(_engine);
         builder.AddWebChatChat();
         builder.AddWebChatModelServing();
-    });
+    }, settings);
 
     private static string Id(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
 

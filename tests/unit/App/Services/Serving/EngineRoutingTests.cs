@@ -78,6 +78,32 @@ public sealed class EngineRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Conversation_affinity_yields_to_a_replica_whose_own_reported_load_is_much_lower()
+    {
+        // b is down for the first turn, so the conversation starts on a (a llama-server reading its /metrics).
+        _b.Up = false;
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Engines.CheckDueAsync();
+        await ReadAsync(Request("kept"), CancellationToken.None);
+        Assert.Equal((1, 0), (_a.Served, _b.Served));
+
+        // a reports 2 requests of other clients: within the slack, the next turn stays there for its prefix cache.
+        (_b.Up, _a.ReportedLoad) = (true, 2);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Engines.CheckDueAsync();
+        await ReadAsync(Request("kept"), CancellationToken.None);
+        Assert.Equal((2, 0), (_a.Served, _b.Served));
+
+        // a reports 6: the next turn goes to the idle b, though a served the conversation so far.
+        _a.ReportedLoad = 6;
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Engines.CheckDueAsync();
+        Assert.Equal(6, Engines.Views().Single(v => v.Name == "a").Load);
+        await ReadAsync(Request("kept"), CancellationToken.None);
+        Assert.Equal((2, 1), (_a.Served, _b.Served));
+    }
+
+    [Fact]
     public async Task A_replica_failing_before_the_first_token_is_cooled_down_and_the_request_is_answered_by_the_other()
     {
         _a.FailWithStatus = 500;
@@ -152,6 +178,31 @@ public sealed class EngineRoutingTests : IAsyncLifetime
 
         await Task.WhenAny(_a.CancelSeen.Task, _b.CancelSeen.Task).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(("Hello", FinishReason.Cancelled), (answer.Text, answer.Summary.FinishReason));
+    }
+
+    [Fact]
+    public async Task Stop_closes_the_remote_request_at_once_instead_of_reading_the_rest_of_the_answer_to_its_end()
+    {
+        // The rest of a long answer (about 500 KB) is released only after the Stop. An HTTP client that drains an
+        // unfinished response to reuse its connection would read it all, and the engine would finish an answer no one
+        // reads (and record it as complete, not cancelled): the flaky second-WebChat Stop test of 2026-12-06.
+        var rest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _a.HoldAfterFirstToken = _b.HoldAfterFirstToken = rest;
+        _a.Tokens = _b.Tokens = ["Hello", .. Enumerable.Repeat(" word", 4000)];
+        using var stop = new CancellationTokenSource();
+
+        var answer = await ReadAsync(Request("c"), stop.Token, update =>
+        {
+            if (update is TextDelta)
+            {
+                stop.Cancel(); // Stop after the first piece, as the chat page's button does
+            }
+        });
+        rest.SetResult();
+
+        await Eventually.TrueAsync(() => _a.Cancelled + _b.Cancelled + _a.Completed + _b.Completed == 1, "the engine ended its request");
+        Assert.Equal(("Hello", FinishReason.Cancelled), (answer.Text, answer.Summary.FinishReason));
+        Assert.Equal((1, 0), (_a.Cancelled + _b.Cancelled, _a.Completed + _b.Completed));
     }
 
     [Fact]

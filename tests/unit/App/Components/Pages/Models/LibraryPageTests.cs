@@ -21,18 +21,21 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
 {
     private readonly ScriptedInferenceEngine _engine = new();
     private AppServicesHost _app = null!;
+    private WebChat.Tests.Support.FakeEngine.FakeOpenAiEngine _remote = null!;
     private BunitAuthorizationContext _auth = null!;
 
     public async Task InitializeAsync()
     {
         _engine.SetStatus(EngineStatus.Empty);
+        _remote = await WebChat.Tests.Support.FakeEngine.FakeOpenAiEngine.StartAsync();
+        _remote.Models.Clear(); // no remote models unless a test lists one
         _app = await AppServicesHost.StartAsync(builder =>
         {
             builder.AddWebChatEngine();
             builder.AddWebChatModels();
             builder.Services.AddSingleton<IInferenceEngine>(_engine);
             builder.AddWebChatModelServing();
-        });
+        }, ("Engines:Remote:0:Name", "gpu-box"), ("Engines:Remote:0:BaseUrl", _remote.BaseUrl));
         _auth = this.HostOnAppServices(_app.Services);
     }
 
@@ -40,6 +43,27 @@ public sealed class LibraryPageTests : BunitContext, IAsyncLifetime
     {
         await DisposeAsync();
         await _app.DisposeAsync();
+        await _remote.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Remote_engines_models_are_listed_with_their_engine_and_without_load_or_delete()
+    {
+        _remote.Models.Add("qwen-72b");
+        var engines = _app.Services.GetRequiredService<WebChat.Services.Serving.Engines.RemoteEngines>();
+        await engines.ReloadAsync();
+        await engines.CheckAsync(engines.All.Single());
+        await SignInAsync("admin");
+
+        var page = RenderPage();
+
+        var row = page.Find("[data-testid=library-remote-model]");
+        Assert.Equal("engine:qwen-72b", row.GetAttribute("data-model"));
+        var table = page.Find("[data-testid=library-remote-table]").TextContent;
+        Assert.Contains("gpu-box", table, StringComparison.Ordinal);
+        Assert.Contains("available", table, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=library-remote-table] button"));
+        Assert.NotNull(page.Find("[data-testid=library-empty]")); // no file of it here: the installed list stays empty
     }
 
     [Fact]

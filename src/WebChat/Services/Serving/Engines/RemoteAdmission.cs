@@ -1,0 +1,186 @@
+namespace WebChat.Services.Serving.Engines;
+
+/// <summary>
+/// The fair queue in front of the remote engines. Each replica of a model takes at most
+/// <see cref="EnginesOptions.MaxInFlightPerReplica"/> of WebChat's requests for it at once; beyond that requests wait
+/// here and are let through round-robin across users, by the local scheduler's rule: a user's k-th waiting request
+/// stands in round (their requests already let through + k), so someone with nothing running goes before a heavy
+/// user's backlog; within a round the user let through longest ago goes first, then arrival. Without this a remote
+/// engine served in arrival order, and one user's burst of parallel API calls held everyone else back.
+/// </summary>
+public sealed class RemoteAdmission : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly RemoteEngines _engines;
+    private readonly IDisposable _subscription;
+
+    // Guarded by _gate.
+    private readonly List<Waiter> _waiting = [];
+    private readonly Dictionary<string, int> _admittedPerModel = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UserState> _users = new(StringComparer.Ordinal);
+    private long _arrivals;
+    private long _admissions;
+
+    public RemoteAdmission(RemoteEngines engines)
+    {
+        _engines = engines;
+        _subscription = engines.Subscribe(_ => Pump()); // a replica back in service makes room
+    }
+
+    /// <summary>Requests for <paramref name="model"/> waiting for room on its replicas.</summary>
+    public int Waiting(string model)
+    {
+        lock (_gate)
+        {
+            return _waiting.Count(w => w.Model == model);
+        }
+    }
+
+    /// <summary>
+    /// Waits for this request's turn; the lease holds its place on the model's replicas until disposed. A model no
+    /// replica serves now lets the request through at once: the router then says why it cannot be answered.
+    /// </summary>
+    public async Task<IDisposable> EnterAsync(string model, string? userKey, CancellationToken cancellationToken)
+    {
+        Waiter waiter;
+        lock (_gate)
+        {
+            waiter = new Waiter(model, userKey ?? "", _arrivals++);
+            _waiting.Add(waiter);
+        }
+
+        Pump();
+        try
+        {
+            await waiter.Admitted.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            bool wasWaiting;
+            lock (_gate)
+            {
+                wasWaiting = _waiting.Remove(waiter);
+            }
+
+            if (!wasWaiting)
+            {
+                Release(waiter); // let through at the moment it was cancelled: its place goes to the next
+            }
+
+            throw;
+        }
+
+        return new Lease(this, waiter);
+    }
+
+    public void Dispose() => _subscription.Dispose();
+
+    private void Release(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            _admittedPerModel[waiter.Model]--;
+            var user = _users[waiter.User];
+            if (--user.Running == 0 && !_waiting.Any(w => w.User == waiter.User))
+            {
+                _users.Remove(waiter.User);
+            }
+        }
+
+        Pump();
+    }
+
+    // Lets through, in fair order, every waiting request whose model has room; completes their waits outside the lock.
+    // The order is taken again after each one: letting a request through moves its user's later ones back a round.
+    private void Pump()
+    {
+        var admitted = new List<Waiter>();
+        lock (_gate)
+        {
+            var capacity = new Dictionary<string, int>(StringComparer.Ordinal);
+            bool HasRoom(Waiter w)
+            {
+                if (!capacity.TryGetValue(w.Model, out var room))
+                {
+                    room = capacity[w.Model] = Capacity(w.Model);
+                }
+
+                return room == 0 || _admittedPerModel.GetValueOrDefault(w.Model) < room;
+            }
+
+            while (_waiting.Count > 0 && FairOrder().FirstOrDefault(HasRoom) is { } next)
+            {
+                _waiting.Remove(next);
+                _admittedPerModel[next.Model] = _admittedPerModel.GetValueOrDefault(next.Model) + 1;
+                var user = UserOf(next.User);
+                user.Running++;
+                user.LastAdmitted = ++_admissions;
+                admitted.Add(next);
+            }
+        }
+
+        foreach (var waiter in admitted)
+        {
+            waiter.Admitted.TrySetResult();
+        }
+    }
+
+    // Room for a model: the per-replica limit times its replicas in service; 0 when none serves it (no limit then).
+    private int Capacity(string model)
+    {
+        var now = _engines.Now;
+        return _engines.All.Count(e => e.Serves(model) && !e.IsCoolingDown(now)) * _engines.Options.MaxInFlightPerReplica;
+    }
+
+    private List<Waiter> FairOrder()
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        return [.. _waiting
+            .Select(w =>
+            {
+                var before = seen.GetValueOrDefault(w.User);
+                seen[w.User] = before + 1;
+                var user = _users.GetValueOrDefault(w.User);
+                return (Waiter: w, Round: (user?.Running ?? 0) + before, LastAdmitted: user?.LastAdmitted ?? 0);
+            })
+            .OrderBy(x => x.Round).ThenBy(x => x.LastAdmitted).ThenBy(x => x.Waiter.Arrival)
+            .Select(x => x.Waiter)];
+    }
+
+    private UserState UserOf(string user)
+    {
+        if (!_users.TryGetValue(user, out var state))
+        {
+            _users[user] = state = new UserState();
+        }
+
+        return state;
+    }
+
+    private sealed class Waiter(string model, string user, long arrival)
+    {
+        public string Model { get; } = model;
+        public string User { get; } = user;
+        public long Arrival { get; } = arrival;
+        public TaskCompletionSource Admitted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class UserState
+    {
+        public int Running { get; set; }
+        public long LastAdmitted { get; set; }
+    }
+
+    private sealed class Lease(RemoteAdmission owner, Waiter waiter) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Release(waiter);
+            }
+        }
+    }
+}
