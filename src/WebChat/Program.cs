@@ -36,6 +36,11 @@ static async Task<int> ServeAsync(string[] args)
         app.Logger.LogCritical("WebChat cannot start: {Reasons}", string.Join(" ", e.Failures));
         return 1;
     }
+    catch (WebChat.Data.DatabaseUnavailableException e)
+    {
+        app.Logger.LogCritical("WebChat cannot start: {Reason}", e.Message);
+        return 1;
+    }
 }
 
 public partial class Program;

@@ -6,8 +6,19 @@ using WebChat.Data.Entities;
 namespace WebChat.Data;
 
 /// <summary>The one database: Identity's tables and the product's (chats, models, downloads, usage, settings).</summary>
-public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public class WebChatDbContext : IdentityDbContext<ApplicationUser>
 {
+    public WebChatDbContext(DbContextOptions<WebChatDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For <see cref="PostgresWebChatDbContext"/>: the same model, its own migrations.</summary>
+    protected WebChatDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<InstalledModel> InstalledModels => Set<InstalledModel>();
@@ -38,7 +49,8 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite keeps no time zone: every DateTime is stored as UTC and read back marked as UTC.
+        // SQLite keeps no time zone: every DateTime is stored as UTC and read back marked as UTC (PostgreSQL's
+        // timestamptz accepts only UTC, so the same conversion serves both).
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
