@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -5,8 +6,11 @@ using WebChat.Data.Entities;
 
 namespace WebChat.Data;
 
-/// <summary>The one database: Identity's tables and the product's (chats, models, downloads, usage, settings).</summary>
-public class WebChatDbContext : IdentityDbContext<ApplicationUser>
+/// <summary>
+/// The one database: Identity's tables and the product's (chats, models, downloads, usage, settings), and on PostgreSQL
+/// the Data Protection key ring that every node shares.
+/// </summary>
+public class WebChatDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
     public WebChatDbContext(DbContextOptions<WebChatDbContext> options)
         : base(options)
@@ -40,6 +44,9 @@ public class WebChatDbContext : IdentityDbContext<ApplicationUser>
     public DbSet<KnowledgeChunk> KnowledgeChunks => Set<KnowledgeChunk>();
     public DbSet<ConversationCollection> ConversationCollections => Set<ConversationCollection>();
     public DbSet<MessageCitation> MessageCitations => Set<MessageCitation>();
+
+    /// <summary>The Data Protection key ring when several nodes share it (Database:Provider Postgres); empty on SQLite.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

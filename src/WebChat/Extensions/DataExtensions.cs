@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -19,6 +20,15 @@ internal static class DataExtensions
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         builder.Services.AddSingleton<IDbContextFactory<WebChatDbContext>, WebChatDbContextFactory>();
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContext());
+        if (UsesPostgres(builder.Configuration))
+        {
+            // Every node must read every other node's sign-in cookies, antiforgery tokens and encrypted engine keys: one
+            // key ring in the shared database, and one application name (the default is the content root, which differs
+            // between machines). A single SQLite node keeps the key ring and name it always had, so its cookies and
+            // stored engine keys stay readable.
+            builder.Services.AddDataProtection().SetApplicationName("WebChat").PersistKeysToDbContext<WebChatDbContext>();
+        }
+
         return builder;
     }
 
@@ -64,6 +74,10 @@ internal static class DataExtensions
             logger.LogWarning("No account exists yet: open the app in a browser and register. The first account becomes the administrator.");
         }
     }
+
+    /// <summary>Whether Database:Provider names PostgreSQL (read at registration; the options validate the value at start).</summary>
+    public static bool UsesPostgres(IConfiguration configuration) =>
+        string.Equals(configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.Provider)}"], nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Host, port and database of a connection string, never its password: for logs and start-up errors.</summary>
     public static string PostgresTarget(string connectionString)
