@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WebChat.Configuration;
 using WebChat.Data;
+using WebChat.Services.Nodes;
 
 namespace WebChat.Extensions;
 
@@ -27,6 +28,15 @@ internal static class DataExtensions
             // between machines). A single SQLite node keeps the key ring and name it always had, so its cookies and
             // stored engine keys stay readable.
             builder.Services.AddDataProtection().SetApplicationName("WebChat").PersistKeysToDbContext<WebChatDbContext>();
+
+            // Revocations and other changes reach the other nodes through the database's LISTEN/NOTIFY.
+            builder.Services.AddSingleton<PostgresNodeSignals>();
+            builder.Services.AddSingleton<INodeSignals>(services => services.GetRequiredService<PostgresNodeSignals>());
+            builder.Services.AddHostedService(services => services.GetRequiredService<PostgresNodeSignals>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<INodeSignals, SingleNodeSignals>();
         }
 
         return builder;
