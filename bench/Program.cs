@@ -2,6 +2,7 @@
 using System.Globalization;
 using WebChat.Bench.Api;
 using WebChat.Bench.Chat;
+using WebChat.Bench.Cli;
 using WebChat.Bench.Downloads;
 using WebChat.Bench.Engines;
 using WebChat.Bench.Inference;
@@ -26,6 +27,7 @@ return args switch
     [ApiLoadBench.Command, ..] => await ApiLoadBench.RunAsync(results, args),
     [PeerBench.Command, ..] => await PeerBench.RunAsync(results, args),
     [EnginesBench.Command, ..] => await EnginesBench.RunAsync(results, args),
+    [CliRunBench.Command, ..] => await CliRunBench.RunAsync(results, args[1..]),
     _ => Usage(),
 };
 
@@ -35,12 +37,13 @@ static int Usage()
     Console.WriteLine("scenarios: memory     estimate vs measured RSS of generated 0.5B and 1.2B models");
     Console.WriteLine("           downloads  [--runs 3] 4 connections vs 1 on the fake Hub (235 MB and 40 MB, 4 MB/s per connection); cost of sha256 verification");
     Console.WriteLine("           inference  [--quick] [--small-only] engine vs a bare LLamaSharp loop; batching, prefix reuse, cancel");
-    Console.WriteLine("           peer       [--quick] [--q8-only] [--native DIR] [--threads N] [--chunk N] [--step-budget-ms N] [--batch-threads N]");
+    Console.WriteLine("           peer       [--quick] [--q8-only | --models Q8_0,Q4_0,Q4_K_M] [--native DIR] [--threads N] [--chunk N] [--step-budget-ms N] [--batch-threads N]");
     Console.WriteLine("                      [--flash auto|off] [--kv f16|q8_0] [--out NAME]  engine vs node-llama-cpp 3.21.1 and a bare LLamaSharp loop");
     Console.WriteLine("           peer --llama-server [--quick] [--rounds N] [--out NAME]  WebChat's /v1 vs llama-server (scripts/build-llama-server.sh):");
     Console.WriteLine("                      time to first token alone and 4 users at once, aggregate tok/s, new prompts and a shared prefix");
     Console.WriteLine("           engines    [--quick] [--rounds N] [--no-replicas|--replicas-only] [--out NAME]  llama-server directly vs through WebChat (remote engine):");
     Console.WriteLine("                      TTFT and tok/s by /v1 and the chat page; two replicas with 8 conversations: split and cached second turns");
+    Console.WriteLine("           cli-run    [--quick] [--out NAME]  the command line's run vs a bare LLamaSharp loop (one stream, same GGUF), Release and Debug");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
     Console.WriteLine("           soak       [--minutes 5] [--light 24] light users alone, then with one heavy user in 8 conversations");
     Console.WriteLine("           api-load   [--quick] 16 streaming API clients and 4 browser chats for 60 s on the tiny model: errors, TTFT, RSS");

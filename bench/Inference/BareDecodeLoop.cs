@@ -66,6 +66,35 @@ internal sealed class BareDecodeLoop(LLamaWeights weights, ModelLoadOptions load
         }
     }
 
+    /// <summary>One stream: prompts, samples the first token, then returns the seconds the next <paramref name="tokens"/> - 1 took (how the engine times tokens/s).</summary>
+    public double GenerateAfterFirst(int[] prompt, int tokens, SamplingOptions sampling)
+    {
+        _context.NativeHandle.MemoryClear();
+        using var sampler = new DefaultSamplingPipeline
+        {
+            Temperature = sampling.Temperature, TopP = sampling.TopP, TopK = sampling.TopK, MinP = sampling.MinP,
+            RepeatPenalty = sampling.RepeatPenalty, Seed = sampling.Seed ?? 1,
+        };
+        var batch = new LLamaBatch();
+        for (var i = 0; i < prompt.Length; i++)
+        {
+            batch.Add(prompt[i], i, (LLamaSeqId)0, i == prompt.Length - 1);
+        }
+
+        Check(_context.Decode(batch));
+        var token = sampler.Sample(_context.NativeHandle, batch.TokenCount - 1);
+        var clock = Stopwatch.StartNew();
+        for (var step = 1; step < tokens; step++)
+        {
+            batch.Clear();
+            batch.Add(token, prompt.Length + step - 1, (LLamaSeqId)0, true);
+            Check(_context.Decode(batch));
+            token = sampler.Sample(_context.NativeHandle, 0);
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
     /// <summary>Decodes a whole prompt in one go (as LLamaSharp's simple executors do); returns seconds.</summary>
     public double DecodePrompt(int[] prompt)
     {

@@ -9,6 +9,7 @@ using WebChat.Bench.Inference;
 using WebChat.Configuration;
 using WebChat.Engine.Catalog;
 using WebChat.Engine.Gguf;
+using WebChat.Engine.Gguf.Writing;
 using WebChat.Engine.Inference;
 using WebChat.Engine.Inference.Native;
 using WebChat.Tests.Support.Models;
@@ -60,11 +61,9 @@ internal static class PeerBench
             EngineLibrary = $"{library.Report.LlamaPath} ({(library.Custom ? "Inference:NativeLibrary" : "bundled " + library.Report.Variant)}); {library.Report.SystemInfo}",
         };
         await using var peer = await PeerProcess.StartAsync();
-        GgmlType[] types = args.Contains("--q8-only") ? [GgmlType.Q8_0] : [GgmlType.Q8_0, GgmlType.Q4_0];
-        foreach (var type in types)
+        foreach (var spec in Models(args))
         {
-            var spec = BenchModels.Qwen25HalfBLike with { WeightType = type };
-            Console.WriteLine($"# {spec.Name} {type}: generating or reusing the model file");
+            Console.WriteLine($"# {ModelLabel(spec)}: generating or reusing the model file");
             report.Models.Add(await MeasureModelAsync(peer, spec, BenchModels.Get(spec), options, threads, quick ? 2 : 5, quick, report));
         }
 
@@ -78,7 +77,7 @@ internal static class PeerBench
         return 0;
     }
 
-    private static async Task<ModelResult> MeasureModelAsync(PeerProcess peer, WebChat.Engine.Gguf.Writing.LlamaModelSpec spec, string path, BenchSettings settings, int threads, int rounds, bool quick, PeerReport report)
+    private static async Task<ModelResult> MeasureModelAsync(PeerProcess peer, LlamaModelSpec spec, string path, BenchSettings settings, int threads, int rounds, bool quick, PeerReport report)
     {
         var generate = quick ? 32 : 96;
         var load = new ModelLoadOptions { ModelPath = path, ParallelSequences = Sequences, ContextPerSequence = ContextPerSequence, Threads = threads, BatchThreads = settings.BatchThreads, FlashAttention = settings.FlashAttention, KvCacheType = settings.KvCache };
@@ -95,7 +94,7 @@ internal static class PeerBench
         using var weights = await LLamaWeights.LoadFromFileAsync(LlamaBackendLoader.CreateParameters(load, 0, inference.PrefillChunkTokens));
         using var bare = new BareDecodeLoop(weights, load, inference.PrefillChunkTokens);
         var story = await bench.StoryPromptTokensAsync();
-        var result = new ModelResult { Model = $"{spec.Name} {spec.WeightType}" };
+        var result = new ModelResult { Model = ModelLabel(spec) };
         var text512 = bench.TextOfAbout(500);
         var text2048 = bench.TextOfAbout(2020);
 
@@ -163,6 +162,21 @@ internal static class PeerBench
         measure.Add(e, bare is null ? null : b, p);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {name}: engine {e:0.00}, bare {(bare is null ? "-" : b.ToString("0.00", CultureInfo.InvariantCulture))}, peer {p:0.00}"));
     }
+
+    // Q8_0 and Q4_0 as before, and Q4_K_M, the file people download (Q4_K and Q6_K, Q5_0 and Q8_0 on the 896-wide rows).
+    private static IEnumerable<LlamaModelSpec> Models(string[] args)
+    {
+        var shape = BenchModels.Qwen25HalfBLike;
+        if (Option(args, "--models") is { } names)
+        {
+            return names.Split(',').Select(name => name == "Q4_K_M" ? shape with { Mix = WeightMix.Q4_K_M } : shape with { WeightType = Enum.Parse<GgmlType>(name) });
+        }
+
+        return args.Contains("--q8-only") ? [shape] : [shape, shape with { WeightType = GgmlType.Q4_0 }, shape with { Mix = WeightMix.Q4_K_M }];
+    }
+
+    private static string ModelLabel(LlamaModelSpec spec) =>
+        $"{spec.Name} {(spec.Mix == WeightMix.Uniform ? spec.WeightType.ToString() : spec.Mix.ToString())}";
 
     private static double Rate(JsonObject answer) => answer["count"]!.GetValue<double>() / answer["total"]!.GetValue<double>();
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using WebChat.Cli;
 using WebChat.Extensions;
 
+RunWithoutTiering.ReexecIfNeeded(args);
 return await WebChatCli.RunAsync(args, ServeAsync);
 
 static async Task<int> ServeAsync(string[] args)

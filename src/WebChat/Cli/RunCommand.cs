@@ -67,6 +67,12 @@ internal static class RunCommand
             .AddWebChatInference(options => options.KeepAlive = null)
             .BuildServiceProvider();
         var engine = services.GetRequiredService<IInferenceEngine>();
+        if (verbose)
+        {
+            // See RunWithoutTiering: this process replaced itself to turn tiering off unless the environment chose.
+            await Console.Error.WriteLineAsync($"Tiered compilation: {(Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") == "0" ? "off" : "on")}");
+        }
+
         try
         {
             await ModelLoadProgress.LoadAsync(engine, load, cancellationToken);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using WebChat.Tests.E2E.Api;
 using WebChat.Tests.E2E.Examples;
+using WebChat.Tests.Support.Files;
 
 namespace WebChat.Tests.E2E.Docs;
 

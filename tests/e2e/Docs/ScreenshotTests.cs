@@ -5,6 +5,7 @@ using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Tests.E2E.Accessibility;
 using WebChat.Tests.E2E.Infrastructure;
+using WebChat.Tests.Support.Files;
 
 namespace WebChat.Tests.E2E.Docs;
 
@@ -44,7 +45,7 @@ public sealed class ScreenshotTests(AccessibilityAppFixture app) : IClassFixture
         app.Engine.TokenDelay = TimeSpan.FromMilliseconds(40);
         var admin = await app.CreateAccountAsync(WebChatAppFixture.UniqueEmail("admin"));
         await SeedTwoWeeksOfUsageAsync();
-        var folder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+        var folder = Path.Combine(Repository.Root, "docs", "screenshots");
         Directory.CreateDirectory(folder);
         foreach (var width in new[] { 1280, 390 })
         {
@@ -103,18 +104,5 @@ public sealed class ScreenshotTests(AccessibilityAppFixture app) : IClassFixture
         }
 
         await db.SaveChangesAsync();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "WebChat.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WebChat.sln not found above the test's folder.");
     }
 }

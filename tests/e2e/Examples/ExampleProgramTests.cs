@@ -2,6 +2,7 @@ using System.Diagnostics;
 using WebChat.Tests.E2E.Api;
 using WebChat.Tests.Support.FakeHub;
 using WebChat.Tests.Support.Models;
+using WebChat.Tests.Support.Files;
 
 namespace WebChat.Tests.E2E.Examples;
 
@@ -111,24 +112,5 @@ public sealed class ExampleProgramTests(ApiAppFixture app) : IClassFixture<ApiAp
         }
 
         return (process.ExitCode, await output + await error);
-    }
-}
-
-/// <summary>The repository's root folder, found from the test's output folder.</summary>
-internal static class Repository
-{
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "WebChat.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WebChat.sln not found above the test's folder.");
     }
 }

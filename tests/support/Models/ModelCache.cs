@@ -37,6 +37,6 @@ internal static class ModelCache
     private static string FileName(LlamaModelSpec spec)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(GeneratorVersion + spec));
-        return $"{spec.Name}-{spec.WeightType}-{Convert.ToHexStringLower(hash)[..12]}.gguf";
+        return $"{spec.Name}-{(spec.Mix == WeightMix.Uniform ? spec.WeightType.ToString() : spec.Mix.ToString())}-{Convert.ToHexStringLower(hash)[..12]}.gguf";
     }
 }

@@ -29,5 +29,10 @@ public static class TestModels
     /// <summary>The tiny model with its 2-D weights in F32, F16, Q8_0 or Q4_0.</summary>
     public static string TinyOfType(GgmlType weightType) => Get(TinySpec with { WeightType = weightType });
 
+    /// <summary>A downloaded Q4_K_M file's mix of Q4_K and Q6_K (<see cref="MixedWeightTypes"/>) on a tiny shape whose rows are all 256 or 512 wide.</summary>
+    public static string TinyQ4KM => Get(TinyQ4KMSpec);
+
+    public static LlamaModelSpec TinyQ4KMSpec { get; } = TinySpec with { Name = "webchat-tiny-q4km", EmbeddingLength = 256, FeedForwardLength = 512, BlockCount = 8, Mix = WeightMix.Q4_K_M };
+
     public static string Get(LlamaModelSpec spec) => ModelCache.Get(spec, CacheDirectory);
 }

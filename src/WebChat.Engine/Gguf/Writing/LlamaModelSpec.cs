@@ -15,6 +15,9 @@ public sealed record LlamaModelSpec
     /// <summary>Type of the 2-D weights (norms are always F32): F32, F16, Q8_0 or Q4_0.</summary>
     public GgmlType WeightType { get; init; } = GgmlType.F32;
 
+    /// <summary>How each weight's type is chosen: all <see cref="WeightType"/>, or a downloaded file's mix such as Q4_K_M.</summary>
+    public WeightMix Mix { get; init; } = WeightMix.Uniform;
+
     public string? ChatTemplate { get; init; } = ChatTemplates.ChatMl;
 
     /// <summary>With no output.weight llama.cpp reuses token_embd, as Qwen2.5-0.5B and Llama-3.2-1B do.</summary>

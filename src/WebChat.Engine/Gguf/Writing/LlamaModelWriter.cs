@@ -34,7 +34,7 @@ public static class LlamaModelWriter
         {
             new("general.architecture", GgufValue.String("llama")),
             new("general.name", GgufValue.String(spec.Name)),
-            new("general.file_type", GgufValue.UInt32(FileType(spec.WeightType))),
+            new("general.file_type", GgufValue.UInt32(MixedWeightTypes.FileType(spec))),
             new("general.alignment", GgufValue.UInt32(32)),
             new("llama.vocab_size", GgufValue.UInt32((uint)vocabulary.Count)),
             new("llama.context_length", GgufValue.UInt32((uint)spec.ContextLength)),
@@ -72,26 +72,26 @@ public static class LlamaModelWriter
         long feedForward = spec.FeedForwardLength;
         var tensors = new List<GgufTensorToWrite>
         {
-            Weight(spec, "token_embd.weight", embedding, spec.VocabularySize),
+            Weight(spec, "token_embd.weight", -1, embedding, spec.VocabularySize),
             Norm("output_norm.weight", embedding),
         };
         if (!spec.TiedOutput)
         {
-            tensors.Add(Weight(spec, "output.weight", embedding, spec.VocabularySize));
+            tensors.Add(Weight(spec, "output.weight", -1, embedding, spec.VocabularySize));
         }
 
         for (var layer = 0; layer < spec.BlockCount; layer++)
         {
             var prefix = $"blk.{layer}.";
             tensors.Add(Norm(prefix + "attn_norm.weight", embedding));
-            tensors.Add(Weight(spec, prefix + "attn_q.weight", embedding, query));
-            tensors.Add(Weight(spec, prefix + "attn_k.weight", embedding, keyValue));
-            tensors.Add(Weight(spec, prefix + "attn_v.weight", embedding, keyValue));
-            tensors.Add(Weight(spec, prefix + "attn_output.weight", query, embedding));
+            tensors.Add(Weight(spec, prefix + "attn_q.weight", layer, embedding, query));
+            tensors.Add(Weight(spec, prefix + "attn_k.weight", layer, embedding, keyValue));
+            tensors.Add(Weight(spec, prefix + "attn_v.weight", layer, embedding, keyValue));
+            tensors.Add(Weight(spec, prefix + "attn_output.weight", layer, query, embedding));
             tensors.Add(Norm(prefix + "ffn_norm.weight", embedding));
-            tensors.Add(Weight(spec, prefix + "ffn_gate.weight", embedding, feedForward));
-            tensors.Add(Weight(spec, prefix + "ffn_up.weight", embedding, feedForward));
-            tensors.Add(Weight(spec, prefix + "ffn_down.weight", feedForward, embedding));
+            tensors.Add(Weight(spec, prefix + "ffn_gate.weight", layer, embedding, feedForward));
+            tensors.Add(Weight(spec, prefix + "ffn_up.weight", layer, embedding, feedForward));
+            tensors.Add(Weight(spec, prefix + "ffn_down.weight", layer, feedForward, embedding));
         }
 
         return tensors;
@@ -107,8 +107,11 @@ public static class LlamaModelWriter
         _ => throw new NotSupportedException($"Generated models use F32, F16, Q8_0 or Q4_0, not {weightType}."),
     };
 
-    private static GgufTensorToWrite Weight(LlamaModelSpec spec, string name, long inner, long outer) =>
-        new(name, [inner, outer], spec.WeightType, RandomTensorData.Uniform(spec.WeightType, inner * outer, SeedFor(spec.Seed, name), spec.WeightAmplitude));
+    private static GgufTensorToWrite Weight(LlamaModelSpec spec, string name, int layer, long inner, long outer)
+    {
+        var type = MixedWeightTypes.For(spec, name, layer, inner);
+        return new(name, [inner, outer], type, RandomTensorData.Uniform(type, inner * outer, SeedFor(spec.Seed, name), spec.WeightAmplitude));
+    }
 
     private static GgufTensorToWrite Norm(string name, long length) =>
         new(name, [length], GgmlType.F32, RandomTensorData.Ones(length));

@@ -10,7 +10,10 @@ public static class RandomTensorData
 {
     private const int ChunkBytes = 1 << 20;
 
-    /// <summary>Values uniform in [-amplitude, amplitude], encoded as <paramref name="type"/> (F32, F16, Q8_0 or Q4_0).</summary>
+    /// <summary>
+    /// Values uniform in [-amplitude, amplitude] (F32, F16), or random quants whose block scales keep them within about
+    /// the amplitude (Q8_0, Q4_0, Q5_0, Q4_K, Q6_K): speed is what these files measure, not answers.
+    /// </summary>
     public static Action<Stream> Uniform(GgmlType type, long elements, ulong seed, float amplitude) => destination =>
     {
         var random = new SplitMix64(seed);
@@ -24,14 +27,28 @@ public static class RandomTensorData
                 break;
             case GgmlType.Q8_0:
                 // Block: f16 scale, then 32 signed bytes; value = scale * q.
-                WriteBlocks(destination, elements / 32, 34, (Half)(amplitude / 127f), random);
+                WriteBlocks(destination, elements / 32, 34, random, (0, (Half)(amplitude / 127f)));
                 break;
             case GgmlType.Q4_0:
                 // Block: f16 scale, then 16 bytes of 4-bit pairs; value = scale * (q - 8).
-                WriteBlocks(destination, elements / 32, 18, (Half)(amplitude / 8f), random);
+                WriteBlocks(destination, elements / 32, 18, random, (0, (Half)(amplitude / 8f)));
+                break;
+            case GgmlType.Q5_0:
+                // Block: f16 scale, 4 bytes of fifth bits, 16 bytes of 4-bit pairs; value = scale * (q - 16).
+                WriteBlocks(destination, elements / 32, 22, random, (0, (Half)(amplitude / 16f)));
+                break;
+            case GgmlType.Q4_K:
+                // Super-block of 256: f16 d and dmin, 12 bytes of 6-bit scales and mins, 128 bytes of 4-bit quants;
+                // value = d * scale * q - dmin * min, with scale and min up to 63 and q up to 15.
+                WriteBlocks(destination, elements / 256, 144, random, (0, (Half)(amplitude / 500f)), (2, (Half)(amplitude / 70f)));
+                break;
+            case GgmlType.Q6_K:
+                // Super-block of 256: 128 + 64 bytes of 6-bit quants, 16 signed 8-bit scales, then the f16 d;
+                // value = d * scale * (q - 32).
+                WriteBlocks(destination, elements / 256, 210, random, (208, (Half)(amplitude / 2048f)));
                 break;
             default:
-                throw new NotSupportedException($"Random data of type {type} is not implemented (F32, F16, Q8_0 and Q4_0 are).");
+                throw new NotSupportedException($"Random data of type {type} is not implemented (F32, F16, Q8_0, Q4_0, Q5_0, Q4_K and Q6_K are).");
         }
     };
 
@@ -59,7 +76,7 @@ public static class RandomTensorData
         }
     }
 
-    private static void WriteBlocks(Stream destination, long blocks, int blockBytes, Half scale, SplitMix64 random)
+    private static void WriteBlocks(Stream destination, long blocks, int blockBytes, SplitMix64 random, params (int Offset, Half Value)[] scales)
     {
         var blocksPerChunk = ChunkBytes / blockBytes;
         var buffer = new byte[blocksPerChunk * blockBytes + 8];
@@ -69,7 +86,10 @@ public static class RandomTensorData
             random.Fill(buffer.AsSpan(0, count * blockBytes));
             for (var i = 0; i < count; i++)
             {
-                MemoryMarshal.Write(buffer.AsSpan(i * blockBytes), scale);
+                foreach (var (offset, value) in scales)
+                {
+                    MemoryMarshal.Write(buffer.AsSpan(i * blockBytes + offset), value);
+                }
             }
 
             destination.Write(buffer, 0, count * blockBytes);

@@ -6,7 +6,7 @@ namespace WebChat.Tests.Unit.App.Cli;
 internal static class CliProcess
 {
     /// <summary>Runs the built WebChat with its output into a pipe, or under `script` (util-linux), which gives it a pseudo-terminal.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] arguments, bool terminal, bool noColor = false)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] arguments, bool terminal, bool noColor = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         string[] command = [dotnet, Path.Combine(AppContext.BaseDirectory, "WebChat.dll"), .. arguments];
@@ -39,6 +39,13 @@ internal static class CliProcess
         {
             start.Environment["NO_COLOR"] = "1";
         }
+
+        start.Environment.Remove("DOTNET_TieredCompilation");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();

@@ -60,4 +60,25 @@ public sealed class CliTablesAndLoadTests : IDisposable
         Assert.Contains("━", output, StringComparison.Ordinal);
         Assert.Contains("\u001b[", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_replaces_itself_once_with_tiered_compilation_off_and_still_answers()
+    {
+        var (exitCode, output, error) = await CliProcess.RunAsync(["run", Path.Combine(_models, "tiny.gguf"), "Hello", "--max-tokens", "4", "--seed", "1", "--verbose"], terminal: false);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("Tiered compilation: off", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n'), line => line.StartsWith("Loading tiny.gguf", StringComparison.Ordinal));
+        Assert.Contains("[length] prompt", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_keeps_tiered_compilation_when_the_environment_chooses_it()
+    {
+        var (exitCode, _, error) = await CliProcess.RunAsync(["run", Path.Combine(_models, "tiny.gguf"), "Hello", "--max-tokens", "4", "--seed", "1", "--verbose"], terminal: false,
+            environment: new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "1" });
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("Tiered compilation: on", error, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using WebChat.Configuration;
+using WebChat.Tests.Support.Files;
 
 namespace WebChat.Tests.Unit.App.Configuration;
 
@@ -33,7 +34,7 @@ public sealed class ConfigurationReferenceTests
     [Fact]
     public void The_docs_copy_of_the_reference_is_the_one_the_code_makes()
     {
-        var committed = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "reference", "configuration.md"));
+        var committed = File.ReadAllText(Path.Combine(Repository.Root, "docs", "reference", "configuration.md"));
 
         var generated = ConfigurationReference.ToMarkdown(Settings);
 
@@ -47,18 +48,5 @@ public sealed class ConfigurationReferenceTests
         var markdown = ConfigurationReference.ToMarkdown([new ConfigurationSetting("A:B", "text", "", "A__B", "pipes | and <tags> stay text")]);
 
         Assert.Contains("| pipes \\| and &lt;tags&gt; stay text |", markdown, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "WebChat.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("WebChat.sln not found above the test's folder.");
     }
 }

@@ -219,6 +219,19 @@ public sealed class InferenceEngineTests
     }
 
     [Fact]
+    public async Task A_Q4_K_M_file_with_its_Q4_K_and_Q6_K_weights_loads_and_answers()
+    {
+        await using var engine = CreateEngine();
+        await engine.LoadAsync(Load(TestModels.TinyQ4KM));
+
+        var summary = Summary(await CollectAsync(engine.StreamChatAsync(Ask("hello", maxTokens: 4))));
+
+        Assert.Equal(EngineState.Ready, engine.Status.State);
+        Assert.Equal(FinishReason.Length, summary.FinishReason);
+        Assert.Equal(4, summary.CompletionTokens);
+    }
+
+    [Fact]
     public async Task Switching_models_cancels_requests_in_flight_with_the_reason()
     {
         await using var engine = CreateEngine();

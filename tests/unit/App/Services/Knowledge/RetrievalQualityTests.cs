@@ -4,6 +4,7 @@ using System.Text.Json;
 using WebChat.Data.Entities;
 using WebChat.Services.Knowledge.Search;
 using Xunit.Abstractions;
+using WebChat.Tests.Support.Files;
 
 namespace WebChat.Tests.Unit.App.Services.Knowledge;
 
@@ -71,7 +72,7 @@ public sealed class RetrievalQualityTests(RetrievalQualityTests.Corpus corpus, I
 
         public async Task InitializeAsync()
         {
-            var root = RepositoryRoot();
+            var root = Repository.Root;
             harness = await KnowledgeTestHarness.StartAsync();
             collection = (await harness.Service.CreateAsync(KnowledgeTestHarness.Alice, "companies", CollectionScope.Private)).Id;
             foreach (var file in Directory.GetFiles(Path.Combine(root, "tests", "knowledge", "corpus"), "*.md").Order(StringComparer.Ordinal))
@@ -123,19 +124,6 @@ public sealed class RetrievalQualityTests(RetrievalQualityTests.Corpus corpus, I
         }
 
         public async Task DisposeAsync() => await harness.DisposeAsync();
-
-        private static string RepositoryRoot()
-        {
-            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "WebChat.sln")))
-                {
-                    return folder.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("WebChat.sln not found above the test's folder.");
-        }
     }
 
     private sealed record CorpusQuestion(string Kind, string Question, string Document, string Section, string Answer);

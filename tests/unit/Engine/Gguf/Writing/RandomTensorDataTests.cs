@@ -35,6 +35,9 @@ public sealed class RandomTensorDataTests
     [InlineData(GgmlType.F16)]
     [InlineData(GgmlType.Q8_0)]
     [InlineData(GgmlType.Q4_0)]
+    [InlineData(GgmlType.Q5_0)]
+    [InlineData(GgmlType.Q4_K)]
+    [InlineData(GgmlType.Q6_K)]
     public void The_same_seed_gives_the_same_bytes_and_another_seed_other_bytes(GgmlType type)
     {
         var first = Generate(type, 1024, seed: 7, amplitude: 0.1f);
@@ -54,9 +57,18 @@ public sealed class RandomTensorDataTests
     }
 
     [Fact]
+    public void A_Q6_K_super_block_keeps_its_f16_scale_at_the_end_where_ggml_reads_it()
+    {
+        var bytes = Generate(GgmlType.Q6_K, 512, seed: 4, amplitude: 2048f);
+
+        Assert.Equal(1f, (float)MemoryMarshal.Read<Half>(bytes.AsSpan(208)));
+        Assert.Equal(1f, (float)MemoryMarshal.Read<Half>(bytes.AsSpan(210 + 208)));
+    }
+
+    [Fact]
     public void A_type_without_a_generator_is_refused()
     {
-        Assert.Throws<NotSupportedException>(() => Generate(GgmlType.Q4_K, 256, seed: 1, amplitude: 1f));
+        Assert.Throws<NotSupportedException>(() => Generate(GgmlType.Q2_K, 256, seed: 1, amplitude: 1f));
     }
 
     private static byte[] Generate(GgmlType type, long elements, ulong seed, float amplitude)
