@@ -23,7 +23,8 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatApi();
     builder.AddWebChatUi();
 
-    var app = builder.Build();
+    // Disposed on the way out, so the console logger writes its queue (a start-up failure's line) before the exit.
+    await using var app = builder.Build();
     try
     {
         await app.MigrateWebChatDatabaseAsync();
