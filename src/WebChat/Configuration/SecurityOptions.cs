@@ -20,6 +20,12 @@ public sealed class SecurityOptions
     /// <summary>The window over which the sign-in, registration and password-change attempts above are counted.</summary>
     public TimeSpan AttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Accounts that may be created from one client address per hour (the first account, the administrator's, counts
+    /// too); 0 means no limit. Behind a reverse proxy this needs KnownProxies, or every account comes from the proxy.
+    /// </summary>
+    public int AccountsPerAddressPerHour { get; set; } = 5;
+
     /// <summary>Wrong API keys one client address may send per <see cref="AttemptWindow"/>; then every key from it gets 429.</summary>
     public int ApiKeyFailuresPerAddress { get; set; } = 20;
 

@@ -24,6 +24,11 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<SecurityOption
             failures.Add("WebChat:Security:AttemptsPerAddress, AttemptsPerAccount and ApiKeyFailuresPerAddress must be at least 1.");
         }
 
+        if (options.AccountsPerAddressPerHour < 0)
+        {
+            failures.Add("WebChat:Security:AccountsPerAddressPerHour must be 0 (no limit) or more.");
+        }
+
         failures.AddRange(options.KnownProxies.Where(p => !IPAddress.TryParse(p, out _))
             .Select(p => $"WebChat:Security:KnownProxies has '{p}', which is not an IP address."));
         failures.AddRange(options.AllowedImageHosts.Where(h => Uri.CheckHostName(h) == UriHostNameType.Unknown)

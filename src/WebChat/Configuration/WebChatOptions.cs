@@ -16,4 +16,10 @@ public sealed class WebChatOptions
 
     /// <summary>Whether people may create accounts themselves; an admin can change it at run time.</summary>
     public bool AllowRegistration { get; set; } = true;
+
+    /// <summary>
+    /// With registration allowed, whether a new account waits for an admin's approval (on Admin › Users) before it can
+    /// sign in; an admin can change it at run time.
+    /// </summary>
+    public bool RegistrationNeedsApproval { get; set; }
 }

@@ -17,6 +17,7 @@ internal static class SecurityExtensions
         services.AddSingleton<SecurityHeaders>();
         services.AddSingleton<SecurityEventLog>();
         services.AddSingleton<AccountAttemptLimiter>();
+        services.AddSingleton<AccountCreationLimiter>();
         services.AddSingleton<ApiKeyAttemptLimiter>();
         services.AddSingleton<UnknownAccountLockout>();
         services.AddRateLimiter(_ => { });

@@ -81,6 +81,8 @@ public sealed class AccessibilityTests(AccessibilityAppFixture app, ITestOutputH
         await composer.FillAsync("Show me some code");
         await composer.PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete");
+        // The composer shows Send again once the answer ended (a Stop left on screen was once the finding here).
+        await Assertions.Expect(page.GetByTestId("stop")).ToHaveCountAsync(0);
         await page.GetByTestId("reasoning-summary").Last.ClickAsync();
         findings.AddRange(await CheckAsync(page, $"{who} chat/<conversation>"));
         await page.Context.CloseAsync();

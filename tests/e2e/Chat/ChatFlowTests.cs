@@ -172,6 +172,14 @@ public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFix
         await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(expectedMessages);
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete", new() { Timeout = 60_000 });
         await Assertions.Expect(composer).ToHaveValueAsync("");
+        await ExpectSendIsBackAsync(page);
+    }
+
+    // A composer that skipped its last render kept Stop on screen after the answer ended (issue 23).
+    private static async Task ExpectSendIsBackAsync(IPage page)
+    {
+        await Assertions.Expect(page.GetByTestId("stop")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("send")).ToBeVisibleAsync();
     }
 
     /// <summary>
@@ -209,6 +217,7 @@ public sealed class ChatFlowTests(ChatAppFixture app) : IClassFixture<ChatAppFix
             {
                 Assert.True(lengths.Distinct().Count(l => l > 0) >= 3, $"the answer appeared in {lengths.Length} step(s)");
                 await Assertions.Expect(answer).ToHaveAttributeAsync("data-status", "Stopped");
+                await ExpectSendIsBackAsync(page);
                 return answer;
             }
         }

@@ -9,4 +9,6 @@ public enum UserAccountAction
     SignOutEverywhere,
     Delete,
     ExportConversations,
+    Approve,
+    Reject,
 }

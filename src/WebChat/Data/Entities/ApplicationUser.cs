@@ -16,5 +16,11 @@ public class ApplicationUser : IdentityUser
     /// <summary>True after an admin reset the password: the user must choose a new one before anything else.</summary>
     public bool MustChangePassword { get; set; }
 
-    public bool IsActive => DisabledAt is null && DeletedAt is null;
+    /// <summary>
+    /// Set while a new account waits for an admin's approval (registration "approval needed"): it cannot sign in
+    /// until an admin approves it on Admin › Users; a rejected one is deleted.
+    /// </summary>
+    public DateTime? PendingApprovalSince { get; set; }
+
+    public bool IsActive => DisabledAt is null && DeletedAt is null && PendingApprovalSince is null;
 }

@@ -33,6 +33,36 @@ internal sealed class AccountControl(
 {
     public const string LastAdminMessage = "This is the only active administrator: make someone else an administrator first.";
     public const string GoneMessage = "That account no longer exists.";
+    public const string NotPendingMessage = "That account is not waiting for approval (someone else may have decided already).";
+
+    /// <summary>Lets an account that waits for approval sign in.</summary>
+    public Task<AccountActionResult> ApproveAsync(ClaimsPrincipal actor, string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, protectLastAdmin: false, async (userManager, db, user) =>
+        {
+            if (user.PendingApprovalSince is null || user.DeletedAt is not null)
+            {
+                return new AccountActionResult(NotPendingMessage);
+            }
+
+            user.PendingApprovalSince = null;
+            var saved = await userManager.UpdateAsync(user);
+            logger.LogInformation("Account {UserId} approved", user.Id);
+            return Checked(saved);
+        }, cancellationToken);
+
+    /// <summary>Deletes an account that waits for approval; it never signed in, so nothing of it is kept.</summary>
+    public Task<AccountActionResult> RejectAsync(ClaimsPrincipal actor, string userId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, userId, protectLastAdmin: false, async (userManager, db, user) =>
+        {
+            if (user.PendingApprovalSince is null || user.DeletedAt is not null)
+            {
+                return new AccountActionResult(NotPendingMessage);
+            }
+
+            var deleted = await userManager.DeleteAsync(user);
+            logger.LogInformation("Account {UserId} rejected and deleted", user.Id);
+            return Checked(deleted);
+        }, cancellationToken);
 
     public Task<AccountActionResult> DisableAsync(ClaimsPrincipal actor, string userId, CancellationToken cancellationToken = default) =>
         ChangeAsync(actor, userId, protectLastAdmin: true, async (userManager, db, user) =>

@@ -29,6 +29,7 @@ internal sealed class AccountSignIn(
     public const string WrongCredentialsMessage = "Wrong email or password.";
     public const string ThrottledMessage = "Too many sign-in attempts for this account. Wait a minute and try again.";
     public const string DisabledMessage = "This account is disabled. Ask an administrator.";
+    public const string PendingApprovalMessage = "This account waits for an administrator's approval. You can log in once it is approved.";
 
     // A fixed hash to verify against when the account does not exist, so both answers cost one hash check.
     private static readonly string DecoyHash = new PasswordHasher<ApplicationUser>().HashPassword(new ApplicationUser(), "decoy-" + Guid.NewGuid());
@@ -63,7 +64,12 @@ internal sealed class AccountSignIn(
             return SignInOutcome.Refused(WrongCredentialsMessage);
         }
 
-        // Only someone who knows the password learns that the account is disabled.
+        // Only someone who knows the password learns that the account is disabled or waiting.
+        if (user.PendingApprovalSince is not null && user.DeletedAt is null)
+        {
+            return SignInOutcome.Refused(PendingApprovalMessage);
+        }
+
         if (!user.IsActive)
         {
             return SignInOutcome.Refused(user.DeletedAt is null ? DisabledMessage : WrongCredentialsMessage);

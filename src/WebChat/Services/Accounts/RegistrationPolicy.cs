@@ -7,33 +7,56 @@ using WebChat.Data.Entities;
 
 namespace WebChat.Services.Accounts;
 
-/// <summary>Whether self-registration is open: the admin's choice in the database, else appsettings.json.</summary>
+/// <summary>Who may register (open, approval needed, closed): the admin's choice in the database, else appsettings.json.</summary>
 public sealed class RegistrationPolicy(IDbContextFactory<WebChatDbContext> dbFactory, IOptions<WebChatOptions> options)
 {
-    public const string SettingKey = "AllowRegistration";
+    public const string SettingKey = "RegistrationMode";
 
-    public async Task<bool> IsOpenAsync(CancellationToken cancellationToken = default)
+    // The admin's open/closed switch as stored before approval existed: still honoured until the mode is set.
+    public const string LegacySettingKey = "AllowRegistration";
+
+    public async Task<RegistrationMode> GetModeAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var stored = await db.AppSettings.AsNoTracking().Where(s => s.Key == SettingKey).Select(s => s.Value)
-            .FirstOrDefaultAsync(cancellationToken);
-        return stored is null ? options.Value.AllowRegistration : bool.Parse(stored);
+        var stored = await db.AppSettings.AsNoTracking().Where(s => s.Key == SettingKey || s.Key == LegacySettingKey)
+            .ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        if (stored.TryGetValue(SettingKey, out var mode) && Enum.TryParse<RegistrationMode>(mode, out var chosen))
+        {
+            return chosen;
+        }
+
+        if (stored.TryGetValue(LegacySettingKey, out var open) && bool.TryParse(open, out var isOpen))
+        {
+            return isOpen ? RegistrationMode.Open : RegistrationMode.Closed;
+        }
+
+        return !options.Value.AllowRegistration ? RegistrationMode.Closed
+            : options.Value.RegistrationNeedsApproval ? RegistrationMode.ApprovalNeeded
+            : RegistrationMode.Open;
     }
 
-    /// <summary>Opens or closes self-registration; throws <see cref="AdminAccessDeniedException"/> for a non-admin actor.</summary>
-    public async Task SetOpenAsync(ClaimsPrincipal actor, bool open, CancellationToken cancellationToken = default)
+    /// <summary>True unless registration is closed (with approval needed, people may still register).</summary>
+    public async Task<bool> IsOpenAsync(CancellationToken cancellationToken = default) =>
+        await GetModeAsync(cancellationToken) != RegistrationMode.Closed;
+
+    /// <summary>Sets who may register; throws <see cref="AdminAccessDeniedException"/> for a non-admin actor.</summary>
+    public async Task SetModeAsync(ClaimsPrincipal actor, RegistrationMode mode, CancellationToken cancellationToken = default)
     {
         AdminPermissions.EnsureAdmin(actor);
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Not a registration mode.");
+        }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var setting = await db.AppSettings.FindAsync([SettingKey], cancellationToken);
         if (setting is null)
         {
-            db.AppSettings.Add(new AppSetting { Key = SettingKey, Value = open.ToString() });
+            db.AppSettings.Add(new AppSetting { Key = SettingKey, Value = mode.ToString() });
         }
         else
         {
-            setting.Value = open.ToString();
+            setting.Value = mode.ToString();
         }
 
         await db.SaveChangesAsync(cancellationToken);

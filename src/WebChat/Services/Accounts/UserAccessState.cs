@@ -23,7 +23,7 @@ internal sealed class UserAccessState(IDbContextFactory<WebChatDbContext> dbFact
         var readAt = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var access = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new UserAccess(u.Id, u.DisabledAt == null && u.DeletedAt == null, u.SecurityStamp, u.MustChangePassword))
+            .Select(u => new UserAccess(u.Id, u.DisabledAt == null && u.DeletedAt == null && u.PendingApprovalSince == null, u.SecurityStamp, u.MustChangePassword))
             .FirstOrDefaultAsync(cancellationToken);
         cache[userId] = (access, readAt);
         return access;

@@ -2,23 +2,32 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Services.Security;
 
 namespace WebChat.Services.Accounts;
 
-/// <summary>The outcome of a registration: the new user and role, or the reasons it was refused.</summary>
-public sealed record RegistrationResult(ApplicationUser? User, string? Role, IReadOnlyList<string> Errors)
+/// <summary>
+/// The outcome of a registration: the new user and role (waiting for an admin's approval when
+/// <paramref name="PendingApproval"/>), or the reasons it was refused.
+/// </summary>
+public sealed record RegistrationResult(ApplicationUser? User, string? Role, IReadOnlyList<string> Errors, bool PendingApproval = false)
 {
     public bool Succeeded => User is not null;
 
     public static RegistrationResult Refused(params string[] errors) => new(null, null, errors);
 }
 
-/// <summary>Creates accounts: the first one becomes Admin, every later one User, and only while registration is open.</summary>
+/// <summary>
+/// Creates accounts: the first one becomes Admin, every later one User, only while registration is not closed, and
+/// waiting for an admin's approval when the mode says so. A request's client address may create only so many an hour.
+/// </summary>
 internal sealed class UserRegistration(
     UserManager<ApplicationUser> userManager,
     WebChatDbContext db,
     RegistrationPolicy policy,
     RegistrationGate gate,
+    AccountCreationLimiter creationLimiter,
+    TimeProvider time,
     ILogger<UserRegistration> logger)
 {
     /// <summary>Said for an e-mail that is taken, without saying so: registration must not confirm who has an account.</summary>
@@ -26,12 +35,19 @@ internal sealed class UserRegistration(
 
     public const string ClosedMessage = "Registration is closed. Ask an administrator to create an account or to open registration.";
 
-    /// <summary>Registers from inside the server (setup, tests): allowed to create the first account.</summary>
-    public Task<RegistrationResult> RegisterAsync(string email, string password, CancellationToken cancellationToken = default) =>
-        RegisterAsync(email, password, mayCreateFirst: true, cancellationToken);
+    public const string PendingApprovalMessage =
+        "Your account was created and waits for an administrator's approval. You can log in once it is approved.";
 
-    /// <summary>Registers from a request; <paramref name="mayCreateFirst"/> comes from <see cref="FirstAdminSetup.MayCreateFirst"/>.</summary>
-    public async Task<RegistrationResult> RegisterAsync(string email, string password, bool mayCreateFirst, CancellationToken cancellationToken = default)
+    /// <summary>Registers from inside the server (setup, tests): allowed to create the first account, no address limit.</summary>
+    public Task<RegistrationResult> RegisterAsync(string email, string password, CancellationToken cancellationToken = default) =>
+        RegisterAsync(email, password, mayCreateFirst: true, clientAddress: null, cancellationToken);
+
+    /// <summary>
+    /// Registers from a request; <paramref name="mayCreateFirst"/> comes from <see cref="FirstAdminSetup.MayCreateFirst"/>,
+    /// <paramref name="clientAddress"/> is the request's client (after forwarded headers), null from inside the server.
+    /// </summary>
+    public async Task<RegistrationResult> RegisterAsync(
+        string email, string password, bool mayCreateFirst, string? clientAddress, CancellationToken cancellationToken = default)
     {
         await gate.Lock.WaitAsync(cancellationToken);
         try
@@ -42,12 +58,26 @@ internal sealed class UserRegistration(
                 return RegistrationResult.Refused(FirstAdminSetup.HowToMessage);
             }
 
-            if (!isFirst && !await policy.IsOpenAsync(cancellationToken))
+            var mode = isFirst ? RegistrationMode.Open : await policy.GetModeAsync(cancellationToken);
+            if (mode == RegistrationMode.Closed)
             {
                 return RegistrationResult.Refused(ClosedMessage);
             }
 
-            return await CreateAsync(email, password, isFirst ? Roles.Admin : Roles.User, cancellationToken);
+            // Checked and counted under the gate, so parallel posts from one address cannot pass together.
+            if (clientAddress is not null && !creationLimiter.MayCreate(clientAddress))
+            {
+                logger.LogWarning("Account creation refused for {Address}: its hourly limit is reached", clientAddress);
+                return RegistrationResult.Refused(AccountCreationLimiter.RefusedMessage);
+            }
+
+            var result = await CreateAsync(email, password, isFirst ? Roles.Admin : Roles.User, mode == RegistrationMode.ApprovalNeeded, cancellationToken);
+            if (result.Succeeded && clientAddress is not null)
+            {
+                creationLimiter.Record(clientAddress);
+            }
+
+            return result;
         }
         finally
         {
@@ -55,11 +85,16 @@ internal sealed class UserRegistration(
         }
     }
 
-    private async Task<RegistrationResult> CreateAsync(string email, string password, string role, CancellationToken cancellationToken)
+    private async Task<RegistrationResult> CreateAsync(string email, string password, string role, bool pending, CancellationToken cancellationToken)
     {
         // One transaction: a user without a role must never be left behind.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var user = new ApplicationUser { UserName = email, Email = email };
+        var user = new ApplicationUser
+        {
+            UserName = email,
+            Email = email,
+            PendingApprovalSince = pending ? time.GetUtcNow().UtcDateTime : null,
+        };
         var created = await userManager.CreateAsync(user, password);
         if (!created.Succeeded)
         {
@@ -73,8 +108,8 @@ internal sealed class UserRegistration(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Account {UserId} created with role {Role}", user.Id, role);
-        return new RegistrationResult(user, role, []);
+        logger.LogInformation("Account {UserId} created with role {Role}{Pending}", user.Id, role, pending ? ", waiting for approval" : "");
+        return new RegistrationResult(user, role, [], pending);
     }
 
     private static string[] Describe(IEnumerable<IdentityError> errors)

@@ -129,10 +129,48 @@ public sealed class SignInProtectionTests
         Assert.Equal(AccountSignIn.DisabledMessage, Message(await AccountForms.TextAsync(right)));
     }
 
+    [Fact]
+    public async Task With_approval_needed_a_new_account_is_told_it_waits_and_cannot_sign_in_until_approved()
+    {
+        await using var app = new WebChatAppFactory();
+        await AccountForms.CreateAccountAsync(app, "admin@example.test");
+        await app.Services.GetRequiredService<RegistrationPolicy>().SetModeAsync(Actors.Admin, RegistrationMode.ApprovalNeeded);
+        using var client = AccountForms.NewClient(app);
+
+        using var registered = await AccountForms.PostFormAsync(client, "/Account/Register", "register", new()
+        {
+            ["Input.Email"] = "newcomer@example.test",
+            ["Input.Password"] = AccountForms.Password,
+            ["Input.ConfirmPassword"] = AccountForms.Password,
+        });
+        using var wrong = await AccountForms.PostLoginAsync(client, "newcomer@example.test", "wrong");
+        using var right = await AccountForms.PostLoginAsync(client, "newcomer@example.test", AccountForms.Password);
+
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        Assert.Contains(UserRegistration.PendingApprovalMessage, await AccountForms.TextAsync(registered), StringComparison.Ordinal);
+        Assert.False(SetsSignInCookie(registered), "a waiting account must not be signed in by registering");
+        Assert.Equal(AccountSignIn.WrongCredentialsMessage, Message(await AccountForms.TextAsync(wrong)));
+        Assert.Equal(AccountSignIn.PendingApprovalMessage, Message(await AccountForms.TextAsync(right)));
+        Assert.False(SetsSignInCookie(right));
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<WebChat.Data.Entities.ApplicationUser>>();
+            var waiting = await users.FindByEmailAsync("newcomer@example.test");
+            Assert.True((await scope.ServiceProvider.GetRequiredService<AccountControl>().ApproveAsync(Actors.Admin, waiting!.Id)).Succeeded);
+        }
+
+        await AccountForms.SignInAsync(client, "newcomer@example.test");
+    }
+
+    private static bool SetsSignInCookie(HttpResponseMessage response) =>
+        response.Headers.Any(h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal)
+            && !v.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>Which of the sign-in answers the page shows (exactly one must show).</summary>
     private static string Message(string pageText)
     {
-        string[] known = [AccountSignIn.WrongCredentialsMessage, AccountSignIn.ThrottledMessage, AccountSignIn.DisabledMessage, LockedWords];
+        string[] known = [AccountSignIn.WrongCredentialsMessage, AccountSignIn.ThrottledMessage, AccountSignIn.DisabledMessage, AccountSignIn.PendingApprovalMessage, LockedWords];
         return Assert.Single(known, m => pageText.Contains("Error: " + m, StringComparison.Ordinal));
     }
 }

@@ -10,7 +10,7 @@ using WebChat.Services.Security;
 
 namespace WebChat.Components.Pages.Admin;
 
-/// <summary>Account control on Admin › Users: disable, enable, reset password, sign out everywhere, delete.</summary>
+/// <summary>Account control on Admin › Users: approve, reject, disable, enable, reset password, sign out everywhere, delete.</summary>
 public partial class Users
 {
     private SecurityEventCounts securityCounts = new(0, 0, 0);
@@ -62,6 +62,8 @@ public partial class Users
                 UserAccountAction.Enable => await AccountControl.EnableAsync(actor, user.Id),
                 UserAccountAction.ResetPassword => await AccountControl.ResetPasswordAsync(actor, user.Id),
                 UserAccountAction.SignOutEverywhere => await AccountControl.SignOutEverywhereAsync(actor, user.Id),
+                UserAccountAction.Approve => await AccountControl.ApproveAsync(actor, user.Id),
+                UserAccountAction.Reject => await AccountControl.RejectAsync(actor, user.Id),
                 _ => await AccountControl.DeleteAsync(actor, user.Id, keepConversations),
             };
             Report(user, action, result);
@@ -97,6 +99,8 @@ public partial class Users
             UserAccountAction.Enable => $"{user.Email} can sign in again.",
             UserAccountAction.ResetPassword => $"{user.Email} has a temporary password, is signed out everywhere, and their API keys are revoked.",
             UserAccountAction.SignOutEverywhere => $"{user.Email} is signed out everywhere and their API keys are revoked.",
+            UserAccountAction.Approve => $"{user.Email} is approved and can log in.",
+            UserAccountAction.Reject => $"{user.Email} is rejected; the account is deleted.",
             _ => $"{user.Email} is deleted.",
         }, Severity.Success);
     }

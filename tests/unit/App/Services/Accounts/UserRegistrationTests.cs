@@ -41,7 +41,7 @@ public sealed class UserRegistrationTests
     {
         await using var app = await AppServicesHost.StartAsync();
         await RegisterAsync(app, "admin@example.test");
-        await app.Services.GetRequiredService<RegistrationPolicy>().SetOpenAsync(Actors.Admin, false);
+        await app.Services.GetRequiredService<RegistrationPolicy>().SetModeAsync(Actors.Admin, RegistrationMode.Closed);
 
         var refused = await RegisterAsync(app, "late@example.test");
 
@@ -69,7 +69,7 @@ public sealed class UserRegistrationTests
         var policy = app.Services.GetRequiredService<RegistrationPolicy>();
         Assert.False(await policy.IsOpenAsync());
 
-        await policy.SetOpenAsync(Actors.Admin, true);
+        await policy.SetModeAsync(Actors.Admin, RegistrationMode.Open);
 
         Assert.True(await policy.IsOpenAsync());
     }
@@ -92,19 +92,97 @@ public sealed class UserRegistrationTests
         await using var app = await AppServicesHost.StartAsync();
         await RegisterAsync(app, "admin@example.test");
         var policy = app.Services.GetRequiredService<RegistrationPolicy>();
-        var before = await policy.IsOpenAsync();
+        var before = await policy.GetModeAsync();
 
-        var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(() => policy.SetOpenAsync(Actors.User, !before));
+        var refused = await Assert.ThrowsAsync<AdminAccessDeniedException>(() => policy.SetModeAsync(Actors.User, RegistrationMode.Closed));
 
         Assert.Equal(AdminPermissions.AdminOnlyReason, refused.Message);
-        Assert.Equal(before, await policy.IsOpenAsync());
+        Assert.Equal(before, await policy.GetModeAsync());
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
         {
             Assert.False(await db.AppSettings.AnyAsync(s => s.Key == RegistrationPolicy.SettingKey));
         }
 
-        await policy.SetOpenAsync(Actors.Admin, !before);
-        Assert.Equal(!before, await policy.IsOpenAsync());
+        await policy.SetModeAsync(Actors.Admin, RegistrationMode.Closed);
+        Assert.Equal(RegistrationMode.Closed, await policy.GetModeAsync());
+    }
+
+    [Fact]
+    public async Task With_approval_needed_a_new_account_waits_cannot_be_used_until_an_admin_approves_it()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await RegisterAsync(app, "admin@example.test");
+        await app.Services.GetRequiredService<RegistrationPolicy>().SetModeAsync(Actors.Admin, RegistrationMode.ApprovalNeeded);
+        var access = app.Services.GetRequiredService<IUserAccessState>();
+
+        var waiting = await RegisterAsync(app, "newcomer@example.test");
+
+        Assert.True(waiting is { Succeeded: true, PendingApproval: true, Role: Roles.User });
+        Assert.NotNull((await FindAsync(app, "newcomer@example.test"))!.PendingApprovalSince);
+        Assert.False(await access.IsActiveAsync(waiting.User!.Id), "a waiting account's cookie or API key must not work");
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var approved = await scope.ServiceProvider.GetRequiredService<AccountControl>().ApproveAsync(Actors.Admin, waiting.User.Id);
+            Assert.True(approved.Succeeded, approved.Problem);
+        }
+
+        access.Forget(waiting.User.Id);
+        Assert.True(await access.IsActiveAsync(waiting.User.Id));
+        Assert.Null((await FindAsync(app, "newcomer@example.test"))!.PendingApprovalSince);
+    }
+
+    [Fact]
+    public async Task Rejecting_a_waiting_account_deletes_it_and_approve_or_reject_of_an_approved_one_is_refused()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await RegisterAsync(app, "admin@example.test");
+        var active = await RegisterAsync(app, "active@example.test");
+        await app.Services.GetRequiredService<RegistrationPolicy>().SetModeAsync(Actors.Admin, RegistrationMode.ApprovalNeeded);
+        var waiting = await RegisterAsync(app, "spam@example.test");
+        await using var scope = app.Services.CreateAsyncScope();
+        var control = scope.ServiceProvider.GetRequiredService<AccountControl>();
+
+        Assert.Equal(AdminPermissions.AdminOnlyReason, (await Assert.ThrowsAsync<AdminAccessDeniedException>(() => control.RejectAsync(Actors.User, waiting.User!.Id))).Message);
+        var rejected = await control.RejectAsync(Actors.Admin, waiting.User!.Id);
+        var rejectActive = await control.RejectAsync(Actors.Admin, active.User!.Id);
+        var approveActive = await control.ApproveAsync(Actors.Admin, active.User.Id);
+
+        Assert.True(rejected.Succeeded, rejected.Problem);
+        Assert.Null(await FindAsync(app, "spam@example.test"));
+        Assert.Equal(AccountControl.NotPendingMessage, rejectActive.Problem);
+        Assert.Equal(AccountControl.NotPendingMessage, approveActive.Problem);
+        Assert.NotNull(await FindAsync(app, "active@example.test"));
+    }
+
+    [Fact]
+    public async Task Approval_needed_in_configuration_is_the_default_mode_and_the_first_account_never_waits()
+    {
+        await using var app = await AppServicesHost.StartAsync(("WebChat:RegistrationNeedsApproval", "true"));
+
+        var first = await RegisterAsync(app, "admin@example.test");
+        var second = await RegisterAsync(app, "second@example.test");
+
+        Assert.Equal(RegistrationMode.ApprovalNeeded, await app.Services.GetRequiredService<RegistrationPolicy>().GetModeAsync());
+        Assert.True(first is { Role: Roles.Admin, PendingApproval: false });
+        Assert.True(second.PendingApproval);
+    }
+
+    [Fact]
+    public async Task An_open_or_closed_choice_stored_before_modes_existed_is_still_honoured()
+    {
+        await using var app = await AppServicesHost.StartAsync();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
+        {
+            db.AppSettings.Add(new AppSetting { Key = RegistrationPolicy.LegacySettingKey, Value = "False" });
+            await db.SaveChangesAsync();
+        }
+
+        var policy = app.Services.GetRequiredService<RegistrationPolicy>();
+        Assert.Equal(RegistrationMode.Closed, await policy.GetModeAsync());
+
+        await policy.SetModeAsync(Actors.Admin, RegistrationMode.ApprovalNeeded);
+        Assert.Equal(RegistrationMode.ApprovalNeeded, await policy.GetModeAsync());
     }
 
     private static async Task<RegistrationResult> RegisterAsync(AppServicesHost app, string email, string password = Password)

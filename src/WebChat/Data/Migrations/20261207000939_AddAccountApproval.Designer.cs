@@ -11,31 +11,14 @@ using WebChat.Data;
 namespace WebChat.Data.Migrations
 {
     [DbContext(typeof(WebChatDbContext))]
-    [Migration("20261207003644_AddDataProtectionKeys")]
-    partial class AddDataProtectionKeys
+    [Migration("20261207000939_AddAccountApproval")]
+    partial class AddAccountApproval
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
-
-            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FriendlyName")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Xml")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("DataProtectionKeys");
-                });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
@@ -286,6 +269,9 @@ namespace WebChat.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordHash")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PendingApprovalSince")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PhoneNumber")
