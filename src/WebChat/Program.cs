@@ -23,7 +23,8 @@ static async Task<int> ServeAsync(string[] args)
     builder.AddWebChatApi();
     builder.AddWebChatUi();
 
-    var app = builder.Build();
+    // Disposed on the way out, so the console logger writes its queue (a start-up failure's line) before the exit.
+    await using var app = builder.Build();
     try
     {
         await app.MigrateWebChatDatabaseAsync();
@@ -35,6 +36,11 @@ static async Task<int> ServeAsync(string[] args)
     {
         // A setting that cannot work (a folder, the starter model, inference limits) stops the start with its name.
         app.Logger.LogCritical("WebChat cannot start: {Reasons}", string.Join(" ", e.Failures));
+        return 1;
+    }
+    catch (WebChat.Data.DatabaseUnavailableException e)
+    {
+        app.Logger.LogCritical("WebChat cannot start: {Reason}", e.Message);
         return 1;
     }
 }

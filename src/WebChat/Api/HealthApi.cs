@@ -68,7 +68,7 @@ public static class HealthApi
             _ = await db.AppSettings.AnyAsync(cancellationToken);
             return true;
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or InvalidOperationException or IOException)
         {
             return false;
         }

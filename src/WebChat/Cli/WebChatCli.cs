@@ -23,6 +23,7 @@ internal static class WebChatCli
         root.Subcommands.Add(NativeCheckCommand.Create());
         root.Subcommands.Add(NativeProbeCommand.Create());
         root.Subcommands.Add(ConfigReferenceCommand.Create());
+        root.Subcommands.Add(DbCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -5,9 +6,23 @@ using WebChat.Data.Entities;
 
 namespace WebChat.Data;
 
-/// <summary>The one database: Identity's tables and the product's (chats, models, downloads, usage, settings).</summary>
-public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The one database: Identity's tables and the product's (chats, models, downloads, usage, settings), and on PostgreSQL
+/// the Data Protection key ring that every node shares.
+/// </summary>
+public class WebChatDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
+    public WebChatDbContext(DbContextOptions<WebChatDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For <see cref="PostgresWebChatDbContext"/>: the same model, its own migrations.</summary>
+    protected WebChatDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<InstalledModel> InstalledModels => Set<InstalledModel>();
@@ -30,6 +45,9 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
     public DbSet<ConversationCollection> ConversationCollections => Set<ConversationCollection>();
     public DbSet<MessageCitation> MessageCitations => Set<MessageCitation>();
 
+    /// <summary>The Data Protection key ring when several nodes share it (Database:Provider Postgres); empty on SQLite.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -38,7 +56,8 @@ public class WebChatDbContext(DbContextOptions<WebChatDbContext> options) : Iden
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite keeps no time zone: every DateTime is stored as UTC and read back marked as UTC.
+        // SQLite keeps no time zone: every DateTime is stored as UTC and read back marked as UTC (PostgreSQL's
+        // timestamptz accepts only UTC, so the same conversion serves both).
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }

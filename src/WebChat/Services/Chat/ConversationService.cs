@@ -17,8 +17,12 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + EscapeLike(search.Trim()) + "%";
-            query = query.Where(c => EF.Functions.Like(c.Title, pattern, "\\")
-                || c.Messages.Any(m => EF.Functions.Like(m.Content, pattern, "\\")));
+            // SQLite's LIKE ignores ASCII case; PostgreSQL's does not, and ILIKE is its case-blind twin.
+            query = db.Database.IsNpgsql()
+                ? query.Where(c => EF.Functions.ILike(c.Title, pattern, "\\")
+                    || c.Messages.Any(m => EF.Functions.ILike(m.Content, pattern, "\\")))
+                : query.Where(c => EF.Functions.Like(c.Title, pattern, "\\")
+                    || c.Messages.Any(m => EF.Functions.Like(m.Content, pattern, "\\")));
         }
 
         return await query

@@ -4,9 +4,10 @@ using System.Text.RegularExpressions;
 namespace WebChat.Services.Knowledge.Search;
 
 /// <summary>
-/// BM25 over SQLite FTS5 (the KnowledgeChunksFts table, Porter-stemmed, kept in step with KnowledgeChunks by the
-/// AddKnowledge migration's triggers). A question's words are OR-ed, so a passage needs only some of them; question
-/// words that say nothing ("what", "the") are dropped first.
+/// Keyword ranking. On SQLite: BM25 over FTS5 (the KnowledgeChunksFts table, Porter-stemmed, kept in step with
+/// KnowledgeChunks by the AddKnowledge migration's triggers). On PostgreSQL: ts_rank over the English-stemmed tsvector
+/// of text and heading that the Postgres Initial migration indexes with GIN. A question's words are OR-ed, so a passage
+/// needs only some of them; question words that say nothing ("what", "the") are dropped first.
 /// </summary>
 public static partial class KeywordIndex
 {
@@ -21,13 +22,28 @@ public static partial class KeywordIndex
     /// <summary>The FTS5 expression for a question: each remaining word quoted (so nothing in it is FTS syntax) and OR-ed; null when no word remains.</summary>
     public static string? MatchExpression(string query)
     {
-        var words = Words().Matches(query).Select(m => m.Value.ToLowerInvariant()).Where(w => !StopWords.Contains(w)).Distinct().ToList();
+        var words = QueryWords(query);
         return words.Count == 0 ? null : string.Join(" OR ", words.Select(w => "\"" + w + "\""));
     }
+
+    /// <summary>PostgreSQL's twin of <see cref="MatchExpression"/>: input for websearch_to_tsquery, whose "or" ORs and which never fails on syntax.</summary>
+    public static string? WebSearchExpression(string query)
+    {
+        var words = QueryWords(query);
+        return words.Count == 0 ? null : string.Join(" or ", words);
+    }
+
+    private static List<string> QueryWords(string query) =>
+        Words().Matches(query).Select(m => m.Value.ToLowerInvariant()).Where(w => !StopWords.Contains(w)).Distinct().ToList();
 
     /// <summary>The best <paramref name="limit"/> passages by BM25 in the given collections, best first.</summary>
     public static async Task<IReadOnlyList<(long ChunkId, double Score)>> SearchAsync(DbConnection connection, IReadOnlyCollection<Guid> collectionIds, string query, int limit, CancellationToken cancellationToken)
     {
+        if (connection is Npgsql.NpgsqlConnection)
+        {
+            return await SearchPostgresAsync(connection, collectionIds, query, limit, cancellationToken);
+        }
+
         var match = MatchExpression(query);
         if (match is null || collectionIds.Count == 0)
         {
@@ -56,6 +72,39 @@ public static partial class KeywordIndex
         {
             // FTS5's bm25() is lower-is-better (negative); flip it so every score in WebChat is higher-is-better.
             hits.Add((reader.GetInt64(0), -reader.GetDouble(1)));
+        }
+
+        return hits;
+    }
+
+    private static async Task<IReadOnlyList<(long ChunkId, double Score)>> SearchPostgresAsync(DbConnection connection, IReadOnlyCollection<Guid> collectionIds, string query, int limit, CancellationToken cancellationToken)
+    {
+        var match = WebSearchExpression(query);
+        if (match is null || collectionIds.Count == 0)
+        {
+            return [];
+        }
+
+        // The tsvector expression is the one the GIN index was built on (word for word, or the index goes unused).
+        // Weights {D, C, B, A}: text (A) counts 1.0 and a heading (B) 0.3, as FTS5's bm25 weights above; normalization
+        // 1 divides by 1 + log(length), so long passages do not win by length alone (BM25's length term does the same).
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT c."Id", ts_rank('{0, 0, 0.3, 1.0}', setweight(to_tsvector('english', c."Text"), 'A') || setweight(to_tsvector('english', coalesce(c."Heading", '')), 'B'), q, 1) AS score
+            FROM "KnowledgeChunks" c, websearch_to_tsquery('english', @match) q
+            WHERE (setweight(to_tsvector('english', c."Text"), 'A') || setweight(to_tsvector('english', coalesce(c."Heading", '')), 'B')) @@ q
+              AND c."CollectionId" = ANY(@collections)
+            ORDER BY score DESC, c."Id" LIMIT @limit
+            """;
+        AddParameter(command, "match", match);
+        AddParameter(command, "collections", collectionIds.ToArray());
+        AddParameter(command, "limit", limit);
+
+        var hits = new List<(long, double)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hits.Add((reader.GetInt64(0), reader.GetFloat(1)));
         }
 
         return hits;

@@ -19,11 +19,11 @@ public sealed class ChatTestHarness : IAsyncDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "webchat-chat-tests", Guid.NewGuid().ToString("N"));
 
-    public ChatTestHarness(ChatOptions? options = null, int busyTimeoutSeconds = 30)
+    public ChatTestHarness(ChatOptions? options = null, int busyTimeoutSeconds = 30, IDbContextFactory<WebChatDbContext>? db = null)
     {
         Directory.CreateDirectory(_folder);
         var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "chat.db"), Pooling = false, DefaultTimeout = busyTimeoutSeconds }.ToString();
-        Db = new Factory(new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite(connection).Options);
+        Db = db ?? new Factory(new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite(connection).Options);
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new ChatOptions());
         Registry = new GenerationRegistry();
         Settings = new SettingsService(Db);
@@ -51,9 +51,12 @@ public sealed class ChatTestHarness : IAsyncDisposable
     public ConversationService Conversations { get; }
     public ConversationTransfer Transfer { get; }
 
-    public static async Task<ChatTestHarness> StartAsync(ChatOptions? options = null, int busyTimeoutSeconds = 30)
+    /// <summary>The harness on another database (e.g. PostgreSQL's <see cref="PostgresDbFactory"/>), migrated here.</summary>
+    public static Task<ChatTestHarness> StartAsync(IDbContextFactory<WebChatDbContext> db) => StartAsync(null, 30, database: db);
+
+    public static async Task<ChatTestHarness> StartAsync(ChatOptions? options = null, int busyTimeoutSeconds = 30, IDbContextFactory<WebChatDbContext>? database = null)
     {
-        var harness = new ChatTestHarness(options, busyTimeoutSeconds);
+        var harness = new ChatTestHarness(options, busyTimeoutSeconds, database);
         await using var db = await harness.Db.CreateDbContextAsync();
         await db.Database.MigrateAsync();
         db.Users.AddRange(

@@ -26,11 +26,11 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "webchat-knowledge-tests", Guid.NewGuid().ToString("N"));
 
-    private KnowledgeTestHarness(KnowledgeOptions? options)
+    private KnowledgeTestHarness(KnowledgeOptions? options, IDbContextFactory<WebChatDbContext>? db)
     {
         Directory.CreateDirectory(folder);
         var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "knowledge.db"), Pooling = true }.ToString();
-        Db = new Factory(new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite(connection).Options);
+        Db = db ?? new Factory(new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite(connection).Options);
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new KnowledgeOptions());
         var embedders = new EmbedderCatalog([SharedEmbedder]);
         Vectors = new VectorIndex(Db);
@@ -61,9 +61,10 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
         return conversation.Id;
     }
 
-    public static async Task<KnowledgeTestHarness> StartAsync(KnowledgeOptions? options = null)
+    /// <summary>The harness on another database (e.g. PostgreSQL's <see cref="PostgresDbFactory"/>), migrated here.</summary>
+    public static async Task<KnowledgeTestHarness> StartAsync(KnowledgeOptions? options = null, IDbContextFactory<WebChatDbContext>? database = null)
     {
-        var harness = new KnowledgeTestHarness(options);
+        var harness = new KnowledgeTestHarness(options, database);
         await using var db = await harness.Db.CreateDbContextAsync();
         await db.Database.MigrateAsync();
         db.Users.AddRange(
