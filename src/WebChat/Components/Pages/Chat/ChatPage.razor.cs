@@ -121,8 +121,12 @@ public partial class ChatPage
 
         try
         {
+            // The live answer first, then the stored copy: an answer saves its final copy before it leaves the
+            // registry, so when none is found the copy read next is final. Read the other way round, an answer
+            // ending in between left its copy shown as streaming, with nothing following it to the end.
+            var active = Generations.Find(_userId, shown);
             var detail = await Conversations.GetAsync(_userId, shown);
-            (_detail, _active) = (detail, Generations.Find(_userId, shown));
+            (_detail, _active) = (detail, active);
         }
         catch (ConversationNotFoundException)
         {
