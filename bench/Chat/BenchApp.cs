@@ -35,9 +35,11 @@ internal sealed class BenchApp(string dataDirectory, IInferenceEngine? engine, I
     {
         builder.UseSolutionRelativeContentRoot("src/WebChat");
         builder.UseSetting("WebChat:DataDirectory", dataDirectory);
-        // Every bench registers and signs in many people from 127.0.0.1: the sign-in rate limit is for attackers, not this.
+        // Every bench registers and signs in many people from 127.0.0.1: the sign-in and account-creation limits are
+        // for attackers, not this.
         builder.UseSetting("WebChat:Security:AttemptsPerAddress", "1000000");
         builder.UseSetting("WebChat:Security:AttemptsPerAccount", "1000000");
+        builder.UseSetting("WebChat:Security:AccountsPerAddressPerHour", "0");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
