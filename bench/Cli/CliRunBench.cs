@@ -4,8 +4,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LLama;
 using WebChat.Bench.Inference;
+using WebChat.Bench.Peer;
 using WebChat.Configuration;
 using WebChat.Engine.Inference;
+using WebChat.Tests.Support.Files;
 using WebChat.Tests.Support.Models;
 
 namespace WebChat.Bench.Cli;
@@ -85,7 +87,7 @@ internal static partial class CliRunBench
         foreach (var (name, values) in samples)
         {
             var ratios = values.Zip(baseline, (v, b) => v / b).ToList();
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Median(values):0.0} | {Median(ratios):0.00} [{ratios.Min():0.00}–{ratios.Max():0.00}] |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Stats.Median(values):0.0} | {Stats.Ratio(ratios)} |");
         }
 
         return text.ToString();
@@ -121,25 +123,8 @@ internal static partial class CliRunBench
         return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    private static string? DebugBuild()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "src", "WebChat", "bin", "Debug", "net10.0", "WebChat.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    private static string? DebugBuild() =>
+        Path.Combine(Repository.Root, "src", "WebChat", "bin", "Debug", "net10.0", "WebChat.dll") is var path && File.Exists(path) ? path : null;
 
     [GeneratedRegex(@", ([0-9.]+) tokens/s")]
     private static partial Regex SummaryRate();

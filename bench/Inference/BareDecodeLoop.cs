@@ -18,11 +18,7 @@ internal sealed class BareDecodeLoop(LLamaWeights weights, ModelLoadOptions load
     public double Generate(int[] prompt, int width, int tokens, SamplingOptions sampling)
     {
         _context.NativeHandle.MemoryClear();
-        var samplers = Enumerable.Range(0, width).Select(i => new DefaultSamplingPipeline
-        {
-            Temperature = sampling.Temperature, TopP = sampling.TopP, TopK = sampling.TopK, MinP = sampling.MinP,
-            RepeatPenalty = sampling.RepeatPenalty, Seed = (uint)(sampling.Seed ?? 1) + (uint)i,
-        }).ToArray();
+        var samplers = Enumerable.Range(0, width).Select(i => Sampler(sampling, (uint)(sampling.Seed ?? 1) + (uint)i)).ToArray();
         try
         {
             var clock = Stopwatch.StartNew();
@@ -70,11 +66,7 @@ internal sealed class BareDecodeLoop(LLamaWeights weights, ModelLoadOptions load
     public double GenerateAfterFirst(int[] prompt, int tokens, SamplingOptions sampling)
     {
         _context.NativeHandle.MemoryClear();
-        using var sampler = new DefaultSamplingPipeline
-        {
-            Temperature = sampling.Temperature, TopP = sampling.TopP, TopK = sampling.TopK, MinP = sampling.MinP,
-            RepeatPenalty = sampling.RepeatPenalty, Seed = sampling.Seed ?? 1,
-        };
+        using var sampler = Sampler(sampling, sampling.Seed ?? 1);
         var batch = new LLamaBatch();
         for (var i = 0; i < prompt.Length; i++)
         {
@@ -115,6 +107,13 @@ internal sealed class BareDecodeLoop(LLamaWeights weights, ModelLoadOptions load
 
         return clock.Elapsed.TotalSeconds;
     }
+
+    // LLamaSharp's default chain with the request's settings: the baseline the engine's own chain is measured against.
+    private static DefaultSamplingPipeline Sampler(SamplingOptions sampling, uint seed) => new()
+    {
+        Temperature = sampling.Temperature, TopP = sampling.TopP, TopK = sampling.TopK, MinP = sampling.MinP,
+        RepeatPenalty = sampling.RepeatPenalty, Seed = seed,
+    };
 
     private readonly LLamaToken[] _pending = new LLamaToken[64];
 
