@@ -223,5 +223,10 @@ public partial class ChatPage
             _error = ex.Message;
             return false;
         }
+        catch (Exception ex) when (DatabaseOutage.Is(ex))
+        {
+            _error = DatabaseOutage.Message; // with several nodes the shared database can be away for a moment
+            return false;
+        }
     }
 }
