@@ -154,6 +154,10 @@ public partial class ChatPage
 
             StateHasChanged();
         }
+        catch (Exception ex) when (DatabaseOutage.Is(ex))
+        {
+            // Engine checks go on while the shared database restarts: the models shown stay until the next change.
+        }
         catch (Exception ex)
         {
             await DispatchExceptionAsync(ex);
