@@ -86,13 +86,23 @@ public sealed class PostgresNodeLocks : INodeLocks, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (connection is not null)
+        // A release still running in the background (a lease given back just before) finishes first: a connection
+        // disposed under a running command can hang. The gate itself holds no handle and is left to the GC.
+        await gate.WaitAsync();
+        try
         {
-            await connection.DisposeAsync();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+                connection = null;
+            }
+        }
+        finally
+        {
+            gate.Release();
         }
 
         await dataSource.DisposeAsync();
-        gate.Dispose();
     }
 
     // Runs one lock statement on this node's connection, opening it again (and taking back what the node holds) when the
