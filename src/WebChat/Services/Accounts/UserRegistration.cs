@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Services.Nodes;
 using WebChat.Services.Security;
 
 namespace WebChat.Services.Accounts;
@@ -100,12 +101,10 @@ internal sealed class UserRegistration(
     {
         if (db.Database.IsNpgsql())
         {
-            await db.Database.ExecuteSqlRawAsync(TakeRegistrationLock, cancellationToken);
+            // Held until the transaction ends; named like the node locks so keys never collide.
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0})", [PostgresNodeLocks.Key("registration")], cancellationToken);
         }
     }
-
-    // Held until the transaction ends. The key is any number kept for this purpose among the app's advisory locks.
-    private const string TakeRegistrationLock = "SELECT pg_advisory_xact_lock(6297398479390631937)";
 
     /// <summary>Creates the user and its role inside the caller's transaction.</summary>
     private async Task<RegistrationResult> CreateAsync(string email, string password, string role, bool pending, CancellationToken cancellationToken)
