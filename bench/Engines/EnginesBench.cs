@@ -98,25 +98,29 @@ internal static class EnginesBench
                 // Every prompt starts with text no earlier one had: nothing comes from the server's prompt cache.
                 var sides = new List<Func<Task>>
                 {
-                    async () => report.Direct.Add(await ChatCompletionStream.RunAsync(http, direct, null, server.Alias, Prompt(round, "direct"), answerTokens)),
+                    async () => report.DirectEngine.Add(await EngineView.DuringAsync(server, http, async () =>
+                        report.Direct.Add(await ChatCompletionStream.RunAsync(http, direct, null, server.Alias, Prompt(round, "direct"), answerTokens)))),
                 };
                 if (webChat is not null && page is not null)
                 {
-                    sides.Add(async () => report.Api.Add(await ChatCompletionStream.RunAsync(http, webChat.V1, webChat.Key, webChat.ModelId, Prompt(round, "api"), answerTokens)));
+                    sides.Add(async () => report.ApiEngine.Add(await EngineView.DuringAsync(server, http, async () =>
+                        report.Api.Add(await ChatCompletionStream.RunAsync(http, webChat.V1, webChat.Key, webChat.ModelId, Prompt(round, "api"), answerTokens)))));
                     sides.Add(async () =>
                     {
                         await ChatPageStream.NewChatAsync(page);
-                        var before = await server.MetricsAsync(http);
                         try
                         {
-                            var answer = await ChatPageStream.SendAsync(page, Prompt(round, "page")[0].Content);
-                            var after = await server.MetricsAsync(http);
-                            var tokens = (int)(after.GetValueOrDefault("llamacpp:tokens_predicted_total") - before.GetValueOrDefault("llamacpp:tokens_predicted_total"));
-                            report.Page.Add(new StreamResult(answer.Completed, answer.First, answer.Last, 0, tokens, null, null, answer.Completed ? null : "answer " + answer.Status));
+                            PageAnswer answer = null!;
+                            var engine = await EngineView.DuringAsync(server, http, async () => answer = await ChatPageStream.SendAsync(page, Prompt(round, "page")[0].Content));
+                            report.PageEngine.Add(engine);
+                            report.Page.Add(new StreamResult(answer.Completed, answer.First, answer.Last, 0, engine.Tokens, null, null, answer.Completed ? null : "answer " + answer.Status));
+                            report.PageServer.Add(await webChat.LastAnswerAsync());
                         }
                         catch (PlaywrightException e)
                         {
                             report.Page.Add(new StreamResult(false, 0, 0, 0, null, null, null, e.Message));
+                            report.PageEngine.Add(new EngineView(0, 0, 0)); // keeps the rounds' lists aligned
+                            report.PageServer.Add(new WebChatView(0, 0));
                         }
                     });
                 }

@@ -20,6 +20,14 @@ internal sealed class EnginesReport
     public List<StreamResult> Api { get; } = [];
     public List<StreamResult> Page { get; } = [];
 
+    /// <summary>llama-server's own prompt time and decode speed during each side's answers (its /metrics).</summary>
+    public List<EngineView> DirectEngine { get; } = [];
+    public List<EngineView> ApiEngine { get; } = [];
+    public List<EngineView> PageEngine { get; } = [];
+
+    /// <summary>The chat page's answers as WebChat's own remote client timed them.</summary>
+    public List<WebChatView> PageServer { get; } = [];
+
     /// <summary>Why WebChat could not be measured with llama-server as its remote engine, when it could not.</summary>
     public string? WebChatError { get; set; }
 
@@ -50,6 +58,7 @@ internal sealed class EnginesReport
         Row(text, "llama-server directly", Direct, compare: false);
         Row(text, "WebChat /v1", Api, compare: true);
         Row(text, "WebChat chat page (Chromium)", Page, compare: true);
+        WhereTheTimeGoes(text);
         if (Replicas is { } replicas)
         {
             ReplicaTable(text, replicas);
@@ -62,6 +71,52 @@ internal sealed class EnginesReport
 
         return text.ToString();
     }
+
+    // Splits each path's time: the engine's own prompt time and decode speed (was the engine slowed?), and for the chat
+    // page what WebChat's remote client saw (was the answer slow to reach WebChat, or slow from WebChat to the DOM?).
+    private void WhereTheTimeGoes(StringBuilder text)
+    {
+        if (DirectEngine.Count == 0)
+        {
+            return;
+        }
+
+        static string Median(IEnumerable<double> values, string format) =>
+            values.ToArray() is { Length: > 0 } all ? Stats.Median(all).ToString(format, CultureInfo.InvariantCulture) : "—";
+
+        text.AppendLine();
+        text.AppendLine("Where the time goes (medians): llama-server's own prompt time and decode speed during each side's answers (`prompt_seconds_total`, `tokens_predicted_seconds_total` of its /metrics), and for the chat page the time to first token and tokens/s that WebChat's remote client measured (stored with the answer).");
+        text.AppendLine();
+        text.AppendLine("| path | engine prompt ms | engine decode tok/s | WebChat's client: first token ms | WebChat's client: tok/s |");
+        text.AppendLine("|---|---|---|---|---|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| llama-server directly | {Median(DirectEngine.Select(e => e.PromptMs), "0")} | {Median(DirectEngine.Select(e => e.DecodeTokensPerSecond), "0.0")} | — | — |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| WebChat /v1 | {Median(ApiEngine.Select(e => e.PromptMs), "0")} | {Median(ApiEngine.Select(e => e.DecodeTokensPerSecond), "0.0")} | — | — |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| WebChat chat page (Chromium) | {Median(PageEngine.Select(e => e.PromptMs), "0")} | {Median(PageEngine.Select(e => e.DecodeTokensPerSecond), "0.0")} | {Median(PageServer.Select(p => p.FirstTokenMs), "0")} | {Median(PageServer.Select(p => p.TokensPerSecond), "0.0")} |");
+
+        text.AppendLine();
+        text.AppendLine("What each path adds to the engine (per answer, then median [min–max] over rounds): TTFT share = the engine's prompt time / the path's TTFT; decode share = the path's tok/s / the engine's own tok/s in that same answer. \"vs direct\" divides by the direct answer's share of the same round. This leaves out the engine's own speed, which other processes on a shared machine swing between answers (by 10x in a busy run), and which no path through WebChat changes except by taking CPU from an engine on the same machine.");
+        text.AppendLine();
+        text.AppendLine("| path | TTFT share | decode share | TTFT vs direct (goal ≥ 0.95) | tok/s vs direct (goal ≥ 0.95) |");
+        text.AppendLine("|---|---|---|---|---|");
+        ShareRow(text, "llama-server directly", Direct, DirectEngine);
+        ShareRow(text, "WebChat /v1", Api, ApiEngine);
+        ShareRow(text, "WebChat chat page (Chromium)", Page, PageEngine);
+    }
+
+    private void ShareRow(StringBuilder text, string name, List<StreamResult> results, List<EngineView> engine)
+    {
+        var own = results.Zip(engine, Share).ToArray();
+        var direct = Direct.Zip(DirectEngine, Share).ToArray();
+        var pairs = own.Zip(direct).Where(p => p.First is not null && p.Second is not null).Select(p => (Path: p.First!.Value, Direct: p.Second!.Value)).ToArray();
+        var valid = own.OfType<(double Ttft, double Decode)>().ToArray();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {name} | {Stats.Ratio([.. valid.Select(v => v.Ttft)])} | {Stats.Ratio([.. valid.Select(v => v.Decode)])} | {(ReferenceEquals(results, Direct) ? "—" : Stats.Ratio([.. pairs.Select(p => p.Path.Ttft / p.Direct.Ttft)]))} | {(ReferenceEquals(results, Direct) ? "—" : Stats.Ratio([.. pairs.Select(p => p.Path.Decode / p.Direct.Decode)]))} |");
+    }
+
+    private static (double Ttft, double Decode)? Share(StreamResult path, EngineView engine) =>
+        path.Completed && path.FirstTokenMs > 0 && path.DecodeTokensPerSecond > 0 && engine.DecodeTokensPerSecond > 0
+            ? (engine.PromptMs / path.FirstTokenMs, path.DecodeTokensPerSecond / engine.DecodeTokensPerSecond)
+            : null;
 
     private void Row(StringBuilder text, string name, List<StreamResult> results, bool compare)
     {

@@ -112,6 +112,17 @@ internal sealed class RemoteWebChat : IAsyncDisposable
         return page;
     }
 
+    /// <summary>
+    /// The last answer as WebChat itself timed it (stored with the message): its request to the engine → first token,
+    /// and tokens/s from the first to the last token it received; what the page adds on top is the page's share.
+    /// </summary>
+    public async Task<WebChatView> LastAnswerAsync()
+    {
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
+        var last = await db.Messages.AsNoTracking().Where(m => m.Role == MessageRole.Assistant).OrderByDescending(m => m.CreatedAt).FirstAsync();
+        return new WebChatView(last.TimeToFirstTokenMs ?? 0, last.TokensPerSecond ?? 0);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
@@ -124,3 +135,6 @@ internal sealed class RemoteWebChat : IAsyncDisposable
         }
     }
 }
+
+/// <summary>One answer as WebChat's own remote client timed it (request to the engine → first token; received tokens/s).</summary>
+internal sealed record WebChatView(double FirstTokenMs, double TokensPerSecond);

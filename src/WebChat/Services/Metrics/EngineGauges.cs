@@ -7,12 +7,13 @@ namespace WebChat.Services.Metrics;
 /// <summary>Gauges read when /metrics is scraped: requests running and queued, KV cache use, the model's load state and progress, downloads running.</summary>
 public sealed class EngineGauges
 {
-    public EngineGauges(IInferenceEngine engine, DownloadManager downloads, WebChat.Services.Serving.Engines.RemoteEngines? remote = null)
+    public EngineGauges(IInferenceEngine engine, DownloadManager downloads, WebChat.Services.Serving.Engines.RemoteEngines? remote = null,
+        WebChat.Services.Serving.Engines.RemoteAdmission? admission = null)
     {
         var meter = GenerationMetrics.Meter;
         if (remote is not null)
         {
-            RemoteEngineGauges.Register(meter, remote);
+            RemoteEngineGauges.Register(meter, remote, admission);
         }
 
         meter.CreateObservableGauge("webchat.requests.running", () => engine.Status.ActiveSequences, "{request}", "Requests generating now");

@@ -42,7 +42,7 @@ public sealed class RemoteModels(IDbContextFactory<WebChatDbContext> dbFactory, 
         {
             var setting = settings.GetValueOrDefault(name);
             return new RemoteModelView(name, setting?.DisplayName ?? name, setting?.UserSelectable ?? false, defaultId == RemoteModelId.Of(name),
-                [.. engines.All.Where(e => e.Models.Contains(name, StringComparer.Ordinal)).Select(e => e.Name)], routed.IsAvailable(name));
+                [.. engines.All.Where(e => e.Serves(name)).Select(e => e.Name)], routed.IsAvailable(name));
         })];
     }
 

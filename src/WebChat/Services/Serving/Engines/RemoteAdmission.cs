@@ -36,6 +36,16 @@ public sealed class RemoteAdmission : IDisposable
         }
     }
 
+    /// <summary>Requests waiting per model: every model an engine lists (0 when none waits), and any other a request waits for.</summary>
+    public IReadOnlyList<(string Model, int Waiting)> WaitingPerModel()
+    {
+        lock (_gate)
+        {
+            return [.. _engines.ServedModels().Union(_waiting.Select(w => w.Model)).Distinct(StringComparer.Ordinal)
+                .Select(model => (model, _waiting.Count(w => w.Model == model)))];
+        }
+    }
+
     /// <summary>
     /// Waits for this request's turn; the lease holds its place on the model's replicas until disposed. A model no
     /// replica serves now lets the request through at once: the router then says why it cannot be answered.

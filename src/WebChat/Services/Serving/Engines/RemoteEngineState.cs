@@ -148,12 +148,17 @@ public sealed class RemoteEngineState
         }
     }
 
-    /// <summary>Records a failed check; returns how many checks in a row failed (for the backoff).</summary>
+    /// <summary>
+    /// Records a failed check; returns how many checks in a row failed (for the backoff). An engine that is down keeps
+    /// the models it listed last, so they show as unavailable (not as gone) until it is back; one that refuses the key
+    /// never told us what it serves to this key, so it keeps none. Routing asks <see cref="Serves"/>, which needs Ready.
+    /// </summary>
     internal int RecordCheckFailure(RemoteEngineHealth health, string error)
     {
         lock (_gate)
         {
-            (_health, _lastError, _models) = (health, error, []);
+            (_health, _lastError) = (health, error);
+            _models = health == RemoteEngineHealth.Down ? _models : [];
             return ++_failedChecks;
         }
     }

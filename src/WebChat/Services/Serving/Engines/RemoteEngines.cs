@@ -39,7 +39,10 @@ public sealed class RemoteEngines(
     /// <summary>The engines' views, for Admin › Engines and /metrics.</summary>
     public IReadOnlyList<RemoteEngineView> Views() => [.. _engines.Select(e => e.View(Now))];
 
-    /// <summary>Every model id a ready engine lists, each once (several engines listing one id are its replicas).</summary>
+    /// <summary>
+    /// Every model id an engine lists, each once (several engines listing one id are its replicas): those of ready
+    /// engines, and the last ones an engine that is down listed (they show as unavailable until it is back).
+    /// </summary>
     public IReadOnlyList<string> ServedModels() =>
         [.. _engines.SelectMany(e => e.Models).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WebChat.Engine.Inference;
 using WebChat.Extensions;
+using WebChat.Services.Serving;
 using WebChat.Services.Serving.Engines;
 using WebChat.Tests.Support.FakeEngine;
 
@@ -26,6 +27,7 @@ public sealed class EngineRoutingTests : IAsyncLifetime
         _app = await AppServicesHost.StartAsync(builder =>
         {
             builder.AddWebChatEngines();
+            builder.Services.AddSingleton<WebChat.Services.Models.DefaultModel>(); // RemoteModels reads the default among them
             builder.Services.AddSingleton<TimeProvider>(_time);
         },
         ("Engines:Remote:0:Name", "a"), ("Engines:Remote:0:BaseUrl", _a.BaseUrl), ("Engines:Remote:0:Kind", "llama-server"),
@@ -239,6 +241,9 @@ public sealed class EngineRoutingTests : IAsyncLifetime
         await Engines.CheckDueAsync();
         Assert.False(Routed.IsAvailable(Model));
         Assert.All(Engines.Views(), v => Assert.Equal(RemoteEngineHealth.Down, v.Health));
+        // Shown as unavailable, not gone: the picker and the Library keep it while its engines are down.
+        var shown = Assert.Single(await _app.Services.GetRequiredService<RemoteModels>().ListAsync(), m => m.ModelName == Model);
+        Assert.False(shown.IsAvailable);
 
         _a.Up = _b.Up = true;
         _time.Advance(TimeSpan.FromSeconds(9));

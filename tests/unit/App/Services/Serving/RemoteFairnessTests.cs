@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using WebChat.Engine.Inference;
 using WebChat.Extensions;
+using WebChat.Services.Metrics;
 using WebChat.Services.Serving.Engines;
 using WebChat.Tests.Support.FakeEngine;
 
@@ -52,6 +53,8 @@ public sealed class RemoteFairnessTests : IAsyncLifetime
         var heavy = stops.Select(s => ReadAsync("heavy", s.Key, started, s.Value.Token)).ToList();
         await Eventually.TrueAsync(() => started.Count == 2 && Admission.Waiting(Model) == 4, "two requests answering, four waiting");
         Assert.Equal(2, Served); // one per replica: the limit holds
+        // /metrics' gauge reads the same count, per model.
+        Assert.Equal([("fake-model", 4)], RemoteEngineGauges.Waiting(Admission).Select(m => ((string)m.Tags[0].Value!, m.Value)));
 
         var light = ReadAsync("light", "light", started, CancellationToken.None);
         await Eventually.TrueAsync(() => Admission.Waiting(Model) == 5, "the light user's request waiting");
