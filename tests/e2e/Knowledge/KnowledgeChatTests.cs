@@ -1,13 +1,7 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
-using WebChat.Configuration;
-using WebChat.Data;
 using WebChat.Data.Entities;
-using WebChat.Engine.Inference;
-using WebChat.Services.Chat;
 using WebChat.Services.Knowledge;
 using WebChat.Tests.E2E.Chat;
 using WebChat.Tests.E2E.Infrastructure;
@@ -89,39 +83,9 @@ public sealed class KnowledgeChatTests(ChatAppFixture app) : IClassFixture<ChatA
         await Assertions.Expect(bobPage.GetByTestId("citation")).ToHaveCountAsync(0);
     }
 
-    /// <summary>The person signed in on a new chat with the model loaded and answers capped at a few tokens.</summary>
-    private async Task<IPage> ReadyPageAsync(string email)
-    {
-        var engine = app.Services.GetRequiredService<IInferenceEngine>();
-        if (engine.Status.State != EngineState.Ready)
-        {
-            var models = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.ModelsDirectory;
-            await engine.LoadAsync(new ModelLoadOptions { ModelPath = Path.Combine(models, "local", "webchat-tiny.gguf") });
-        }
+    private Task<IPage> ReadyPageAsync(string email) => KnowledgeChat.ReadyPageAsync(app, email);
 
-        await app.Services.GetRequiredService<SettingsService>().SaveAsync(await UserIdAsync(email), new ChatSettings(null, null, null, MaxTokens: 8, null));
-        var page = await app.NewPageAsync();
-        await WebChatAppFixture.LogInAsync(page, email);
-        await WebChatAppFixture.WaitForInteractiveAsync(page);
-        await Assertions.Expect(Composer(page)).ToBeEnabledAsync();
-        return page;
-    }
+    private static Task AskAsync(IPage page, string question) => KnowledgeChat.AskAsync(page, question);
 
-    private static async Task AskAsync(IPage page, string question)
-    {
-        var count = await page.GetByTestId("message").CountAsync();
-        await Composer(page).FillAsync(question);
-        await Composer(page).PressAsync("Enter");
-        await WebChatAppFixture.WaitForChatAddressAsync(page);
-        await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(count + 2);
-        await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete");
-    }
-
-    private static ILocator Composer(IPage page) => page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
-
-    private async Task<string> UserIdAsync(string email)
-    {
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-    }
+    private Task<string> UserIdAsync(string email) => KnowledgeChat.UserIdAsync(app, email);
 }
