@@ -172,7 +172,8 @@ public static class KnowledgeBench
             var search = new KnowledgeSearch(db, vectors, embedders);
             var ingestor = new KnowledgeIngestor(db, embedders, vectors, options, TimeProvider.System, NullLogger<KnowledgeIngestor>.Instance);
             var queue = new IngestionQueue(ingestor, db, NullLogger<IngestionQueue>.Instance); // never started: the bench ingests in order itself
-            return new Services(embedder, new KnowledgeService(db, queue, search, vectors, embedders, options, TimeProvider.System), ingestor, search);
+            var reindexer = new KnowledgeReindexer(db, embedders, vectors, TimeProvider.System, NullLogger<KnowledgeReindexer>.Instance); // never started
+            return new Services(embedder, new KnowledgeService(db, queue, search, vectors, embedders, reindexer, options, TimeProvider.System), ingestor, search);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Services.Knowledge.Search;
 
 namespace WebChat.Services.Chat;
 
@@ -8,7 +9,7 @@ namespace WebChat.Services.Chat;
 /// Reads and edits one user's conversations. Every query filters by the owner, so another user's
 /// conversation id is indistinguishable from one that does not exist.
 /// </summary>
-public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFactory, GenerationRegistry generations)
+public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFactory, GenerationRegistry generations, VectorIndex vectors)
 {
     public async Task<IReadOnlyList<ConversationSummary>> ListAsync(string userId, string? search, CancellationToken cancellationToken = default)
     {
@@ -81,9 +82,16 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
         var conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id && c.UserId == userId, cancellationToken)
             ?? throw new ConversationNotFoundException(id);
         generations.Find(id)?.Stop();
+        var attached = await db.KnowledgeCollections.Where(c => c.ConversationId == id).Select(c => c.Id).ToListAsync(cancellationToken);
         await db.Messages.Where(m => m.ConversationId == id).ExecuteDeleteAsync(cancellationToken);
         db.Conversations.Remove(conversation);
         await db.SaveChangesAsync(cancellationToken);
+
+        // The attached files' passages went with the conversation by cascade; their vectors must leave memory too.
+        foreach (var collectionId in attached)
+        {
+            vectors.RemoveCollection(collectionId);
+        }
     }
 
     public async Task SaveOverridesAsync(string userId, Guid id, ConversationOverrides overrides, CancellationToken cancellationToken = default)
