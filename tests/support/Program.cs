@@ -5,6 +5,7 @@
 //   dotnet run --project tests/support -- --write-model FILE
 // writes the generated tiny llama to FILE and exits (the release smoke test runs the released `run` on it).
 using System.Globalization;
+using System.Runtime.InteropServices;
 using WebChat.Engine.Gguf.Writing;
 using WebChat.Tests.Support.FakeHub;
 using WebChat.Tests.Support.Models;
@@ -26,20 +27,24 @@ foreach (var repo in repos)
     Console.WriteLine($"  {repo.Id}: {string.Join(", ", repo.Files.Select(f => f.Path))}");
 }
 
-Console.WriteLine($"Try: HF_ENDPOINT={hub.BaseAddress} WebChat search  |  Ctrl+C stops.");
+Console.WriteLine($"Try: HF_ENDPOINT={hub.BaseAddress} WebChat search  |  Ctrl+C or SIGTERM stops.");
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
+// Ctrl+C in a terminal; SIGTERM from scripts, whose background jobs ignore SIGINT.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
 }
 catch (OperationCanceledException)
 {
-    // Ctrl+C: dispose the server and exit.
+    // Ctrl+C or SIGTERM: dispose the server and exit.
+}
+
+void Stop(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    stop.Cancel();
 }
 
 string? Value(string name)

@@ -24,6 +24,11 @@ internal static class WebChatCli
         root.Subcommands.Add(NativeProbeCommand.Create());
         root.Subcommands.Add(ConfigReferenceCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
-        return root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        return parsed.InvokeAsync(parsed.CommandResult.Command == root ? ServeInvocation : new InvocationConfiguration());
     }
+
+    // The web host handles SIGTERM and Ctrl+C itself and needs its shutdown time (answers marked, the engine freed).
+    // System.CommandLine's handler would end the process 2 s into that shutdown, and throws on a second signal.
+    private static InvocationConfiguration ServeInvocation => new() { ProcessTerminationTimeout = null };
 }

@@ -33,10 +33,14 @@ internal static class DataExtensions
             builder.Services.AddSingleton<PostgresNodeSignals>();
             builder.Services.AddSingleton<INodeSignals>(services => services.GetRequiredService<PostgresNodeSignals>());
             builder.Services.AddHostedService(services => services.GetRequiredService<PostgresNodeSignals>());
+
+            // Live answers and "requests at once" places, held by the node while it lives, freed by its death.
+            builder.Services.AddSingleton<INodeLocks, PostgresNodeLocks>();
         }
         else
         {
             builder.Services.AddSingleton<INodeSignals, SingleNodeSignals>();
+            builder.Services.AddSingleton<INodeLocks, SingleNodeLocks>();
         }
 
         return builder;

@@ -72,6 +72,13 @@ public sealed class AppProcess : IAsyncDisposable
         return (app.process.ExitCode, app.Output);
     }
 
+    /// <summary>Kills the app at once with SIGKILL (kill -9): nothing of its own shutdown runs, as when its machine dies.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
     private void Keep(string? line)
     {
         if (line is null)

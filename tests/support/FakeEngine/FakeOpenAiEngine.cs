@@ -21,6 +21,7 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     private int _cancelled;
     private int _inFlight;
     private int _completed;
+    private int _listings;
 
     private FakeOpenAiEngine()
     {
@@ -59,6 +60,9 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     public bool Up { get; set; } = true;
 
     public int Served => Volatile.Read(ref _served);
+
+    /// <summary>How often /v1/models was asked (each health check of a WebChat asks once).</summary>
+    public int ModelListings => Volatile.Read(ref _listings);
     public int Cancelled => Volatile.Read(ref _cancelled);
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -108,6 +112,7 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
 
     private async Task ModelsAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _listings);
         if (!Up)
         {
             context.Response.StatusCode = 503;

@@ -77,13 +77,23 @@ public sealed class PostgresCluster : IAsyncDisposable
             "-c", "full_page_writes=off", "-c", "max_connections=300",
         });
         var asPostgres = IsRoot ? $"runuser -u {SuperUser} -- " : "";
-        // The watchdog: the server runs while this test process lives; then it is stopped and its folder removed.
+        string At(string name) => Quote(Path.Combine(folder, name));
+        // The watchdog: the server runs while this test process lives; then it is stopped and its folder removed. A
+        // "pause" file stops the server (as an operator's restart does) until the file is gone, then starts it again.
         var script = $"""
-            {asPostgres}{server} > {Quote(Path.Combine(folder, "server.log"))} 2>&1 &
-            pg=$!
-            while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $pg 2>/dev/null && [ ! -e {Quote(Path.Combine(folder, "stop"))} ]; do sleep 0.2; done
-            {asPostgres}{Quote(Path.Combine(bin, "pg_ctl"))} stop -D {Quote(data)} -m immediate -w > /dev/null 2>&1 || kill -KILL $pg 2>/dev/null
-            wait $pg
+            while :; do
+              {asPostgres}{server} >> {At("server.log")} 2>&1 &
+              pg=$!
+              while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $pg 2>/dev/null && [ ! -e {At("stop")} ] && [ ! -e {At("pause")} ]; do sleep 0.1; done
+              if [ -e {At("pause")} ]; then mode=fast; else mode=immediate; fi
+              {asPostgres}{Quote(Path.Combine(bin, "pg_ctl"))} stop -D {Quote(data)} -m $mode -w > /dev/null 2>&1 || kill -KILL $pg 2>/dev/null
+              wait $pg
+              [ -e {At("pause")} ] || break
+              touch {At("paused")}
+              while kill -0 {Environment.ProcessId} 2>/dev/null && [ -e {At("pause")} ] && [ ! -e {At("stop")} ]; do sleep 0.1; done
+              rm -f {At("paused")}
+              kill -0 {Environment.ProcessId} 2>/dev/null && [ ! -e {At("stop")} ] || break
+            done
             rm -rf {Quote(folder)}
             """;
         var watchdog = Process.Start(new ProcessStartInfo("bash", ["-c", script]) { UseShellExecute = false })!;
@@ -110,6 +120,35 @@ public sealed class PostgresCluster : IAsyncDisposable
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return ConnectionString(name);
+    }
+
+    /// <summary>Stops the server as an operator's restart does (fast shutdown: sessions are ended); <see cref="ResumeAsync"/> starts it again on the same port and data.</summary>
+    public async Task PauseAsync(CancellationToken cancellationToken = default)
+    {
+        await File.WriteAllTextAsync(Path.Combine(folder, "pause"), "", cancellationToken);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!File.Exists(Path.Combine(folder, "paused")))
+        {
+            if (DateTime.UtcNow > deadline || watchdog.HasExited)
+            {
+                throw new InvalidOperationException($"The throwaway PostgreSQL on port {Port} did not stop.");
+            }
+
+            await Task.Delay(50, cancellationToken); // waits for the outside server to stop, orders nothing of the test's own
+        }
+    }
+
+    /// <summary>Starts the server stopped by <see cref="PauseAsync"/> again and waits until it accepts connections.</summary>
+    public async Task ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        File.Delete(Path.Combine(folder, "pause"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (File.Exists(Path.Combine(folder, "paused")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        await WaitUntilReadyAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

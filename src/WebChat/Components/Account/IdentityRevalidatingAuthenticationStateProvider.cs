@@ -44,10 +44,26 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider : Revalida
 
     // While the server stops, its circuits end anyway and the database's services are being disposed: asking them
     // would only log a failed revalidation for every open tab.
-    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
-        stopping.IsCancellationRequested
-            ? Task.FromResult(true)
-            : AccountCookieValidator.IsCurrentAsync(accessState, authenticationState.User, stampClaim, cancellationToken);
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await AccountCookieValidator.IsCurrentAsync(accessState, authenticationState.User, stampClaim, cancellationToken);
+        }
+        catch (Exception e) when (Services.DatabaseOutage.Is(e))
+        {
+            // The shared database is away for a moment (a restart): the base class would sign the person out for a
+            // failed check. The session stays; the next revalidation checks again, and nothing needing the database
+            // works meanwhile anyway.
+            logger.LogWarning("Could not re-check a session's account: the database is out of reach ({Message})", e.Message);
+            return true;
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -52,6 +52,10 @@ internal sealed class UserRegistration(
         await gate.Lock.WaitAsync(cancellationToken);
         try
         {
+            // The check for a first account and the insert are one transaction; other nodes on the same PostgreSQL
+            // database wait on its lock, since this node's gate cannot see them.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await LockAcrossNodesAsync(cancellationToken);
             var isFirst = !await db.Users.AnyAsync(cancellationToken);
             if (isFirst && !mayCreateFirst)
             {
@@ -72,7 +76,14 @@ internal sealed class UserRegistration(
             }
 
             var result = await CreateAsync(email, password, isFirst ? Roles.Admin : Roles.User, mode == RegistrationMode.ApprovalNeeded, cancellationToken);
-            if (result.Succeeded && clientAddress is not null)
+            if (!result.Succeeded)
+            {
+                return result; // rolled back: a user without a role is never left behind
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Account {UserId} created with role {Role}{Pending}", result.User!.Id, result.Role, result.PendingApproval ? ", waiting for approval" : "");
+            if (clientAddress is not null)
             {
                 creationLimiter.Record(clientAddress);
             }
@@ -85,10 +96,20 @@ internal sealed class UserRegistration(
         }
     }
 
+    private async Task LockAcrossNodesAsync(CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync(TakeRegistrationLock, cancellationToken);
+        }
+    }
+
+    // Held until the transaction ends. The key is any number kept for this purpose among the app's advisory locks.
+    private const string TakeRegistrationLock = "SELECT pg_advisory_xact_lock(6297398479390631937)";
+
+    /// <summary>Creates the user and its role inside the caller's transaction.</summary>
     private async Task<RegistrationResult> CreateAsync(string email, string password, string role, bool pending, CancellationToken cancellationToken)
     {
-        // One transaction: a user without a role must never be left behind.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var user = new ApplicationUser
         {
             UserName = email,
@@ -107,8 +128,6 @@ internal sealed class UserRegistration(
             return RegistrationResult.Refused(roleAdded.Errors.Select(e => e.Description).ToArray());
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Account {UserId} created with role {Role}{Pending}", user.Id, role, pending ? ", waiting for approval" : "");
         return new RegistrationResult(user, role, [], pending);
     }
 

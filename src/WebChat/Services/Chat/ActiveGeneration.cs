@@ -40,6 +40,9 @@ public sealed partial class ActiveGeneration : IDisposable
     /// <summary>The user's quota slot for this answer; released when the generation is disposed.</summary>
     internal IDisposable? QuotaLease { get; set; }
 
+    /// <summary>With several nodes: this node's lock on the answer, so the others know it is alive; released on dispose.</summary>
+    internal IDisposable? NodeLock { get; set; }
+
     /// <summary>Completes after the final state is in the database.</summary>
     public Task Finished => _finished.Task;
 
@@ -125,6 +128,7 @@ public sealed partial class ActiveGeneration : IDisposable
     public void Dispose()
     {
         QuotaLease?.Dispose();
+        NodeLock?.Dispose();
         _stop.Dispose();
     }
 

@@ -9,7 +9,8 @@ namespace WebChat.Services.Chat;
 /// Reads and edits one user's conversations. Every query filters by the owner, so another user's
 /// conversation id is indistinguishable from one that does not exist.
 /// </summary>
-public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFactory, GenerationRegistry generations, VectorIndex vectors)
+public sealed class ConversationService(
+    IDbContextFactory<WebChatDbContext> dbFactory, GenerationRegistry generations, Nodes.INodeLocks? nodeLocks = null, VectorIndex? vectors = null)
 {
     public async Task<IReadOnlyList<ConversationSummary>> ListAsync(string userId, string? search, CancellationToken cancellationToken = default)
     {
@@ -90,7 +91,7 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
         // The attached files' passages went with the conversation by cascade; their vectors must leave memory too.
         foreach (var collectionId in attached)
         {
-            vectors.RemoveCollection(collectionId);
+            vectors?.RemoveCollection(collectionId);
         }
     }
 
@@ -112,6 +113,8 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
 
     /// <summary>An answer left "streaming" by a process that died is shown, and stored, as stopped.</summary>
     /// <remarks>
+    /// With several nodes an answer may be streaming on another node: it is left alone while that node holds the
+    /// answer's lock, which its death frees (see <see cref="Nodes.PostgresNodeLocks"/>).
     /// The answer may have finished between reading it and looking in the registry: the update applies only while the
     /// row still says streaming, and otherwise the row is read again, so a finished answer is never marked interrupted.
     /// </remarks>
@@ -124,6 +127,11 @@ public sealed class ConversationService(IDbContextFactory<WebChatDbContext> dbFa
 
         foreach (var message in conversation.Messages.Where(m => m.Status == MessageStatus.Streaming).ToList())
         {
+            if (nodeLocks is { IsShared: true } && await nodeLocks.IsHeldAsync(Nodes.NodeLockNames.Answer(message.Id), cancellationToken))
+            {
+                continue;
+            }
+
             var marked = await db.Messages
                 .Where(m => m.Id == message.Id && m.Status == MessageStatus.Streaming)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Stopped).SetProperty(m => m.Notice, InterruptedNotice), cancellationToken);

@@ -23,7 +23,8 @@ public sealed class GenerationService(
     EngineShares? shares = null,
     Presets.PresetService? presets = null,
     Serving.ModelServing? serving = null,
-    Knowledge.ConversationKnowledge? knowledge = null)
+    Knowledge.ConversationKnowledge? knowledge = null,
+    Nodes.INodeLocks? nodeLocks = null)
 {
     public const int MaxMessageLength = MessageLimits.MaxLength;
 
@@ -182,6 +183,14 @@ public sealed class GenerationService(
         try
         {
             generation.QuotaLease = await quotas.AcquireAsync(userId, cancellationToken);
+            if (nodeLocks is { IsShared: true })
+            {
+                // Taken before the answer's row exists: another node never sees it streaming without a live owner.
+                var name = Nodes.NodeLockNames.Answer(generation.MessageId);
+                await nodeLocks.TryTakeAsync(name, cancellationToken);
+                generation.NodeLock = new Nodes.NodeLockLease(nodeLocks, name);
+            }
+
             return generation;
         }
         catch

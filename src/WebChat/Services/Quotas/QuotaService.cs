@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Accounts;
+using WebChat.Services.Nodes;
 
 namespace WebChat.Services.Quotas;
 
@@ -12,9 +13,10 @@ namespace WebChat.Services.Quotas;
 /// requests) plus the answer tokens that running requests reserved at admission: a request may write at most what was
 /// left when it was admitted, so parallel requests cannot together pass the limit (only the prompt of the last admitted
 /// one can, as it is counted when it is known). The minute window, the running count and the reservations live in
-/// memory, so a restart forgets them.
+/// memory, so a restart forgets them. With several nodes "requests at once" also holds across them: each running request
+/// holds one of the user's numbered places as a node lock, which a dead node's requests give back with it.
 /// </summary>
-public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time)
+public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time, INodeLocks? nodeLocks = null)
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ConcurrencyRetry = TimeSpan.FromSeconds(1);
@@ -37,6 +39,41 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
         var quota = await GetAsync(userId, cancellationToken);
         var now = time.GetUtcNow();
         var used = quota?.TokensPerDay is null ? 0 : await TokensTodayAsync(userId, now, cancellationToken);
+        var lease = Admit(userId, quota, used, reserveTokens, now);
+        if (quota?.ConcurrentRequests is { } limit && nodeLocks is { IsShared: true })
+        {
+            try
+            {
+                lease.Place = await TakeRunningPlaceAsync(userId, limit, cancellationToken);
+            }
+            catch
+            {
+                lease.Dispose();
+                throw;
+            }
+        }
+
+        return lease;
+    }
+
+    // The requests of this user on the other nodes: one free place of the user's limit, or the same refusal as here.
+    private async Task<NodeLockLease> TakeRunningPlaceAsync(string userId, int limit, CancellationToken cancellationToken)
+    {
+        for (var place = 0; place < limit; place++)
+        {
+            var name = NodeLockNames.RunningPlace(userId, place);
+            if (await nodeLocks!.TryTakeAsync(name, cancellationToken))
+            {
+                return new NodeLockLease(nodeLocks, name);
+            }
+        }
+
+        throw new QuotaExceededException(
+            $"You already have {limit} answer(s) being written, your limit. Wait for one to finish.", ConcurrencyRetry);
+    }
+
+    private QuotaLease Admit(string userId, UserQuota? quota, long used, long? reserveTokens, DateTimeOffset now)
+    {
         var window = WindowOf(userId);
         lock (window)
         {
@@ -181,10 +218,14 @@ public sealed class QuotaLease : IDisposable
     /// <summary>The answer tokens this request may write under the daily limit; null when the user has no token limit.</summary>
     public long? ReservedTokens { get; }
 
+    /// <summary>With several nodes and a "requests at once" limit: the user's place this request holds across nodes.</summary>
+    internal NodeLockLease? Place { get; set; }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
+            Place?.Dispose();
             lock (_window)
             {
                 _window.Running--;

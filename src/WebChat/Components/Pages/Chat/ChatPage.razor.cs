@@ -154,6 +154,10 @@ public partial class ChatPage
 
             StateHasChanged();
         }
+        catch (Exception ex) when (DatabaseOutage.Is(ex))
+        {
+            // Engine checks go on while the shared database restarts: the models shown stay until the next change.
+        }
         catch (Exception ex)
         {
             await DispatchExceptionAsync(ex);
@@ -221,6 +225,11 @@ public partial class ChatPage
         catch (Exception ex) when (UserErrors.IsExpected(ex))
         {
             _error = ex.Message;
+            return false;
+        }
+        catch (Exception ex) when (DatabaseOutage.Is(ex))
+        {
+            _error = DatabaseOutage.Message; // with several nodes the shared database can be away for a moment
             return false;
         }
     }

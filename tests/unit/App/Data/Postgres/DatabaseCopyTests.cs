@@ -44,7 +44,7 @@ public sealed class DatabaseCopyTests(PostgresFixture postgres)
         }
 
         var postgresDb = copied.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>();
-        var conversations = new ConversationService(postgresDb, new GenerationRegistry(), new WebChat.Services.Knowledge.Search.VectorIndex(postgresDb));
+        var conversations = new ConversationService(postgresDb, new GenerationRegistry());
         var conversation = Assert.Single(await conversations.ListAsync(user.Id, null));
         var detail = await conversations.GetAsync(user.Id, conversation.Id);
         Assert.Equal(["What is the answer?", "Forty-two."], detail.Messages.Select(m => m.Content));

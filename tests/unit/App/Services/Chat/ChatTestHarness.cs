@@ -31,7 +31,7 @@ public sealed class ChatTestHarness : IAsyncDisposable
         Runner = new GenerationRunner(Db, Engine, Registry, Usage, Options, Time, NullLogger<GenerationRunner>.Instance);
         Quotas = new QuotaService(Db, Time);
         Generations = new GenerationService(Db, Runner, Settings, Engine, Options, Time, Quotas);
-        Conversations = new ConversationService(Db, Registry, new WebChat.Services.Knowledge.Search.VectorIndex(Db));
+        Conversations = new ConversationService(Db, Registry);
         Transfer = new ConversationTransfer(Db, Conversations, Options, Time);
     }
 

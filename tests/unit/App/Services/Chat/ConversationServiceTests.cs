@@ -114,7 +114,7 @@ public class ConversationServiceTests
         var finishesAfterTheRead = new FinishAfterRead();
         var options = new DbContextOptionsBuilder<WebChatDbContext>()
             .UseSqlite($"Data Source={chat.DatabasePath};Pooling=False").AddInterceptors(finishesAfterTheRead).Options;
-        var conversations = new ConversationService(new SingleFactory(options), chat.Registry, new WebChat.Services.Knowledge.Search.VectorIndex(new SingleFactory(options)));
+        var conversations = new ConversationService(new SingleFactory(options), chat.Registry);
 
         var shown = (await conversations.GetAsync("alice", id)).Messages[1];
 

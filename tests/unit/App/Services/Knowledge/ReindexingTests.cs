@@ -87,7 +87,7 @@ public class ReindexingTests
         var files = Assert.Single(await harness.Conversations.PickedAsync("alice", chat));
         Assert.Equal(3, harness.Vectors.LoadedVectors);
 
-        await new ConversationService(harness.Db, new GenerationRegistry(), harness.Vectors).DeleteAsync("alice", chat);
+        await new ConversationService(harness.Db, new GenerationRegistry(), vectors: harness.Vectors).DeleteAsync("alice", chat);
 
         Assert.False(harness.Vectors.IsLoaded(files));
         Assert.Equal(1, harness.Vectors.LoadedVectors);

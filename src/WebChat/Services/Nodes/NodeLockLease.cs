@@ -1,0 +1,17 @@
+namespace WebChat.Services.Nodes;
+
+/// <summary>A node lock given back when disposed (once); the release runs in the background and logs its own failures.</summary>
+public sealed class NodeLockLease(INodeLocks locks, string name) : IDisposable
+{
+    private int released;
+
+    public string Name => name;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref released, 1) == 0)
+        {
+            _ = locks.ReleaseAsync(name);
+        }
+    }
+}
