@@ -93,7 +93,8 @@ public sealed class DocumentFilesTests(ChatAppFixture app) : IClassFixture<ChatA
         await page.GetByRole(AriaRole.Option, new() { Name = "Everyone (shared)" }).ClickAsync();
         await page.GetByTestId("create-collection").ClickAsync();
         await page.GetByTestId("knowledge-upload").SetInputFilesAsync(new FilePayload { Name = "office-handbook.pdf", MimeType = "application/pdf", Buffer = Handbook });
-        await Assertions.Expect(page.GetByTestId("document-row")).ToContainTextAsync("Ready: ");
+        // Stored, then read in the background: on a busy machine both can take longer than an assertion's default wait.
+        await Assertions.Expect(page.GetByTestId("document-row")).ToContainTextAsync("Ready: ", new() { Timeout = 60_000 });
 
         var bobPage = await ReadyPageAsync(app, await app.CreateAccountAsync());
         await bobPage.GetByLabel("Knowledge collections").ClickAsync();
