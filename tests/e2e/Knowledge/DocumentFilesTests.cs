@@ -92,6 +92,8 @@ public sealed class DocumentFilesTests(ChatAppFixture app) : IClassFixture<ChatA
         await page.GetByTestId("collection-scope").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Everyone (shared)" }).ClickAsync();
         await page.GetByTestId("create-collection").ClickAsync();
+        // Shared before anything else: the other user's picker lists only the collections they may read.
+        await Assertions.Expect(page.GetByTestId("collection-item").Filter(new() { HasText = "#" + name })).ToContainTextAsync("shared by you");
         await page.GetByTestId("knowledge-upload").SetInputFilesAsync(new FilePayload { Name = "office-handbook.pdf", MimeType = "application/pdf", Buffer = Handbook });
         // Stored, then read in the background: on a busy machine both can take longer than an assertion's default wait.
         await Assertions.Expect(page.GetByTestId("document-row")).ToContainTextAsync("Ready: ", new() { Timeout = 60_000 });
