@@ -49,5 +49,24 @@ public sealed record ChatRequest
     public UserShare? Share { get; init; }
 }
 
-/// <summary>How many requests one user may have generating and waiting at once.</summary>
-public sealed record UserShare(int Running, int Queued);
+/// <summary>
+/// How many requests one user may have generating and waiting at once. The one statement of the per-user rule: the
+/// in-process scheduler and the remote engines' fair queue both admit and refuse by it.
+/// </summary>
+public sealed record UserShare(int Running, int Queued)
+{
+    /// <summary>Requests the user may hold at once, generating plus waiting.</summary>
+    public int Limit => Running + Queued;
+
+    /// <summary>The share that applies: the user's own when an admin set one, else the configured default.</summary>
+    public static UserShare Of(UserShare? own, InferenceOptions options) => own ?? new UserShare(options.MaxRunningPerUser, options.MaxQueuedPerUser);
+
+    /// <summary>Throws UserBusyException when a user already holding <paramref name="inSystem"/> requests may not add one.</summary>
+    public void EnsureRoomBeside(int inSystem)
+    {
+        if (inSystem >= Limit)
+        {
+            throw new UserBusyException(Limit);
+        }
+    }
+}

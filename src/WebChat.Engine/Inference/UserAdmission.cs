@@ -19,7 +19,6 @@ internal sealed class UserAdmission(InferenceOptions options)
         }
 
         var share = ShareOf(request);
-        var limit = share.Running + share.Queued;
         lock (_gate)
         {
             if (!_users.TryGetValue(key, out var user))
@@ -28,11 +27,7 @@ internal sealed class UserAdmission(InferenceOptions options)
                 _users[key] = user;
             }
 
-            if (user.InSystem >= limit)
-            {
-                throw new UserBusyException(limit);
-            }
-
+            share.EnsureRoomBeside(user.InSystem);
             user.InSystem++;
             return user;
         }
@@ -54,5 +49,5 @@ internal sealed class UserAdmission(InferenceOptions options)
     /// <summary>How many requests of this request's user may generate at once.</summary>
     public int RunningLimit(PreparedRequest request) => request.UserKey is null ? int.MaxValue : ShareOf(request).Running;
 
-    private UserShare ShareOf(PreparedRequest request) => request.Share ?? new UserShare(options.MaxRunningPerUser, options.MaxQueuedPerUser);
+    private UserShare ShareOf(PreparedRequest request) => UserShare.Of(request.Share, options);
 }

@@ -13,7 +13,7 @@ public sealed class EngineShares(IDbContextFactory<WebChatDbContext> dbFactory, 
     public const int MaxQueuedLimit = 256;
 
     /// <summary>The configured share everyone has unless an administrator set another.</summary>
-    public UserShare Default => new(inference.Value.MaxRunningPerUser, inference.Value.MaxQueuedPerUser);
+    public UserShare Default => UserShare.Of(null, inference.Value);
 
     /// <summary>The user's own share; null when they have the default.</summary>
     public async Task<UserShare?> FindAsync(string userId, CancellationToken cancellationToken = default)

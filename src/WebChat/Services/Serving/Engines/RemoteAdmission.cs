@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using WebChat.Engine.Inference;
+
 namespace WebChat.Services.Serving.Engines;
 
 /// <summary>
@@ -7,11 +10,16 @@ namespace WebChat.Services.Serving.Engines;
 /// stands in round (their requests already let through + k), so someone with nothing running goes before a heavy
 /// user's backlog; within a round the user let through longest ago goes first, then arrival. Without this a remote
 /// engine served in arrival order, and one user's burst of parallel API calls held everyone else back.
+/// The per-user share holds here as on the in-process engine (<see cref="UserShare"/>, the same options and admin
+/// overrides): a user with their running share let through waits for one to end, and one request beyond their
+/// running plus queued share is refused at once with UserBusyException. Counted across all remote models, apart from
+/// the in-process engine's own count. Requests without a user key have no such limit.
 /// </summary>
 public sealed class RemoteAdmission : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly RemoteEngines _engines;
+    private readonly IOptions<InferenceOptions> _inference;
     private readonly IDisposable _subscription;
 
     // Guarded by _gate.
@@ -21,9 +29,10 @@ public sealed class RemoteAdmission : IDisposable
     private long _arrivals;
     private long _admissions;
 
-    public RemoteAdmission(RemoteEngines engines)
+    public RemoteAdmission(RemoteEngines engines, IOptions<InferenceOptions> inference)
     {
         _engines = engines;
+        _inference = inference;
         _subscription = engines.Subscribe(_ => Pump()); // a replica back in service makes room
     }
 
@@ -49,13 +58,17 @@ public sealed class RemoteAdmission : IDisposable
     /// <summary>
     /// Waits for this request's turn; the lease holds its place on the model's replicas until disposed. A model no
     /// replica serves now lets the request through at once: the router then says why it cannot be answered.
+    /// Throws UserBusyException when the user already holds their share (<paramref name="ownShare"/> when an admin set
+    /// one, else Inference:MaxRunningPerUser plus MaxQueuedPerUser).
     /// </summary>
-    public async Task<IDisposable> EnterAsync(string model, string? userKey, CancellationToken cancellationToken)
+    public async Task<IDisposable> EnterAsync(string model, string? userKey, UserShare? ownShare, CancellationToken cancellationToken)
     {
+        var share = userKey is null ? null : UserShare.Of(ownShare, _inference.Value);
         Waiter waiter;
         lock (_gate)
         {
-            waiter = new Waiter(model, userKey ?? "", _arrivals++);
+            waiter = new Waiter(model, userKey ?? "", share, _arrivals++);
+            share?.EnsureRoomBeside((_users.GetValueOrDefault(waiter.User)?.Running ?? 0) + _waiting.Count(w => w.User == waiter.User));
             _waiting.Add(waiter);
         }
 
@@ -115,7 +128,8 @@ public sealed class RemoteAdmission : IDisposable
                     room = capacity[w.Model] = Capacity(w.Model);
                 }
 
-                return room == 0 || _admittedPerModel.GetValueOrDefault(w.Model) < room;
+                var userHasRoom = w.Share is null || (_users.GetValueOrDefault(w.User)?.Running ?? 0) < w.Share.Running;
+                return userHasRoom && (room == 0 || _admittedPerModel.GetValueOrDefault(w.Model) < room);
             }
 
             while (_waiting.Count > 0 && FairOrder().FirstOrDefault(HasRoom) is { } next)
@@ -167,10 +181,11 @@ public sealed class RemoteAdmission : IDisposable
         return state;
     }
 
-    private sealed class Waiter(string model, string user, long arrival)
+    private sealed class Waiter(string model, string user, UserShare? share, long arrival)
     {
         public string Model { get; } = model;
         public string User { get; } = user;
+        public UserShare? Share { get; } = share; // null: no per-user limit (no user key)
         public long Arrival { get; } = arrival;
         public TaskCompletionSource Admitted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -19,7 +19,7 @@ public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, Remot
         IDisposable? place = null;
         try
         {
-            place = await admission.EnterAsync(model, request.UserKey, cancellationToken);
+            place = await admission.EnterAsync(model, request.UserKey, request.Share, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
