@@ -55,7 +55,7 @@ public sealed class DatabaseCopyEveryTableTests(PostgresFixture postgres)
                 {
                     var expected = Comparable(property.GetGetter().GetClrValue(row));
                     var actual = Comparable(property.GetGetter().GetClrValue(twin));
-                    Assert.True(Equals(expected, actual), $"{table.GetTableName()}.{property.Name} of {Key(table, row)}: {expected} in the source, {actual} in the copy.");
+                    Assert.True(Equals(expected, actual), $"{table.GetTableName()}.{property.Name} of {Key(table, row)}: {Show(expected)} in the source, {Show(actual)} in the copy.");
                 }
             }
         }
@@ -87,6 +87,8 @@ public sealed class DatabaseCopyEveryTableTests(PostgresFixture postgres)
         byte[] bytes => Convert.ToBase64String(bytes),
         _ => value,
     };
+
+    private static string? Show(object? value) => value is DateTime d ? d.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : value?.ToString();
 
     private static string Key(IEntityType table, object row) =>
         string.Join("|", table.FindPrimaryKey()!.Properties.Select(p => Convert.ToString(p.GetGetter().GetClrValue(row), System.Globalization.CultureInfo.InvariantCulture)));
