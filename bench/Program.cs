@@ -48,7 +48,7 @@ static int Usage()
     Console.WriteLine("           cli-run    [--quick] [--out NAME]  the command line's run vs a bare LLamaSharp loop (one stream, same GGUF), Release and Debug");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
     Console.WriteLine("           soak       [--minutes 5] [--light 24] light users alone, then with one heavy user in 8 conversations");
-    Console.WriteLine("           knowledge  [--pages 1000] [--queries 200] ingestion passages/s vs the bare embedder; hybrid query p50/p95 vs keyword alone; RSS");
+    Console.WriteLine("           knowledge  [--pages 1000] [--queries 200] [--scales 10000,100000] [--out knowledge] ingestion passages/s vs the bare embedder; query p50/p95 at each size; RSS");
     Console.WriteLine("           api-load   [--quick] 16 streaming API clients and 4 browser chats for 60 s on the tiny model: errors, TTFT, RSS");
     return 2;
 }

@@ -29,6 +29,11 @@ public static class KnowledgeBench
     {
         var pages = Option(args, "--pages", 1000);
         var queries = Option(args, "--queries", 200);
+        var outIndex = Array.IndexOf(args, "--out");
+        var name = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "knowledge";
+        var index = Array.IndexOf(args, "--scales");
+        var scales = (index >= 0 && index + 1 < args.Length ? args[index + 1] : "10000,100000")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
         var folder = Path.Combine(Path.GetTempPath(), "webchat-bench-knowledge-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
@@ -62,16 +67,24 @@ public static class KnowledgeBench
             var questions = Enumerable.Range(0, queries).Select(i => Question(i, pages)).ToList();
             var hybrid = await TimeQueriesAsync(services, collection.Id, questions, SearchMode.Hybrid);
             var keyword = await TimeQueriesAsync(services, collection.Id, questions, SearchMode.Keyword);
+            var peakAfterIngestion = Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024);
+            var scaled = new List<KnowledgeScale.Result>();
+            foreach (var size in scales)
+            {
+                scaled.Add(await KnowledgeScale.RunAsync(services.Db, services.Knowledge, services.Search, services.Vectors, services.Embedder, size, queries));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size} passages: {scaled[^1]}"));
+            }
+
             var result = new Result(
                 pages, chunks,
                 Math.Round(chunks / ingestSeconds, 1), Math.Round(passages.Count / bareSeconds, 1), Math.Round(chunks / ingestSeconds / (passages.Count / bareSeconds), 2),
                 queries, hybrid.P50, hybrid.P95, keyword.P50, keyword.P95, Math.Round(hybrid.P95 / keyword.P95, 2),
-                Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024));
+                peakAfterIngestion, scaled, Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024), Environment.ProcessorCount);
 
             Directory.CreateDirectory(resultsDirectory);
-            await File.WriteAllTextAsync(Path.Combine(resultsDirectory, "knowledge.json"), JsonSerializer.Serialize(result, Indented));
+            await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".json"), JsonSerializer.Serialize(result, Indented));
             var table = Markdown(result);
-            await File.WriteAllTextAsync(Path.Combine(resultsDirectory, "knowledge.md"), table);
+            await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".md"), table);
             Console.WriteLine(table);
             return 0;
         }
@@ -143,16 +156,26 @@ public static class KnowledgeBench
         | ingestion, passages/s (parse, chunk, embed, store) | {r.IngestChunksPerSecond} | bare embedder {r.BareEmbedChunksPerSecond} | {r.IngestToBareRatio} |
         | query p50 ms, hybrid | {r.HybridP50Ms} | keyword alone {r.KeywordP50Ms} | |
         | query p95 ms, hybrid | {r.HybridP95Ms} | keyword alone {r.KeywordP95Ms} | {r.HybridToKeywordP95Ratio} |
-        | peak RSS MiB | {r.PeakRssMiB} | | |
+        | peak RSS MiB | {r.PeakRssAfterIngestionMiB} | | |
+
+        Query latency at scale ({r.Queries} queries per size, top 5; passages generated into the database with random unit
+        vectors, text from a Zipf vocabulary of 20,000 words; goal: hybrid p95 ≤ 50 ms at 100k), {r.Processors} cores:
+
+        | passages | hybrid p50 / p95 ms | keyword alone p50 / p95 | vector alone p50 / p95 (question embedded) | vector scan alone p50 / p95 (top 50) | vectors in memory MiB |
+        |---|---|---|---|---|---|
+        {string.Join("\n", r.Scales.Select(x => string.Create(CultureInfo.InvariantCulture, $"| {x.Passages:N0} | {x.Hybrid.P50} / {x.Hybrid.P95} | {x.Keyword.P50} / {x.Keyword.P95} | {x.Vector.P50} / {x.Vector.P95} | {x.Scan.P50} / {x.Scan.P95} | {x.VectorMiB} |")))}
+
+        Peak RSS of the whole run (1,000 ingested pages and every size above, with the MiniLM model loaded): {r.PeakRssMiB} MiB.
 
         """);
 
     private sealed record Result(
         int Pages, int Chunks, double IngestChunksPerSecond, double BareEmbedChunksPerSecond, double IngestToBareRatio,
-        int Queries, double HybridP50Ms, double HybridP95Ms, double KeywordP50Ms, double KeywordP95Ms, double HybridToKeywordP95Ratio, long PeakRssMiB);
+        int Queries, double HybridP50Ms, double HybridP95Ms, double KeywordP50Ms, double KeywordP95Ms, double HybridToKeywordP95Ratio, long PeakRssAfterIngestionMiB,
+        IReadOnlyList<KnowledgeScale.Result> Scales, long PeakRssMiB, int Processors);
 
     /// <summary>The knowledge services wired as the app wires them, over a SQLite file with the app's migrations.</summary>
-    private sealed record Services(MiniLmEmbedder Embedder, KnowledgeService Knowledge, KnowledgeIngestor Ingestor, KnowledgeSearch Search)
+    private sealed record Services(MiniLmEmbedder Embedder, KnowledgeService Knowledge, KnowledgeIngestor Ingestor, KnowledgeSearch Search, IDbContextFactory<WebChatDbContext> Db, VectorIndex Vectors)
     {
         public static async Task<Services> StartAsync(string folder)
         {
@@ -172,7 +195,8 @@ public static class KnowledgeBench
             var search = new KnowledgeSearch(db, vectors, embedders);
             var ingestor = new KnowledgeIngestor(db, embedders, vectors, options, TimeProvider.System, NullLogger<KnowledgeIngestor>.Instance);
             var queue = new IngestionQueue(ingestor, db, NullLogger<IngestionQueue>.Instance); // never started: the bench ingests in order itself
-            return new Services(embedder, new KnowledgeService(db, queue, search, vectors, embedders, options, TimeProvider.System), ingestor, search);
+            var reindexer = new KnowledgeReindexer(db, embedders, vectors, TimeProvider.System, NullLogger<KnowledgeReindexer>.Instance); // never started
+            return new Services(embedder, new KnowledgeService(db, queue, search, vectors, embedders, reindexer, options, TimeProvider.System), ingestor, search, db, vectors);
         }
     }
 

@@ -67,6 +67,95 @@
     }
   }, true);
 
+  // "#name" completion in the message box: while the word before the caret is #something, the collections whose
+  // names start with it are listed (data-collections on the box, one per line). The box keeps the focus and points at
+  // the chosen option with aria-activedescendant; a status line says how many match. Arrows choose, Enter or Tab
+  // picks, Escape closes. Registered before Enter-sends below, which it stops while the list is open.
+  const hashWord = (area) => /(?:^|\s)#([\p{L}\p{N}_-]*)$/u.exec(area.value.slice(0, area.selectionStart));
+  const suggestions = (area) => document.getElementById(area.getAttribute("aria-controls") || "");
+  const closeSuggestions = (area) => {
+    const list = suggestions(area);
+    if (!list || list.hidden) return;
+    list.hidden = true;
+    list.replaceChildren();
+    area.removeAttribute("aria-activedescendant");
+  };
+  const choose = (area, index) => {
+    const options = Array.from(suggestions(area)?.children || []);
+    if (options.length === 0) return;
+    const chosen = (index + options.length) % options.length;
+    options.forEach((option, i) => option.setAttribute("aria-selected", i === chosen ? "true" : "false"));
+    area.setAttribute("aria-activedescendant", options[chosen].id);
+  };
+  const pick = (area, name) => {
+    const match = hashWord(area);
+    if (!match) return;
+    const end = area.selectionStart;
+    const start = end - match[1].length;
+    area.value = area.value.slice(0, start) + name + " " + area.value.slice(end);
+    area.selectionStart = area.selectionEnd = start + name.length + 1;
+    closeSuggestions(area);
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const suggest = (area) => {
+    const list = suggestions(area);
+    const status = document.getElementById(area.getAttribute("aria-describedby") || "");
+    const match = hashWord(area);
+    const names = (area.dataset.collections || "").split("\n").filter(Boolean);
+    const typed = match ? match[1].toLowerCase() : null;
+    const found = typed === null ? [] : names.filter((n) => n.toLowerCase().startsWith(typed) && n.toLowerCase() !== typed).slice(0, 8);
+    if (!list) return;
+    if (found.length === 0) {
+      closeSuggestions(area);
+      if (status) status.textContent = "";
+      return;
+    }
+    list.replaceChildren(...found.map((name, i) => {
+      const option = document.createElement("li");
+      option.id = `${list.id}-${i}`;
+      option.setAttribute("role", "option");
+      option.dataset.name = name;
+      option.textContent = "#" + name;
+      return option;
+    }));
+    list.hidden = false;
+    choose(area, 0);
+    if (status) status.textContent = `${found.length} ${found.length === 1 ? "collection matches" : "collections match"}: up and down arrows to choose, Enter to pick.`;
+  };
+  document.addEventListener("input", (event) => {
+    if (event.target instanceof HTMLTextAreaElement && event.target.dataset.collections !== undefined) suggest(event.target);
+  });
+  document.addEventListener("keydown", (event) => {
+    const area = event.target;
+    if (!(area instanceof HTMLTextAreaElement)) return;
+    const list = suggestions(area);
+    if (!list || list.hidden || event.isComposing) return;
+    const options = Array.from(list.children);
+    const current = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+    const handled = {
+      ArrowDown: () => choose(area, current + 1),
+      ArrowUp: () => choose(area, current - 1),
+      Enter: () => { if (!event.shiftKey) pick(area, options[Math.max(current, 0)].dataset.name); },
+      Tab: () => pick(area, options[Math.max(current, 0)].dataset.name),
+      Escape: () => closeSuggestions(area),
+    }[event.key];
+    if (!handled || (event.key === "Enter" && event.shiftKey)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    handled();
+  });
+  // A click picks; mousedown is kept from taking the focus off the box.
+  document.addEventListener("mousedown", (event) => {
+    const option = event.target instanceof Element ? event.target.closest(".composer-collections [role=option]") : null;
+    if (!option) return;
+    event.preventDefault();
+    const area = document.querySelector(`textarea[aria-controls="${option.parentElement.id}"]`);
+    if (area) pick(area, option.dataset.name);
+  });
+  document.addEventListener("focusout", (event) => {
+    if (event.target instanceof HTMLTextAreaElement && event.target.dataset.collections !== undefined) closeSuggestions(event.target);
+  });
+
   // Enter sends, Shift+Enter (or Enter while an IME composes) makes a new line; Escape stops the answer being written.
   document.addEventListener("keydown", (event) => {
     const area = event.target;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WebChat.Configuration;
 using WebChat.Components.Account;
@@ -65,6 +66,8 @@ internal static class AccountExtensions
         services.AddSingleton<AccountRevocations>();
         services.AddScoped<AccountSignIn>();
         services.AddScoped<AccountControl>();
+        // Deleting an account frees the vectors of the collections the database removed with it.
+        services.TryAddSingleton<WebChat.Services.Knowledge.Search.VectorIndex>();
         return builder;
     }
 }

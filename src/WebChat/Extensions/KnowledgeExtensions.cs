@@ -17,11 +17,13 @@ internal static class KnowledgeExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ITextEmbedder, MiniLmEmbedder>();
         builder.Services.AddSingleton<EmbedderCatalog>();
-        builder.Services.AddSingleton<VectorIndex>();
+        builder.Services.TryAddSingleton<VectorIndex>(); // also registered by the accounts (see AddWebChatAccounts)
         builder.Services.AddSingleton<KnowledgeSearch>();
         builder.Services.AddSingleton<KnowledgeIngestor>();
         builder.Services.AddSingleton<IngestionQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionQueue>());
+        builder.Services.AddSingleton<KnowledgeReindexer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KnowledgeReindexer>());
         builder.Services.AddSingleton<KnowledgeService>();
         builder.Services.AddSingleton<EmbeddingUsageWriter>();
         builder.Services.AddSingleton<ConversationKnowledge>();

@@ -1,13 +1,7 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
-using WebChat.Configuration;
-using WebChat.Data;
 using WebChat.Data.Entities;
-using WebChat.Engine.Inference;
-using WebChat.Services.Chat;
 using WebChat.Services.Knowledge;
 using WebChat.Tests.E2E.Chat;
 using WebChat.Tests.E2E.Infrastructure;
@@ -89,39 +83,76 @@ public sealed class KnowledgeChatTests(ChatAppFixture app) : IClassFixture<ChatA
         await Assertions.Expect(bobPage.GetByTestId("citation")).ToHaveCountAsync(0);
     }
 
-    /// <summary>The person signed in on a new chat with the model loaded and answers capped at a few tokens.</summary>
-    private async Task<IPage> ReadyPageAsync(string email)
+    [Fact]
+    public async Task Typing_a_hash_lists_the_matching_collections_and_enter_completes_the_chosen_one_without_sending()
     {
-        var engine = app.Services.GetRequiredService<IInferenceEngine>();
-        if (engine.Status.State != EngineState.Ready)
-        {
-            var models = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.ModelsDirectory;
-            await engine.LoadAsync(new ModelLoadOptions { ModelPath = Path.Combine(models, "local", "webchat-tiny.gguf") });
-        }
+        var alice = await app.CreateAccountAsync();
+        var prefix = "ga" + Guid.NewGuid().ToString("N")[..6];
+        var (garage, gazette) = ($"{prefix}-garage", $"{prefix}-gazette");
+        var knowledge = app.Services.GetRequiredService<KnowledgeService>();
+        var actor = new KnowledgeActor(await UserIdAsync(alice), IsAdmin: false);
+        var collection = await knowledge.CreateAsync(actor, garage, CollectionScope.Private);
+        await knowledge.AddDocumentAsync(actor, collection.Id, "garage.md", Encoding.UTF8.GetBytes(Notes));
+        await knowledge.CreateAsync(actor, gazette, CollectionScope.Private);
+        await Eventually.TrueAsync(async () => (await knowledge.ListDocumentsAsync(actor, collection.Id)).Single().Status == IngestionStatus.Ready);
+        var page = await ReadyPageAsync(alice);
+        var box = KnowledgeChat.Composer(page);
 
-        await app.Services.GetRequiredService<SettingsService>().SaveAsync(await UserIdAsync(email), new ChatSettings(null, null, null, MaxTokens: 8, null));
-        var page = await app.NewPageAsync();
-        await WebChatAppFixture.LogInAsync(page, email);
-        await WebChatAppFixture.WaitForInteractiveAsync(page);
-        await Assertions.Expect(Composer(page)).ToBeEnabledAsync();
-        return page;
-    }
+        await box.PressSequentiallyAsync($"Where do visitors park? #{prefix}");
 
-    private static async Task AskAsync(IPage page, string question)
-    {
-        var count = await page.GetByTestId("message").CountAsync();
-        await Composer(page).FillAsync(question);
-        await Composer(page).PressAsync("Enter");
+        var list = page.GetByRole(AriaRole.Listbox, new() { Name = "Collections" });
+        var options = list.GetByRole(AriaRole.Option);
+        await Assertions.Expect(options).ToHaveTextAsync(["#" + garage, "#" + gazette]);
+        await Assertions.Expect(box).ToHaveAttributeAsync("aria-activedescendant", await options.First.GetAttributeAsync("id") ?? "");
+        await Assertions.Expect(page.Locator("[data-collections-status]")).ToHaveTextAsync("2 collections match: up and down arrows to choose, Enter to pick.");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(options.Nth(1)).ToHaveAttributeAsync("aria-selected", "true");
+        await page.Keyboard.PressAsync("ArrowUp");
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(box).ToHaveValueAsync($"Where do visitors park? #{garage} ");
+        await Assertions.Expect(list).ToBeHiddenAsync();
+        await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(0);
+
+        await box.PressAsync("Enter");
         await WebChatAppFixture.WaitForChatAddressAsync(page);
-        await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(count + 2);
+        await Assertions.Expect(page.GetByTestId("message")).ToHaveCountAsync(2);
         await Assertions.Expect(page.GetByTestId("message").Last).ToHaveAttributeAsync("data-status", "Complete");
+        await Assertions.Expect(page.GetByTestId("message").Last.GetByTestId("citation")).ToContainTextAsync("[1] garage.md › Parking");
     }
 
-    private static ILocator Composer(IPage page) => page.GetByRole(AriaRole.Textbox, new() { Name = "Message", Exact = true });
-
-    private async Task<string> UserIdAsync(string email)
+    [Fact]
+    public async Task Files_dragged_over_the_chat_open_the_drop_zone_and_a_file_dropped_there_is_attached()
     {
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        var page = await ReadyPageAsync(await app.CreateAccountAsync());
+        var main = page.Locator(".chat-main");
+        var dropping = new System.Text.RegularExpressions.Regex(@"\bdropping\b");
+
+        // What the browser fires when files from the desktop are dragged in: the page then lays its drop input over the chat.
+        await page.EvaluateAsync("""
+            () => {
+                const files = new DataTransfer();
+                files.items.add(new File(['# Parking'], 'parking-notes.md', { type: 'text/markdown' }));
+                document.querySelector('.chat-scroller').dispatchEvent(new DragEvent('dragenter', { bubbles: true, dataTransfer: files }));
+            }
+            """);
+        await Assertions.Expect(main).ToHaveClassAsync(dropping);
+        await Assertions.Expect(page.Locator(".chat-drop-hint")).ToBeVisibleAsync();
+
+        // The drop: the files land in the drop input (a page script cannot hand files to a drop), and the drop event ends the drag.
+        await page.GetByTestId("drop-input").SetInputFilesAsync(new FilePayload { Name = "parking-notes.md", MimeType = "text/markdown", Buffer = Encoding.UTF8.GetBytes(Notes) });
+        await page.EvaluateAsync("() => document.querySelector('.chat-drop-input').dispatchEvent(new DragEvent('drop', { bubbles: true }))");
+
+        await Assertions.Expect(main).Not.ToHaveClassAsync(dropping);
+        await WebChatAppFixture.WaitForChatAddressAsync(page);
+        await Assertions.Expect(page.GetByTestId("attachment")).ToHaveAttributeAsync("data-ready", "true");
+        await AskAsync(page, "Where do visitors park?");
+        await Assertions.Expect(page.GetByTestId("message").Last.GetByTestId("citation")).ToContainTextAsync("[1] parking-notes.md › Parking");
     }
+
+    private Task<IPage> ReadyPageAsync(string email) => KnowledgeChat.ReadyPageAsync(app, email);
+
+    private static Task AskAsync(IPage page, string question) => KnowledgeChat.AskAsync(page, question);
+
+    private Task<string> UserIdAsync(string email) => KnowledgeChat.UserIdAsync(app, email);
 }

@@ -10,6 +10,7 @@ internal sealed class KnowledgeChunkConfiguration : IEntityTypeConfiguration<Kno
     {
         builder.Property(c => c.Id).ValueGeneratedOnAdd();
         builder.HasIndex(c => c.CollectionId);
+        builder.Property(c => c.Embedder).HasMaxLength(100);
         builder.HasIndex(c => new { c.DocumentId, c.Ordinal }).IsUnique();
         builder.HasOne<KnowledgeDocument>().WithMany().HasForeignKey(c => c.DocumentId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -19,4 +19,10 @@ public class KnowledgeChunk
     public int? Page { get; set; }
     public int Tokens { get; set; }
     public required byte[] Vector { get; set; }
+
+    /// <summary>
+    /// The embedder that wrote <see cref="Vector"/>. It differs from the collection's while the collection is re-indexed
+    /// for a new embedder; such a passage is left out of vector search (never compared across models) until re-embedded.
+    /// </summary>
+    public string Embedder { get; set; } = "";
 }

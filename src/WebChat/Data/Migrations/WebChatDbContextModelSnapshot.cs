@@ -514,6 +514,11 @@ namespace WebChat.Data.Migrations
                     b.Property<Guid>("DocumentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Embedder")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Heading")
                         .HasColumnType("TEXT");
 

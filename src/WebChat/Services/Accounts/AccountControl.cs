@@ -28,6 +28,7 @@ internal sealed class AccountControl(
     IServiceScopeFactory scopes,
     RegistrationGate gate,
     AccountRevocations revocations,
+    WebChat.Services.Knowledge.Search.VectorIndex vectors,
     TimeProvider time,
     ILogger<AccountControl> logger)
 {
@@ -134,7 +135,19 @@ internal sealed class AccountControl(
     /// Deletes the account. With <paramref name="keepConversations"/> the row stays as a tombstone that can never sign
     /// in (its e-mail freed, its password removed), so its conversations stay in the database; otherwise they go too.
     /// </summary>
-    public Task<AccountActionResult> DeleteAsync(ClaimsPrincipal actor, string userId, bool keepConversations, CancellationToken cancellationToken = default) =>
+    public async Task<AccountActionResult> DeleteAsync(ClaimsPrincipal actor, string userId, bool keepConversations, CancellationToken cancellationToken = default)
+    {
+        var result = await DeleteAccountAsync(actor, userId, keepConversations, cancellationToken);
+        if (!keepConversations && result.Problem is null)
+        {
+            // Its collections and chats' files went by the database's cascade, after the commit above: free their vectors now.
+            await vectors.ForgetDeletedAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    private Task<AccountActionResult> DeleteAccountAsync(ClaimsPrincipal actor, string userId, bool keepConversations, CancellationToken cancellationToken) =>
         ChangeAsync(actor, userId, protectLastAdmin: true, async (userManager, db, user) =>
         {
             IdentityResult result;

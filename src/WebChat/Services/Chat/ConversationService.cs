@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
+using WebChat.Services.Knowledge.Search;
 
 namespace WebChat.Services.Chat;
 
@@ -9,7 +10,7 @@ namespace WebChat.Services.Chat;
 /// conversation id is indistinguishable from one that does not exist.
 /// </summary>
 public sealed class ConversationService(
-    IDbContextFactory<WebChatDbContext> dbFactory, GenerationRegistry generations, Nodes.INodeLocks? nodeLocks = null)
+    IDbContextFactory<WebChatDbContext> dbFactory, GenerationRegistry generations, Nodes.INodeLocks? nodeLocks = null, VectorIndex? vectors = null)
 {
     public async Task<IReadOnlyList<ConversationSummary>> ListAsync(string userId, string? search, CancellationToken cancellationToken = default)
     {
@@ -82,9 +83,16 @@ public sealed class ConversationService(
         var conversation = await db.Conversations.SingleOrDefaultAsync(c => c.Id == id && c.UserId == userId, cancellationToken)
             ?? throw new ConversationNotFoundException(id);
         generations.Find(id)?.Stop();
+        var attached = await db.KnowledgeCollections.Where(c => c.ConversationId == id).Select(c => c.Id).ToListAsync(cancellationToken);
         await db.Messages.Where(m => m.ConversationId == id).ExecuteDeleteAsync(cancellationToken);
         db.Conversations.Remove(conversation);
         await db.SaveChangesAsync(cancellationToken);
+
+        // The attached files' passages went with the conversation by cascade; their vectors must leave memory too.
+        foreach (var collectionId in attached)
+        {
+            vectors?.RemoveCollection(collectionId);
+        }
     }
 
     public async Task SaveOverridesAsync(string userId, Guid id, ConversationOverrides overrides, CancellationToken cancellationToken = default)

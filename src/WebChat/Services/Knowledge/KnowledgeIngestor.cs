@@ -61,6 +61,7 @@ public sealed partial class KnowledgeIngestor(
                 Page = c.Page,
                 Tokens = c.Tokens,
                 Vector = VectorCodec.ToBytes(embedded[i]),
+                Embedder = embedder.Name,
             }).ToList();
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             db.KnowledgeChunks.AddRange(rows);
@@ -72,7 +73,7 @@ public sealed partial class KnowledgeIngestor(
             document.Error = null;
             await db.SaveChangesAsync(CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
-            vectors.Add(document.CollectionId, document.Id, rows.Select((r, i) => (r.Id, embedded[i])).ToList());
+            vectors.Add(document.CollectionId, embedder.Name, document.Id, rows.Select((r, i) => (r.Id, embedded[i])).ToList());
             var done = new IngestionProgress(document.Id, IngestionStatus.Ready, rows.Count, rows.Count, TimeSpan.Zero);
             progress?.Invoke(done);
             return done;

@@ -20,6 +20,7 @@ public sealed partial class KnowledgeService(
     KnowledgeSearch search,
     VectorIndex vectors,
     EmbedderCatalog embedders,
+    KnowledgeReindexer reindexer,
     IOptions<KnowledgeOptions> options,
     TimeProvider time)
 {
@@ -30,9 +31,14 @@ public sealed partial class KnowledgeService(
             .Where(KnowledgeAccess.Readable(actor))
             .Where(c => c.Scope != CollectionScope.Conversation)
             .OrderBy(c => c.Name)
-            .Select(c => new { Collection = c, Documents = c.Documents.Count })
+            .Select(c => new
+            {
+                Collection = c,
+                Documents = c.Documents.Count,
+                Pending = db.KnowledgeChunks.Count(k => k.CollectionId == c.Id && k.Embedder != c.Embedder),
+            })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => View(actor, r.Collection, r.Documents)).ToList();
+        return rows.Select(r => View(actor, r.Collection, r.Documents, r.Pending)).ToList();
     }
 
     public async Task<CollectionView> CreateAsync(KnowledgeActor actor, string name, CollectionScope scope, string? description = null, CancellationToken cancellationToken = default)
@@ -67,7 +73,7 @@ public sealed partial class KnowledgeService(
         };
         db.KnowledgeCollections.Add(collection);
         await db.SaveChangesAsync(cancellationToken);
-        return View(actor, collection, 0);
+        return View(actor, collection, 0, 0);
     }
 
     /// <summary>Shares a collection with everyone or makes it private again (team collections stay team-wide).</summary>
@@ -80,6 +86,33 @@ public sealed partial class KnowledgeService(
             collection.Scope = shared ? CollectionScope.Shared : CollectionScope.Private;
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Moves a collection to another embedder. Its passages are re-embedded in the background by
+    /// <see cref="KnowledgeReindexer"/> (the collection's <see cref="CollectionView.PassagesToReindex"/> says how many are
+    /// left); meanwhile searches embed the question with the new embedder and find by vector only the passages already
+    /// re-embedded, and by keywords all of them.
+    /// </summary>
+    public async Task ChangeEmbedderAsync(KnowledgeActor actor, Guid collectionId, string embedderName, CancellationToken cancellationToken = default)
+    {
+        if (!embedders.Has(embedderName))
+        {
+            throw new KnowledgeException($"This server has no embedder named \"{embedderName}\" (it has: {string.Join(", ", embedders.Names)}).");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var collection = await ChangeableAsync(db, actor, collectionId, cancellationToken);
+        if (collection.Embedder == embedderName)
+        {
+            return;
+        }
+
+        collection.Embedder = embedderName;
+        collection.Dimensions = embedders.Get(embedderName).Dimensions;
+        await db.SaveChangesAsync(cancellationToken);
+        vectors.RemoveCollection(collectionId);
+        reindexer.Wake();
     }
 
     public async Task DeleteCollectionAsync(KnowledgeActor actor, Guid collectionId, CancellationToken cancellationToken = default)
@@ -209,8 +242,8 @@ public sealed partial class KnowledgeService(
                 : "Only the owner of a shared collection can change it.");
     }
 
-    private static CollectionView View(KnowledgeActor actor, KnowledgeCollection c, int documents) =>
-        new(c.Id, c.Name, c.Description, c.Scope, c.OwnerId == actor.UserId, KnowledgeAccess.CanChange(actor, c), documents, c.Embedder);
+    private static CollectionView View(KnowledgeActor actor, KnowledgeCollection c, int documents, int pending) =>
+        new(c.Id, c.Name, c.Description, c.Scope, c.OwnerId == actor.UserId, KnowledgeAccess.CanChange(actor, c), documents, c.Embedder, pending);
 
     /// <summary>Names are what "#name" in the composer refers to: letters, digits, '-' and '_', up to 40.</summary>
     private static string ValidName(string name)

@@ -9,6 +9,7 @@ namespace WebChat.Components.Pages.Chat;
 public partial class ChatPage
 {
     private IReadOnlyList<CollectionView> _pickable = [];
+    private IReadOnlyList<string> _pickableNames = [];
     private IReadOnlyCollection<Guid> _picked = [];
     private IReadOnlyList<AttachmentState> _attachments = [];
     private IDisposable? _ingestionSubscription;
@@ -41,6 +42,7 @@ public partial class ChatPage
     private async Task LoadKnowledgeAsync()
     {
         _pickable = await Model.Collections.ListAsync(_actor);
+        _pickableNames = _pickable.Select(c => c.Name).ToList();
         if (_shownId is not { } id || _notFound)
         {
             (_picked, _attachments) = ([], []);

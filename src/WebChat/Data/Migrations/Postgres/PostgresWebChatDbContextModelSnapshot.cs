@@ -527,6 +527,11 @@ namespace WebChat.Data.Migrations.Postgres
                     b.Property<Guid>("DocumentId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Embedder")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Heading")
                         .HasColumnType("text");
 

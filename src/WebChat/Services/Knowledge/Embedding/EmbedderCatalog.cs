@@ -7,6 +7,11 @@ public sealed class EmbedderCatalog(IEnumerable<ITextEmbedder> embedders)
 
     public ITextEmbedder Default => byName[MiniLmEmbedder.EmbedderName];
 
+    /// <summary>Every embedder this server has, by name.</summary>
+    public IReadOnlyCollection<string> Names => byName.Keys;
+
+    public bool Has(string name) => byName.ContainsKey(name);
+
     /// <summary>The embedder a collection was written with; a collection from an embedder no longer here cannot be searched.</summary>
     public ITextEmbedder Get(string name) => byName.TryGetValue(name, out var embedder)
         ? embedder

@@ -87,7 +87,7 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
         {
             var embedder = embedders.Get(group.Key);
             var vector = (await embedder.EmbedAsync([query], cancellationToken))[0];
-            hits.AddRange(await vectors.SearchAsync(group.Select(g => g.Id).ToList(), vector, CandidateDepth, cancellationToken));
+            hits.AddRange(await vectors.SearchAsync(group.Select(g => g.Id).ToList(), embedder.Name, vector, CandidateDepth, cancellationToken));
         }
 
         return hits.OrderByDescending(h => h.Score).Take(CandidateDepth).Select(h => h.ChunkId).ToList();

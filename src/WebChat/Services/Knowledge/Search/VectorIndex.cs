@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Numerics.Tensors;
 using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Services.Knowledge.Embedding;
@@ -7,25 +6,39 @@ using WebChat.Services.Knowledge.Embedding;
 namespace WebChat.Services.Knowledge.Search;
 
 /// <summary>
-/// Every collection's vectors in memory as one contiguous array, loaded from SQLite on first search and kept in step
-/// by ingestion and deletion; a search is a brute-force dot product (vectors have unit length) with
-/// <see cref="TensorPrimitives"/>. Each collection is an immutable snapshot, so searches never lock.
+/// Every collection's vectors in memory as one contiguous array, loaded from the database on first search and kept in
+/// step by ingestion, re-indexing and deletion; a search is a brute-force dot product (vectors have unit length), see
+/// <see cref="VectorSnapshot"/>. Each collection is an immutable snapshot of one embedder's vectors, so searches never
+/// lock and a query is never compared with vectors of another model or length.
 /// </summary>
 public sealed class VectorIndex(IDbContextFactory<WebChatDbContext> dbFactory)
 {
-    private readonly ConcurrentDictionary<Guid, Lazy<Task<Snapshot>>> collections = new();
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<VectorSnapshot>>> collections = new();
 
     // Guards replacing a loaded snapshot (add, remove), so two writers never lose each other's change.
     private readonly Lock writeLock = new();
 
-    /// <summary>The <paramref name="limit"/> passages most similar to <paramref name="query"/> over the given collections, best first.</summary>
-    public async Task<IReadOnlyList<(long ChunkId, float Score)>> SearchAsync(IReadOnlyCollection<Guid> collectionIds, float[] query, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The <paramref name="limit"/> passages most similar to <paramref name="query"/> (a vector of <paramref name="embedder"/>)
+    /// over the given collections, best first. A collection whose loaded vectors are another embedder's is read again.
+    /// </summary>
+    public async Task<IReadOnlyList<(long ChunkId, float Score)>> SearchAsync(IReadOnlyCollection<Guid> collectionIds, string embedder, float[] query, int limit, CancellationToken cancellationToken = default)
     {
         var best = new PriorityQueue<long, float>(limit + 1);
         foreach (var id in collectionIds)
         {
             var snapshot = await LoadAsync(id).WaitAsync(cancellationToken);
-            snapshot.Rank(query, limit, best);
+            if (snapshot.Embedder != embedder)
+            {
+                // Changed since it was loaded: read what the database holds for the collection's embedder now.
+                Forget(id, snapshot);
+                snapshot = await LoadAsync(id).WaitAsync(cancellationToken);
+            }
+
+            if (snapshot.Embedder == embedder)
+            {
+                snapshot.Rank(query, limit, best);
+            }
         }
 
         var hits = new List<(long, float)>(best.Count);
@@ -38,116 +51,94 @@ public sealed class VectorIndex(IDbContextFactory<WebChatDbContext> dbFactory)
         return hits;
     }
 
-    /// <summary>Adds a document's passages to a loaded collection; an unloaded one reads them from the database when first searched.</summary>
-    public void Add(Guid collectionId, Guid documentId, IReadOnlyList<(long ChunkId, float[] Vector)> chunks) =>
-        Update(collectionId, s => s.With(documentId, chunks));
+    /// <summary>
+    /// Adds passages (of one document) written by <paramref name="embedder"/> to a loaded collection; an unloaded one reads
+    /// them from the database when first searched, and a loaded one of another embedder is dropped and read again.
+    /// </summary>
+    public void Add(Guid collectionId, string embedder, Guid documentId, IReadOnlyList<(long ChunkId, float[] Vector)> chunks) =>
+        Update(collectionId, s => s.Embedder == embedder ? s.With(documentId, chunks) : null);
 
     public void RemoveDocument(Guid collectionId, Guid documentId) => Update(collectionId, s => s.Without(documentId));
 
     public void RemoveCollection(Guid collectionId) => collections.TryRemove(collectionId, out _);
 
-    /// <summary>How many vectors are held in memory (for the bench and the Storage page).</summary>
+    /// <summary>
+    /// Drops the vectors of loaded collections that no longer exist: those removed with a conversation or an account by the
+    /// database's cascade, which no code path here sees one by one. Returns how many collections were dropped.
+    /// </summary>
+    public async Task<int> ForgetDeletedAsync(CancellationToken cancellationToken = default)
+    {
+        var loaded = collections.Keys.ToList();
+        if (loaded.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var existing = (await db.KnowledgeCollections.AsNoTracking().Where(c => loaded.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken)).ToHashSet();
+        return loaded.Count(id => !existing.Contains(id) && collections.TryRemove(id, out _));
+    }
+
+    /// <summary>How many vectors are held in memory (for the bench, the Storage page and the tests).</summary>
     public long LoadedVectors => collections.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Sum(l => (long)l.Value.Result.Count);
 
-    private void Update(Guid collectionId, Func<Snapshot, Snapshot> change)
+    /// <summary>Whether any vectors of the collection are held in memory.</summary>
+    public bool IsLoaded(Guid collectionId) => collections.ContainsKey(collectionId);
+
+    private void Update(Guid collectionId, Func<VectorSnapshot, VectorSnapshot?> change)
     {
         lock (writeLock)
         {
-            if (collections.TryGetValue(collectionId, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+            if (collections.TryGetValue(collectionId, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
+                && change(lazy.Value.Result) is { } next)
             {
-                var next = change(lazy.Value.Result);
-                collections[collectionId] = new Lazy<Task<Snapshot>>(Task.FromResult(next));
+                collections[collectionId] = new Lazy<Task<VectorSnapshot>>(Task.FromResult(next));
             }
             else
             {
-                // Not loaded, or loading now (it may have read the table before this change): load again when needed.
+                // Not loaded, loading now (it may have read the table before this change), or of another embedder: load again when needed.
                 collections.TryRemove(collectionId, out _);
             }
         }
     }
 
-    private Task<Snapshot> LoadAsync(Guid collectionId)
+    private void Forget(Guid collectionId, VectorSnapshot stale)
     {
-        var lazy = collections.GetOrAdd(collectionId, id => new Lazy<Task<Snapshot>>(() => ReadAsync(id)));
+        lock (writeLock)
+        {
+            if (collections.TryGetValue(collectionId, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully && ReferenceEquals(lazy.Value.Result, stale))
+            {
+                collections.TryRemove(collectionId, out _);
+            }
+        }
+    }
+
+    private Task<VectorSnapshot> LoadAsync(Guid collectionId)
+    {
+        var lazy = collections.GetOrAdd(collectionId, id => new Lazy<Task<VectorSnapshot>>(() => ReadAsync(id)));
         var task = lazy.Value;
         if (task.IsFaulted)
         {
-            collections.TryRemove(new KeyValuePair<Guid, Lazy<Task<Snapshot>>>(collectionId, lazy));
+            collections.TryRemove(new KeyValuePair<Guid, Lazy<Task<VectorSnapshot>>>(collectionId, lazy));
         }
 
         return task;
     }
 
-    private async Task<Snapshot> ReadAsync(Guid collectionId)
+    /// <summary>The collection's passages written by its current embedder; passages still waiting to be re-embedded are left out.</summary>
+    private async Task<VectorSnapshot> ReadAsync(Guid collectionId)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
+        var embedder = await db.KnowledgeCollections.AsNoTracking().Where(c => c.Id == collectionId).Select(c => c.Embedder).SingleOrDefaultAsync();
+        if (embedder is null)
+        {
+            return VectorSnapshot.Empty("");
+        }
+
         var rows = await db.KnowledgeChunks.AsNoTracking()
-            .Where(c => c.CollectionId == collectionId)
+            .Where(c => c.CollectionId == collectionId && c.Embedder == embedder)
             .Select(c => new { c.Id, c.DocumentId, c.Vector })
             .ToListAsync();
-        return Snapshot.Empty.With(rows.Select(r => (r.Id, r.DocumentId, VectorCodec.ToVector(r.Vector))).ToList());
-    }
-
-    /// <summary>One collection's vectors, row i at data[i*d .. (i+1)*d); never changed once built.</summary>
-    private sealed class Snapshot(long[] ids, Guid[] documents, float[] data, int dimensions)
-    {
-        public static Snapshot Empty { get; } = new([], [], [], 0);
-
-        public int Count => ids.Length;
-
-        public void Rank(float[] query, int limit, PriorityQueue<long, float> best)
-        {
-            if (dimensions != query.Length)
-            {
-                return;
-            }
-
-            var all = data.AsSpan();
-            for (var i = 0; i < ids.Length; i++)
-            {
-                var score = TensorPrimitives.Dot(query, all.Slice(i * dimensions, dimensions));
-                if (best.Count < limit)
-                {
-                    best.Enqueue(ids[i], score);
-                }
-                else if (best.TryPeek(out _, out var worst) && score > worst)
-                {
-                    best.DequeueEnqueue(ids[i], score);
-                }
-            }
-        }
-
-        public Snapshot With(Guid documentId, IReadOnlyList<(long ChunkId, float[] Vector)> chunks) =>
-            With(chunks.Select(c => (c.ChunkId, documentId, c.Vector)).ToList());
-
-        public Snapshot With(IReadOnlyList<(long Id, Guid Document, float[] Vector)> rows)
-        {
-            if (rows.Count == 0)
-            {
-                return this;
-            }
-
-            var d = rows[0].Vector.Length;
-            var nextData = new float[data.Length + rows.Count * d];
-            data.CopyTo(nextData, 0);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                rows[i].Vector.CopyTo(nextData, data.Length + i * d);
-            }
-
-            return new Snapshot([.. ids, .. rows.Select(r => r.Id)], [.. documents, .. rows.Select(r => r.Document)], nextData, d);
-        }
-
-        public Snapshot Without(Guid documentId)
-        {
-            var keep = Enumerable.Range(0, ids.Length).Where(i => documents[i] != documentId).ToArray();
-            var nextData = new float[keep.Length * dimensions];
-            for (var j = 0; j < keep.Length; j++)
-            {
-                data.AsSpan(keep[j] * dimensions, dimensions).CopyTo(nextData.AsSpan(j * dimensions));
-            }
-
-            return new Snapshot([.. keep.Select(i => ids[i])], [.. keep.Select(i => documents[i])], nextData, dimensions);
-        }
+        return VectorSnapshot.Empty(embedder).With(rows.Select(r => (r.Id, r.DocumentId, VectorCodec.ToVector(r.Vector))).ToList());
     }
 }

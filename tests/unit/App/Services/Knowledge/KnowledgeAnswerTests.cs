@@ -106,7 +106,7 @@ public sealed class KnowledgeAnswerTests
             var runner = new GenerationRunner(knowledge.Db, engine, registry, new UsageWriter(knowledge.Db, knowledge.Time), options, knowledge.Time, NullLogger<GenerationRunner>.Instance);
             Generations = new GenerationService(knowledge.Db, runner, new SettingsService(knowledge.Db), engine, options, knowledge.Time,
                 new QuotaService(knowledge.Db, knowledge.Time), knowledge: knowledge.Conversations);
-            Conversations = new ConversationService(knowledge.Db, registry);
+            Conversations = new ConversationService(knowledge.Db, registry, vectors: knowledge.Vectors);
             Transfer = new ConversationTransfer(knowledge.Db, Conversations, options, knowledge.Time);
         }
 

@@ -26,18 +26,19 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "webchat-knowledge-tests", Guid.NewGuid().ToString("N"));
 
-    private KnowledgeTestHarness(KnowledgeOptions? options, IDbContextFactory<WebChatDbContext>? db)
+    private KnowledgeTestHarness(KnowledgeOptions? options, IDbContextFactory<WebChatDbContext>? db, IReadOnlyList<ITextEmbedder>? moreEmbedders)
     {
         Directory.CreateDirectory(folder);
         var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "knowledge.db"), Pooling = true }.ToString();
         Db = db ?? new Factory(new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite(connection).Options);
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new KnowledgeOptions());
-        var embedders = new EmbedderCatalog([SharedEmbedder]);
+        var embedders = new EmbedderCatalog([SharedEmbedder, .. moreEmbedders ?? []]);
         Vectors = new VectorIndex(Db);
         Search = new KnowledgeSearch(Db, Vectors, embedders);
         Ingestor = new KnowledgeIngestor(Db, embedders, Vectors, Options, Time, NullLogger<KnowledgeIngestor>.Instance);
         Queue = new IngestionQueue(Ingestor, Db, NullLogger<IngestionQueue>.Instance);
-        Service = new KnowledgeService(Db, Queue, Search, Vectors, embedders, Options, Time);
+        Reindexer = new KnowledgeReindexer(Db, embedders, Vectors, Time, NullLogger<KnowledgeReindexer>.Instance);
+        Service = new KnowledgeService(Db, Queue, Search, Vectors, embedders, Reindexer, Options, Time);
         Conversations = new ConversationKnowledge(Db, Service, Options);
     }
 
@@ -48,6 +49,9 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
     public KnowledgeSearch Search { get; }
     public KnowledgeIngestor Ingestor { get; }
     public IngestionQueue Queue { get; }
+
+    /// <summary>Never started: a test re-embeds when it calls <see cref="KnowledgeReindexer.RunUntilDoneAsync"/>.</summary>
+    public KnowledgeReindexer Reindexer { get; }
     public KnowledgeService Service { get; }
     public ConversationKnowledge Conversations { get; }
 
@@ -61,10 +65,13 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
         return conversation.Id;
     }
 
-    /// <summary>The harness on another database (e.g. PostgreSQL's <see cref="PostgresDbFactory"/>), migrated here.</summary>
-    public static async Task<KnowledgeTestHarness> StartAsync(KnowledgeOptions? options = null, IDbContextFactory<WebChatDbContext>? database = null)
+    /// <summary>
+    /// The harness on another database (e.g. PostgreSQL's <see cref="PostgresDbFactory"/>), migrated here, with more
+    /// embedders than the default one when a test moves collections between them.
+    /// </summary>
+    public static async Task<KnowledgeTestHarness> StartAsync(KnowledgeOptions? options = null, IDbContextFactory<WebChatDbContext>? database = null, IReadOnlyList<ITextEmbedder>? moreEmbedders = null)
     {
-        var harness = new KnowledgeTestHarness(options, database);
+        var harness = new KnowledgeTestHarness(options, database, moreEmbedders);
         await using var db = await harness.Db.CreateDbContextAsync();
         await db.Database.MigrateAsync();
         // Only the accounts not there yet: a database shared with the chat harness already has alice and bob.
@@ -74,6 +81,9 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
         await db.SaveChangesAsync();
         return harness;
     }
+
+    /// <summary>A second server on the database of <paramref name="other"/> (already migrated), with the default embedder only.</summary>
+    public static Task<KnowledgeTestHarness> StartOnAsync(KnowledgeTestHarness other) => Task.FromResult(new KnowledgeTestHarness(null, other.Db, null));
 
     /// <summary>Ingests every queued document now, in the order added, as the background queue would.</summary>
     public async Task<IReadOnlyList<IngestionProgress>> IngestAllAsync(CancellationToken cancellationToken = default)
@@ -92,6 +102,7 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Queue.Dispose();
+        Reindexer.Dispose();
         SqliteConnection.ClearAllPools();
         await Task.Yield();
         try
