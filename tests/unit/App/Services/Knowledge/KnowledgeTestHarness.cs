@@ -74,10 +74,10 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
         var harness = new KnowledgeTestHarness(options, database, moreEmbedders);
         await using var db = await harness.Db.CreateDbContextAsync();
         await db.Database.MigrateAsync();
-        db.Users.AddRange(
-            new ApplicationUser { Id = "alice", UserName = "alice" },
-            new ApplicationUser { Id = "bob", UserName = "bob" },
-            new ApplicationUser { Id = "admin", UserName = "admin" });
+        // Only the accounts not there yet: a database shared with the chat harness already has alice and bob.
+        string[] ids = ["alice", "bob", "admin"];
+        var existing = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => u.Id).ToListAsync();
+        db.Users.AddRange(ids.Except(existing).Select(id => new ApplicationUser { Id = id, UserName = id }));
         await db.SaveChangesAsync();
         return harness;
     }
