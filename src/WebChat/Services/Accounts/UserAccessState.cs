@@ -13,6 +13,10 @@ internal sealed class UserAccessState(IDbContextFactory<WebChatDbContext> dbFact
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, (UserAccess? Access, DateTimeOffset ReadAt)> cache = new();
 
+    // Bumped by Forget: a read that began before a change must not put the old answer back after it was forgotten
+    // (an admin's disable would then look undone for a while to whoever asks next, e.g. the answer stopper).
+    private readonly ConcurrentDictionary<string, long> forgets = new();
+
     public async Task<UserAccess?> GetAsync(string userId, CancellationToken cancellationToken = default)
     {
         if (cache.TryGetValue(userId, out var entry) && time.GetUtcNow() - entry.ReadAt < Lifetime)
@@ -21,16 +25,26 @@ internal sealed class UserAccessState(IDbContextFactory<WebChatDbContext> dbFact
         }
 
         var readAt = time.GetUtcNow();
+        var forgetsBefore = forgets.GetValueOrDefault(userId);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var access = await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new UserAccess(u.Id, u.DisabledAt == null && u.DeletedAt == null && u.PendingApprovalSince == null, u.SecurityStamp, u.MustChangePassword))
             .FirstOrDefaultAsync(cancellationToken);
         cache[userId] = (access, readAt);
+        if (forgets.GetValueOrDefault(userId) != forgetsBefore)
+        {
+            cache.TryRemove(userId, out _);
+        }
+
         return access;
     }
 
     public async Task<bool> IsActiveAsync(string userId, CancellationToken cancellationToken = default) =>
         (await GetAsync(userId, cancellationToken))?.IsActive == true;
 
-    public void Forget(string userId) => cache.TryRemove(userId, out _);
+    public void Forget(string userId)
+    {
+        forgets.AddOrUpdate(userId, 1, (_, count) => count + 1);
+        cache.TryRemove(userId, out _);
+    }
 }
