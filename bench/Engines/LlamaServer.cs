@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using WebChat.Tests.Support.Network;
 
 namespace WebChat.Bench.Engines;
 
@@ -70,7 +70,7 @@ internal sealed class LlamaServer : IAsyncDisposable
     /// <param name="slotPrompts">/slots shows each slot's prompt text (LLAMA_SERVER_SLOTS_DEBUG), to tell whose prompt a slot holds.</param>
     public static async Task<LlamaServer> StartAsync(string binary, string model, string alias, int threads, int parallel, int contextPerSequence, bool slotPrompts = false)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (slotPrompts)
         {
@@ -163,12 +163,6 @@ internal sealed class LlamaServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

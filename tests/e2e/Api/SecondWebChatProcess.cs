@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +11,7 @@ using WebChat.Services.ApiKeys;
 using WebChat.Services.Models;
 using WebChat.Tests.E2E.Infrastructure;
 using WebChat.Tests.Support.Models;
+using WebChat.Tests.Support.Network;
 
 namespace WebChat.Tests.E2E.Api;
 
@@ -43,7 +42,7 @@ public sealed class SecondWebChatProcess : IAsyncDisposable
     /// <summary>Prepares the data directory and starts the process.</summary>
     public static async Task<SecondWebChatProcess> StartAsync()
     {
-        var second = new SecondWebChatProcess(FreePort());
+        var second = new SecondWebChatProcess(LoopbackPort.Free());
         try
         {
             await second.PrepareAsync();
@@ -151,12 +150,5 @@ public sealed class SecondWebChatProcess : IAsyncDisposable
         // The key is made as the API keys page makes it (the account check only runs when a key is used).
         var created = await new ApiKeyService(dbFactory, TimeProvider.System, access: null!).CreateAsync(user.Id, "first webchat");
         (UserId, ApiKey) = (user.Id, created.Secret);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

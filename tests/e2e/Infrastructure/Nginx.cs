@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using WebChat.Tests.Support.Network;
 
 namespace WebChat.Tests.E2E.Infrastructure;
 
@@ -36,7 +37,7 @@ public sealed class Nginx : IAsyncDisposable
     public static async Task<Nginx> StartAsync(Uri node1, Uri node2)
     {
         var folder = Directory.CreateTempSubdirectory("webchat-nginx-").FullName;
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         Directory.CreateDirectory(Path.Combine(folder, "temp"));
         await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), Configuration(port, node1, node2));
         var start = new ProcessStartInfo(Binary, ["-p", folder + "/", "-c", "nginx.conf", "-e", "error.log", "-g", "daemon off;"])
@@ -156,12 +157,5 @@ public sealed class Nginx : IAsyncDisposable
                 await Task.Delay(50); // waits for the outside server to listen, orders nothing of the test's own
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using Npgsql;
 using WebChat.Tests.E2E.Infrastructure;
 using WebChat.Tests.Support.FakeEngine;
 using WebChat.Tests.Support.Postgres;
+using WebChat.Tests.Support.Network;
 
 namespace WebChat.Tests.E2E.Nodes;
 
@@ -18,7 +18,7 @@ public sealed class TwoNodeFixture : IAsyncLifetime
 {
     public const string Model = "fake-model";
 
-    private readonly int[] ports = [FreePort(), FreePort()];
+    private readonly int[] ports = [LoopbackPort.Free(), LoopbackPort.Free()];
     private readonly AppProcess?[] nodes = new AppProcess?[2];
     private IPlaywright? playwright;
 
@@ -190,12 +190,6 @@ public sealed class TwoNodeFixture : IAsyncLifetime
     private Task OfferModelToUsersAsync() => ExecuteAsync(
         "INSERT INTO \"RemoteModelSettings\" (\"ModelName\", \"UserSelectable\") VALUES (@model, true)", ("model", Model));
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>A Fact that skips itself, with the reason, where PostgreSQL's server binaries or nginx are not installed.</summary>

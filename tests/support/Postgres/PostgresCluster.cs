@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using WebChat.Tests.Support.Network;
 
 namespace WebChat.Tests.Support.Postgres;
 
@@ -69,7 +68,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             ["-D", data, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
             cancellationToken, asPostgres: true);
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var server = string.Join(' ', new[]
         {
             Quote(Path.Combine(bin, "postgres")), "-D", Quote(data), "-p", port.ToString(CultureInfo.InvariantCulture),
@@ -209,12 +208,6 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

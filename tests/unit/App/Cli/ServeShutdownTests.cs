@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using WebChat.Tests.Support.Network;
 
 namespace WebChat.Tests.Unit.App.Cli;
 
@@ -20,7 +19,7 @@ public sealed class ServeShutdownTests : IDisposable
     [Fact]
     public async Task Two_SIGTERMs_in_a_row_end_the_served_app_cleanly_through_the_host_shutdown()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var app = Start(port);
         var output = app.StandardOutput.ReadToEndAsync();
         var error = app.StandardError.ReadToEndAsync();
@@ -80,12 +79,6 @@ public sealed class ServeShutdownTests : IDisposable
         throw new TimeoutException("The served app did not answer /healthz.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
