@@ -127,6 +127,8 @@ public sealed class KnowledgeChatTests(ChatAppFixture app) : IClassFixture<ChatA
         var page = await ReadyPageAsync(await app.CreateAccountAsync());
         var main = page.Locator(".chat-main");
         var dropping = new System.Text.RegularExpressions.Regex(@"\bdropping\b");
+        // The drop zone's listeners are added after the first interactive render; an event before that is not seen.
+        await Assertions.Expect(main).ToHaveAttributeAsync("data-drop-zone", "1");
 
         // What the browser fires when files from the desktop are dragged in: the page then lays its drop input over the chat.
         await page.EvaluateAsync("""

@@ -24,6 +24,9 @@ public sealed class WorkStealingTests
             o.ChunkSize = chunk;
             o.CheckpointBytes = checkpoint;
             o.Connections = connections;
+            // The fixture's 2 s stall limit retries a connection that a loaded machine paused, from its last 16 KiB
+            // write; such a retry's range would read as a split off the checkpoint grid. These tests count splits.
+            o.StallTimeout = TimeSpan.FromSeconds(30);
         }).GetRequiredService<DownloadManager>();
 
     private static string MapPath(FakeHubFixture fixture) => Path.Combine(fixture.ModelsDirectory, "acme", "model-GGUF", FileName + ".part.json");
