@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Models;
+using WebChat.Services.Nodes;
 
 namespace WebChat.Services.Serving.Engines;
 
@@ -11,8 +12,12 @@ namespace WebChat.Services.Serving.Engines;
 public sealed record RemoteEngineInput(string Name, string BaseUrl, string Kind, string? ApiKey);
 
 /// <summary>Adds, edits and removes the remote engines of Admin › Engines (admins only). Keys are stored encrypted with Data Protection and never read back out.</summary>
-public sealed class RemoteEngineAdmin(IDbContextFactory<WebChatDbContext> dbFactory, IDataProtectionProvider protection, RemoteEngines engines)
+/// <remarks>The other app nodes (several on PostgreSQL) hear of each change and read the list again, as this node does.</remarks>
+public sealed class RemoteEngineAdmin(IDbContextFactory<WebChatDbContext> dbFactory, IDataProtectionProvider protection, RemoteEngines engines, INodeSignals signals)
 {
+    /// <summary>The node signal that tells the other nodes the remote engines changed.</summary>
+    public const string ChangedChannel = "remote_engines";
+
     public async Task<Guid> AddAsync(ClaimsPrincipal user, RemoteEngineInput input, CancellationToken cancellationToken = default)
     {
         ModelPermissions.EnsureCanManage(user);
@@ -22,7 +27,7 @@ public sealed class RemoteEngineAdmin(IDbContextFactory<WebChatDbContext> dbFact
         var row = new RemoteEngine { Name = input.Name.Trim(), BaseUrl = input.BaseUrl.Trim(), Kind = input.Kind, ProtectedApiKey = Protect(input.ApiKey) };
         db.RemoteEngines.Add(row);
         await db.SaveChangesAsync(cancellationToken);
-        await engines.ReloadAsync(cancellationToken);
+        await ReloadEverywhereAsync(cancellationToken);
         await CheckAsync(row.Name, cancellationToken);
         return row.Id;
     }
@@ -42,7 +47,7 @@ public sealed class RemoteEngineAdmin(IDbContextFactory<WebChatDbContext> dbFact
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await engines.ReloadAsync(cancellationToken);
+        await ReloadEverywhereAsync(cancellationToken);
         await CheckAsync(row.Name, cancellationToken);
     }
 
@@ -52,7 +57,13 @@ public sealed class RemoteEngineAdmin(IDbContextFactory<WebChatDbContext> dbFact
         ModelPermissions.EnsureCanManage(user);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.RemoteEngines.Where(e => e.Id == id).ExecuteDeleteAsync(cancellationToken);
+        await ReloadEverywhereAsync(cancellationToken);
+    }
+
+    private async Task ReloadEverywhereAsync(CancellationToken cancellationToken)
+    {
         await engines.ReloadAsync(cancellationToken);
+        await signals.SendAsync(ChangedChannel, "", cancellationToken);
     }
 
     private async Task CheckAsync(string name, CancellationToken cancellationToken)

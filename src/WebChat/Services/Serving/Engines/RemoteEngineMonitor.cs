@@ -1,10 +1,16 @@
+using WebChat.Services.Nodes;
+
 namespace WebChat.Services.Serving.Engines;
 
-/// <summary>Loads the remote engines at start and runs their health checks in the background, each on its own interval and backoff.</summary>
-public sealed class RemoteEngineMonitor(RemoteEngines engines, TimeProvider time, ILogger<RemoteEngineMonitor> logger) : BackgroundService
+/// <summary>
+/// Loads the remote engines at start, again when an admin on another node changes them, and runs their health checks
+/// in the background, each on its own interval and backoff.
+/// </summary>
+public sealed class RemoteEngineMonitor(RemoteEngines engines, INodeSignals signals, TimeProvider time, ILogger<RemoteEngineMonitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var changedElsewhere = signals.Subscribe(RemoteEngineAdmin.ChangedChannel, _ => ReloadInBackground(stoppingToken));
         try
         {
             await engines.ReloadAsync(stoppingToken);
@@ -23,6 +29,20 @@ public sealed class RemoteEngineMonitor(RemoteEngines engines, TimeProvider time
         catch (Exception e)
         {
             logger.LogError(e, "The remote engines' health checks stopped");
+        }
+    }
+
+    private void ReloadInBackground(CancellationToken stoppingToken) => _ = ReloadAsync(stoppingToken);
+
+    private async Task ReloadAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await engines.ReloadAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not read the remote engines again after a change on another node");
         }
     }
 }
