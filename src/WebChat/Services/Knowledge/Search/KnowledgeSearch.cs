@@ -21,6 +21,8 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
     /// </summary>
     public const int FusionK = 2;
 
+    private readonly SqliteKeywordSearch sqliteKeywords = new();
+
     public Task<IReadOnlyList<SearchHit>> SearchAsync(IReadOnlyCollection<Guid> collectionIds, string query, int limit, SearchMode mode = SearchMode.Hybrid, CancellationToken cancellationToken = default) =>
         SearchAsync(collectionIds, query, limit, mode, FusionK, cancellationToken);
 
@@ -32,9 +34,16 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
             return [];
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        IReadOnlyList<long> keyword = mode == SearchMode.Vector ? [] : await KeywordRankingAsync(db, collectionIds, query, cancellationToken);
-        IReadOnlyList<long> semantic = mode == SearchMode.Keyword ? [] : await VectorRankingAsync(db, collectionIds, query, cancellationToken);
+        // The two rankings run at once, each on its own connection: SQLite's "async" calls run synchronously, so the keyword
+        // half goes to the thread pool while this thread embeds the question and scans the vectors.
+        var keywordRanking = mode == SearchMode.Vector ? Task.FromResult<IReadOnlyList<long>>([]) : Task.Run(() => KeywordRankingAsync(collectionIds, query, cancellationToken), cancellationToken);
+        IReadOnlyList<long> semantic;
+        await using (var vectorDb = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            semantic = mode == SearchMode.Keyword ? [] : await VectorRankingAsync(vectorDb, collectionIds, query, cancellationToken);
+        }
+
+        var keyword = await keywordRanking;
         var fused = Fuse([keyword, semantic], fusionK).Take(limit).ToList();
         if (fused.Count == 0)
         {
@@ -42,6 +51,7 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
         }
 
         var ids = fused.Select(f => f.ChunkId).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.KnowledgeChunks.AsNoTracking()
             .Where(c => ids.Contains(c.Id))
             .Join(db.KnowledgeDocuments, c => c.DocumentId, d => d.Id,
@@ -67,11 +77,12 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
         return scores.OrderByDescending(s => s.Value).ThenBy(s => s.Key).Select(s => (s.Key, s.Value));
     }
 
-    private static async Task<IReadOnlyList<long>> KeywordRankingAsync(WebChatDbContext db, IReadOnlyCollection<Guid> collectionIds, string query, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<long>> KeywordRankingAsync(IReadOnlyCollection<Guid> collectionIds, string query, CancellationToken cancellationToken)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var hits = await KeywordIndex.SearchAsync(connection, collectionIds, query, CandidateDepth, cancellationToken);
+        var hits = await KeywordIndex.SearchAsync(connection, sqliteKeywords, collectionIds, query, CandidateDepth, cancellationToken);
         return hits.Select(h => h.ChunkId).ToList();
     }
 
