@@ -33,11 +33,11 @@ internal static class KnowledgeScale
     private const int SmallCollection = 1000;
 
     /// <summary>
-    /// One size: hybrid (as a chat asks), each half alone, and the bare in-memory vector scan (query vector given); the
-    /// keyword floor (FTS5 alone: the question's words OR-ed, MATCH … ORDER BY rank LIMIT 20 over the whole index, no
+    /// One size: hybrid (as a chat asks), each half alone, and the bare in-memory vector scan (query vector given); bare
+    /// FTS5 as the keyword baseline (the question's words OR-ed, MATCH … ORDER BY rank LIMIT 20 over the whole index, no
     /// collection filter, no word dropped); and keyword search of a 1,000-passage collection in the same index.
     /// </summary>
-    public sealed record Result(int Passages, double GenerateSeconds, Timing Hybrid, Timing Keyword, Timing Vector, Timing Scan, Timing KeywordFloor, Timing SmallKeyword, long VectorMiB);
+    public sealed record Result(int Passages, double GenerateSeconds, Timing Hybrid, Timing Keyword, Timing Vector, Timing Scan, Timing BareFts, Timing SmallKeyword, long VectorMiB);
 
     public static async Task<Result> RunAsync(IDbContextFactory<WebChatDbContext> db, KnowledgeService knowledge, KnowledgeSearch search, VectorIndex vectors, ITextEmbedder embedder, int passages, int queries)
     {
@@ -59,7 +59,7 @@ internal static class KnowledgeScale
         var next = 0;
         var scan = await TimeAsync(questions, _ => vectors.SearchAsync(ids, embedder.Name, queryVectors[next++ % queryVectors.Length], KnowledgeSearch.CandidateDepth));
         var vectorMiB = vectors.LoadedVectors * embedder.Dimensions * sizeof(float) / (1024 * 1024);
-        var floor = await FloorAsync(db, questions);
+        var bareFts = await BareFtsAsync(db, questions);
 
         var small = await knowledge.CreateAsync(actor, "small-" + passages.ToString(CultureInfo.InvariantCulture), CollectionScope.Private);
         await GenerateAsync(db, small.Id, embedder, passages, SmallCollection, words);
@@ -69,7 +69,7 @@ internal static class KnowledgeScale
         var smallKeyword = await TimeAsync(smallQuestions, q => search.SearchAsync([small.Id], q, 5, SearchMode.Keyword));
         await knowledge.DeleteCollectionAsync(actor, small.Id);
         await knowledge.DeleteCollectionAsync(actor, collection.Id);
-        return new Result(passages, Math.Round(generateSeconds, 1), hybrid, keyword, vector, scan, floor, smallKeyword, vectorMiB);
+        return new Result(passages, Math.Round(generateSeconds, 1), hybrid, keyword, vector, scan, bareFts, smallKeyword, vectorMiB);
     }
 
     private static async Task<Timing> TimeAsync<T>(IReadOnlyList<string> questions, Func<string, Task<T>> query)
@@ -87,8 +87,8 @@ internal static class KnowledgeScale
         return new Timing(Math.Round(times[times.Count / 2], 2), Math.Round(times[(int)(times.Count * 0.95)], 2));
     }
 
-    /// <summary>What FTS5 alone costs for these questions: their words OR-ed, ranked over the whole index, top 20.</summary>
-    private static async Task<Timing> FloorAsync(IDbContextFactory<WebChatDbContext> dbFactory, IReadOnlyList<string> questions)
+    /// <summary>What bare FTS5 costs for these questions: their words OR-ed, ranked over the whole index, top 20.</summary>
+    private static async Task<Timing> BareFtsAsync(IDbContextFactory<WebChatDbContext> dbFactory, IReadOnlyList<string> questions)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
