@@ -26,10 +26,12 @@ public static class DatabaseCopy
 
     /// <summary>
     /// Migrates both databases to the current model, then copies. <paramref name="progress"/> hears each table as it is
-    /// done; the result lists every table's counts.
+    /// done; <paramref name="beforeCommit"/> may change the verified copy in its transaction (engine keys for the
+    /// target's key ring); the result lists every table's counts.
     /// </summary>
     public static async Task<IReadOnlyList<TableCount>> CopyAsync(
-        Func<WebChatDbContext> source, Func<WebChatDbContext> target, Action<string>? progress = null, CancellationToken cancellationToken = default)
+        Func<WebChatDbContext> source, Func<WebChatDbContext> target, Action<string>? progress = null,
+        Func<WebChatDbContext, CancellationToken, Task>? beforeCommit = null, CancellationToken cancellationToken = default)
     {
         await using (var db = source())
         {
@@ -72,6 +74,11 @@ public static class DatabaseCopy
         if (counts.FirstOrDefault(c => c.Source != c.Target) is { } wrong)
         {
             throw new DatabaseCopyException($"Table {wrong.Table} has {wrong.Source} rows in the source but {wrong.Target} in the target: nothing was kept.");
+        }
+
+        if (beforeCommit is not null)
+        {
+            await beforeCommit(into, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -10,6 +10,9 @@ namespace WebChat.Extensions;
 
 internal static class DataExtensions
 {
+    /// <summary>The Data Protection application name every PostgreSQL node shares (a SQLite node keeps its folder's).</summary>
+    public const string SharedKeyRingName = "WebChat";
+
     /// <summary>
     /// The database that Database:Provider names (a SQLite file in the data directory by default, or PostgreSQL);
     /// components use IDbContextFactory, Identity the scoped context.
@@ -27,7 +30,7 @@ internal static class DataExtensions
             // key ring in the shared database, and one application name (the default is the content root, which differs
             // between machines). A single SQLite node keeps the key ring and name it always had, so its cookies and
             // stored engine keys stay readable.
-            builder.Services.AddDataProtection().SetApplicationName("WebChat").PersistKeysToDbContext<WebChatDbContext>();
+            builder.Services.AddDataProtection().SetApplicationName(SharedKeyRingName).PersistKeysToDbContext<WebChatDbContext>();
 
             // Revocations and other changes reach the other nodes through the database's LISTEN/NOTIFY.
             builder.Services.AddSingleton<PostgresNodeSignals>();
