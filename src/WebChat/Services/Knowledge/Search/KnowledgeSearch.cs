@@ -6,7 +6,7 @@ namespace WebChat.Services.Knowledge.Search;
 
 /// <summary>
 /// Finds passages for a question: BM25 (exact names, codes and numbers) and vector similarity (the same thing said in
-/// other words), each ranked to <see cref="CandidateDepth"/>, fused by reciprocal rank. It does not check access: the
+/// other words), each ranked to <see cref="CandidateDepth"/> at the same time, fused by reciprocal rank. It does not check access: the
 /// caller (<see cref="KnowledgeService"/>) passes only collections the person may read.
 /// </summary>
 public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactory, VectorIndex vectors, EmbedderCatalog embedders)
@@ -37,14 +37,9 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
         // The two rankings run at once, each on its own connection: SQLite's "async" calls run synchronously, so the keyword
         // half goes to the thread pool while this thread embeds the question and scans the vectors.
         var keywordRanking = mode == SearchMode.Vector ? Task.FromResult<IReadOnlyList<long>>([]) : Task.Run(() => KeywordRankingAsync(collectionIds, query, cancellationToken), cancellationToken);
-        IReadOnlyList<long> semantic;
-        await using (var vectorDb = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            semantic = mode == SearchMode.Keyword ? [] : await VectorRankingAsync(vectorDb, collectionIds, query, cancellationToken);
-        }
-
-        var keyword = await keywordRanking;
-        var fused = Fuse([keyword, semantic], fusionK).Take(limit).ToList();
+        var vectorRanking = mode == SearchMode.Keyword ? Task.FromResult<IReadOnlyList<long>>([]) : VectorRankingAsync(collectionIds, query, cancellationToken);
+        await Task.WhenAll(keywordRanking, vectorRanking); // both awaited, so a failure of one is never left unobserved
+        var fused = Fuse([await keywordRanking, await vectorRanking], fusionK).Take(limit).ToList();
         if (fused.Count == 0)
         {
             return [];
@@ -86,8 +81,9 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
         return hits.Select(h => h.ChunkId).ToList();
     }
 
-    private async Task<IReadOnlyList<long>> VectorRankingAsync(WebChatDbContext db, IReadOnlyCollection<Guid> collectionIds, string query, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<long>> VectorRankingAsync(IReadOnlyCollection<Guid> collectionIds, string query, CancellationToken cancellationToken)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Collections written by different embedders are searched with a query vector from each, then merged by score.
         var groups = await db.KnowledgeCollections.AsNoTracking()
             .Where(c => collectionIds.Contains(c.Id))
