@@ -123,7 +123,7 @@ public static class DatabaseCopy
         where TEntity : class
     {
         long copied = 0;
-        await foreach (var row in from.Set<TEntity>().AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var row in from.Set<TEntity>().IgnoreQueryFilters().AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             into.Set<TEntity>().Add(row);
             if (++copied % BatchSize == 0)
@@ -142,7 +142,7 @@ public static class DatabaseCopy
         (Task<long>)CountMethod.MakeGenericMethod(table.ClrType).Invoke(null, [db, cancellationToken])!;
 
     private static Task<long> CountAsync<TEntity>(WebChatDbContext db, CancellationToken cancellationToken)
-        where TEntity : class => db.Set<TEntity>().LongCountAsync(cancellationToken);
+        where TEntity : class => db.Set<TEntity>().IgnoreQueryFilters().LongCountAsync(cancellationToken); // every node's rows
 
     /// <summary>
     /// Rows were inserted with their own ids, which PostgreSQL's identity sequences did not hand out: move each sequence

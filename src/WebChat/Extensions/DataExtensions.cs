@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WebChat.Configuration;
 using WebChat.Data;
+using WebChat.Services.Models;
 using WebChat.Services.Nodes;
 
 namespace WebChat.Extensions;
@@ -75,8 +76,8 @@ internal static class DataExtensions
                     "Check that the server runs and accepts this connection string, or set Database:Provider to Sqlite.", e);
             }
 
-            logger.LogInformation("Data directory {DataDirectory}, database PostgreSQL {Database}, models {ModelsDirectory}",
-                options.DataDirectory, target, options.ModelsDirectory);
+            logger.LogInformation("Node {Node}: data directory {DataDirectory}, database PostgreSQL {Database}, models {ModelsDirectory}",
+                db.Node, options.DataDirectory, target, options.ModelsDirectory);
         }
         else
         {
@@ -86,6 +87,7 @@ internal static class DataExtensions
                 options.DataDirectory, options.DatabasePath, options.ModelsDirectory);
         }
 
+        await ModelCopyRows.RecordPresentAsync(db, options.ModelsDirectory, database.Provider != DatabaseProvider.Postgres, cancellationToken);
         if (!await db.Users.AnyAsync(cancellationToken))
         {
             logger.LogWarning("No account exists yet: open the app in a browser and register. The first account becomes the administrator.");

@@ -110,11 +110,12 @@ internal static class AppMadeDatabase
             Id = "tiny", Repo = "acme/tiny-GGUF", Revision = "main", FileName = "tiny.gguf", RelativePath = "acme/tiny.gguf", Sha256 = new string('a', 64),
             SizeBytes = 123_456_789_012, Architecture = "llama", ParameterCount = 1_100_000_000, Quantization = "Q4_K_M", ContextLength = 4096,
             Source = ModelSource.Hub, InstalledAt = at, DisplayName = "Tiny", UserSelectable = true, ReasoningTag = "think",
+            Copies = [new ModelCopy { ModelId = "tiny", Node = context.Node, CopiedAt = at }],
         });
         context.Downloads.Add(new Download
         {
             Repo = "acme/tiny-GGUF", Revision = "main", FileName = "tiny.gguf", State = DownloadState.Completed, BytesDone = 123_456_789_012,
-            TotalBytes = 123_456_789_012, StartedAt = at, FinishedAt = at.AddMinutes(3), RequestedByUserId = userId,
+            TotalBytes = 123_456_789_012, StartedAt = at, FinishedAt = at.AddMinutes(3), RequestedByUserId = userId, Node = context.Node,
         });
         context.UserQuotas.Add(new UserQuota { UserId = userId, RequestsPerMinute = 10, TokensPerDay = 5_000_000_000, ConcurrentRequests = 2 });
         context.UserEngineShares.Add(new UserEngineShare { UserId = userId, MaxRunning = 2, MaxQueued = 5 });

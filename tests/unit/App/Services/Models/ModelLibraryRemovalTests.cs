@@ -128,6 +128,7 @@ public sealed class ModelLibraryRemovalTests
             db.InstalledModels.Add(new InstalledModel
             {
                 Id = $"{repo}/{file}", Repo = repo, FileName = file, RelativePath = $"{repo}/{file}", SizeBytes = 64, Source = ModelSource.Hub,
+                Copies = [new ModelCopy { ModelId = $"{repo}/{file}", Node = db.Node }],
             });
         }
 
