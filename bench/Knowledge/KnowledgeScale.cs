@@ -29,8 +29,15 @@ internal static class KnowledgeScale
 
     public sealed record Timing(double P50, double P95);
 
-    /// <summary>One size: hybrid (as a chat asks), each half alone, and the bare in-memory vector scan (query vector given).</summary>
-    public sealed record Result(int Passages, double GenerateSeconds, Timing Hybrid, Timing Keyword, Timing Vector, Timing Scan, long VectorMiB);
+    /// <summary>A chat's own files: one small collection searched while the large one fills the index.</summary>
+    private const int SmallCollection = 1000;
+
+    /// <summary>
+    /// One size: hybrid (as a chat asks), each half alone, and the bare in-memory vector scan (query vector given); bare
+    /// FTS5 as the keyword baseline (the question's words OR-ed, MATCH … ORDER BY rank LIMIT 20 over the whole index, no
+    /// collection filter, no word dropped); and keyword search of a 1,000-passage collection in the same index.
+    /// </summary>
+    public sealed record Result(int Passages, double GenerateSeconds, Timing Hybrid, Timing Keyword, Timing Vector, Timing Scan, Timing BareFts, Timing SmallKeyword, long VectorMiB);
 
     public static async Task<Result> RunAsync(IDbContextFactory<WebChatDbContext> db, KnowledgeService knowledge, KnowledgeSearch search, VectorIndex vectors, ITextEmbedder embedder, int passages, int queries)
     {
@@ -38,7 +45,7 @@ internal static class KnowledgeScale
         var collection = await knowledge.CreateAsync(actor, "scale-" + passages.ToString(CultureInfo.InvariantCulture), CollectionScope.Private);
         var words = new Zipf(Vocabulary, seed: passages);
         var generate = Stopwatch.StartNew();
-        await GenerateAsync(db, collection.Id, embedder, passages, words);
+        await GenerateAsync(db, collection.Id, embedder, 0, passages, words);
         var generateSeconds = generate.Elapsed.TotalSeconds;
 
         var questions = Enumerable.Range(0, queries).Select(i => i % 2 == 0
@@ -52,8 +59,17 @@ internal static class KnowledgeScale
         var next = 0;
         var scan = await TimeAsync(questions, _ => vectors.SearchAsync(ids, embedder.Name, queryVectors[next++ % queryVectors.Length], KnowledgeSearch.CandidateDepth));
         var vectorMiB = vectors.LoadedVectors * embedder.Dimensions * sizeof(float) / (1024 * 1024);
+        var bareFts = await BareFtsAsync(db, questions);
+
+        var small = await knowledge.CreateAsync(actor, "small-" + passages.ToString(CultureInfo.InvariantCulture), CollectionScope.Private);
+        await GenerateAsync(db, small.Id, embedder, passages, SmallCollection, words);
+        var smallQuestions = Enumerable.Range(0, queries).Select(i => i % 2 == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Which amount goes with reference KX-{passages + (long)i * 7919 % SmallCollection:D6}?")
+            : questions[i]).ToList();
+        var smallKeyword = await TimeAsync(smallQuestions, q => search.SearchAsync([small.Id], q, 5, SearchMode.Keyword));
+        await knowledge.DeleteCollectionAsync(actor, small.Id);
         await knowledge.DeleteCollectionAsync(actor, collection.Id);
-        return new Result(passages, Math.Round(generateSeconds, 1), hybrid, keyword, vector, scan, vectorMiB);
+        return new Result(passages, Math.Round(generateSeconds, 1), hybrid, keyword, vector, scan, bareFts, smallKeyword, vectorMiB);
     }
 
     private static async Task<Timing> TimeAsync<T>(IReadOnlyList<string> questions, Func<string, Task<T>> query)
@@ -71,8 +87,31 @@ internal static class KnowledgeScale
         return new Timing(Math.Round(times[times.Count / 2], 2), Math.Round(times[(int)(times.Count * 0.95)], 2));
     }
 
+    /// <summary>What bare FTS5 costs for these questions: their words OR-ed, ranked over the whole index, top 20.</summary>
+    private static async Task<Timing> BareFtsAsync(IDbContextFactory<WebChatDbContext> dbFactory, IReadOnlyList<string> questions)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rowid FROM KnowledgeChunksFts WHERE KnowledgeChunksFts MATCH $match ORDER BY rank LIMIT 20";
+        var match = command.Parameters.Add(new SqliteParameter { ParameterName = "$match" });
+        return await TimeAsync(questions, async q =>
+        {
+            match.Value = string.Join(" OR ", KeywordIndex.QueryWords(q).Select(w => "\"" + w + "\""));
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = 0;
+            while (await reader.ReadAsync())
+            {
+                rows++;
+            }
+
+            return rows;
+        });
+    }
+
     /// <summary>Documents of 1,000 passages each, written in one transaction with prepared statements (the FTS triggers fire per row).</summary>
-    private static async Task GenerateAsync(IDbContextFactory<WebChatDbContext> dbFactory, Guid collectionId, ITextEmbedder embedder, int passages, Zipf words)
+    private static async Task GenerateAsync(IDbContextFactory<WebChatDbContext> dbFactory, Guid collectionId, ITextEmbedder embedder, int first, int passages, Zipf words)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
@@ -91,12 +130,12 @@ internal static class KnowledgeScale
             """, "$document", "$collection", "$ordinal", "$text", "$heading", "$tokens", "$vector", "$embedder");
         var collection = collectionId.ToString().ToUpperInvariant(); // as EF Core stores a Guid in SQLite
         var document = "";
-        for (var i = 0; i < passages; i++)
+        for (var i = first; i < first + passages; i++)
         {
-            if (i % PassagesPerDocument == 0)
+            if ((i - first) % PassagesPerDocument == 0)
             {
                 document = Guid.NewGuid().ToString().ToUpperInvariant();
-                Run(addDocument, document, collection, $"generated-{i / PassagesPerDocument:D4}.md", Math.Min(PassagesPerDocument, passages - i));
+                Run(addDocument, document, collection, $"generated-{i / PassagesPerDocument:D4}.md", Math.Min(PassagesPerDocument, first + passages - i));
             }
 
             text.Clear();
@@ -112,7 +151,7 @@ internal static class KnowledgeScale
             }
 
             TensorPrimitives.Divide(vector, TensorPrimitives.Norm(vector), vector);
-            Run(addChunk, document, collection, i % PassagesPerDocument, text.ToString(), $"Section {i}", WordsPerPassage + 16, VectorCodec.ToBytes(vector), embedder.Name);
+            Run(addChunk, document, collection, (i - first) % PassagesPerDocument, text.ToString(), $"Section {i}", WordsPerPassage + 16, VectorCodec.ToBytes(vector), embedder.Name);
         }
 
         await transaction.CommitAsync();

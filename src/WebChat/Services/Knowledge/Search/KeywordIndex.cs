@@ -4,10 +4,9 @@ using System.Text.RegularExpressions;
 namespace WebChat.Services.Knowledge.Search;
 
 /// <summary>
-/// Keyword ranking. On SQLite: BM25 over FTS5 (the KnowledgeChunksFts table, Porter-stemmed, kept in step with
-/// KnowledgeChunks by the AddKnowledge migration's triggers). On PostgreSQL: ts_rank over the English-stemmed tsvector
-/// of text and heading that the Postgres Initial migration indexes with GIN. A question's words are OR-ed, so a passage
-/// needs only some of them; question words that say nothing ("what", "the") are dropped first.
+/// Keyword ranking. On SQLite: BM25 over FTS5, see <see cref="SqliteKeywordSearch"/>. On PostgreSQL: ts_rank over the
+/// English-stemmed tsvector of text and heading that the Postgres Initial migration indexes with GIN. A question's words
+/// are OR-ed, so a passage needs only some of them; question words that say nothing ("what", "the") are dropped first.
 /// </summary>
 public static partial class KeywordIndex
 {
@@ -19,63 +18,22 @@ public static partial class KeywordIndex
         "about", "tell", "there", "any", "much", "many",
     };
 
-    /// <summary>The FTS5 expression for a question: each remaining word quoted (so nothing in it is FTS syntax) and OR-ed; null when no word remains.</summary>
-    public static string? MatchExpression(string query)
-    {
-        var words = QueryWords(query);
-        return words.Count == 0 ? null : string.Join(" OR ", words.Select(w => "\"" + w + "\""));
-    }
-
-    /// <summary>PostgreSQL's twin of <see cref="MatchExpression"/>: input for websearch_to_tsquery, whose "or" ORs and which never fails on syntax.</summary>
+    /// <summary>PostgreSQL's input for websearch_to_tsquery, whose "or" ORs and which never fails on syntax; null when no word remains.</summary>
     public static string? WebSearchExpression(string query)
     {
         var words = QueryWords(query);
         return words.Count == 0 ? null : string.Join(" or ", words);
     }
 
-    private static List<string> QueryWords(string query) =>
+    /// <summary>The question's words, lower-cased, without stop words or repeats, in order.</summary>
+    public static List<string> QueryWords(string query) =>
         Words().Matches(query).Select(m => m.Value.ToLowerInvariant()).Where(w => !StopWords.Contains(w)).Distinct().ToList();
 
-    /// <summary>The best <paramref name="limit"/> passages by BM25 in the given collections, best first.</summary>
-    public static async Task<IReadOnlyList<(long ChunkId, double Score)>> SearchAsync(DbConnection connection, IReadOnlyCollection<Guid> collectionIds, string query, int limit, CancellationToken cancellationToken)
-    {
-        if (connection is Npgsql.NpgsqlConnection)
-        {
-            return await SearchPostgresAsync(connection, collectionIds, query, limit, cancellationToken);
-        }
-
-        var match = MatchExpression(query);
-        if (match is null || collectionIds.Count == 0)
-        {
-            return [];
-        }
-
-        await using var command = connection.CreateCommand();
-        // EF Core stores a Guid in SQLite as upper-case text; the collection filter compares with the same form.
-        var names = collectionIds.Select((_, i) => "$c" + i).ToList();
-        command.CommandText = $"""
-            SELECT f.rowid, bm25(KnowledgeChunksFts, 1.0, 0.3) AS score
-            FROM KnowledgeChunksFts f JOIN KnowledgeChunks c ON c.Id = f.rowid
-            WHERE KnowledgeChunksFts MATCH $match AND c.CollectionId IN ({string.Join(",", names)})
-            ORDER BY score LIMIT $limit
-            """;
-        AddParameter(command, "$match", match);
-        AddParameter(command, "$limit", limit);
-        foreach (var (name, id) in names.Zip(collectionIds))
-        {
-            AddParameter(command, name, id.ToString().ToUpperInvariant());
-        }
-
-        var hits = new List<(long, double)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            // FTS5's bm25() is lower-is-better (negative); flip it so every score in WebChat is higher-is-better.
-            hits.Add((reader.GetInt64(0), -reader.GetDouble(1)));
-        }
-
-        return hits;
-    }
+    /// <summary>The best <paramref name="limit"/> passages by keywords in the given collections, best first.</summary>
+    public static Task<IReadOnlyList<(long ChunkId, double Score)>> SearchAsync(DbConnection connection, SqliteKeywordSearch sqlite, IReadOnlyCollection<Guid> collectionIds, string query, int limit, CancellationToken cancellationToken) =>
+        connection is Npgsql.NpgsqlConnection
+            ? SearchPostgresAsync(connection, collectionIds, query, limit, cancellationToken)
+            : sqlite.SearchAsync(connection, collectionIds, query, limit, cancellationToken);
 
     private static async Task<IReadOnlyList<(long ChunkId, double Score)>> SearchPostgresAsync(DbConnection connection, IReadOnlyCollection<Guid> collectionIds, string query, int limit, CancellationToken cancellationToken)
     {
@@ -86,7 +44,7 @@ public static partial class KeywordIndex
         }
 
         // The tsvector expression is the one the GIN index was built on (word for word, or the index goes unused).
-        // Weights {D, C, B, A}: text (A) counts 1.0 and a heading (B) 0.3, as FTS5's bm25 weights above; normalization
+        // Weights {D, C, B, A}: text (A) counts 1.0 and a heading (B) 0.3, as FTS5's bm25 weights in SqliteKeywordSearch; normalization
         // 1 divides by 1 + log(length), so long passages do not win by length alone (BM25's length term does the same).
         await using var command = connection.CreateCommand();
         command.CommandText = """

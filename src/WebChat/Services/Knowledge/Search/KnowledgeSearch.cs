@@ -6,7 +6,7 @@ namespace WebChat.Services.Knowledge.Search;
 
 /// <summary>
 /// Finds passages for a question: BM25 (exact names, codes and numbers) and vector similarity (the same thing said in
-/// other words), each ranked to <see cref="CandidateDepth"/>, fused by reciprocal rank. It does not check access: the
+/// other words), each ranked to <see cref="CandidateDepth"/> at the same time, fused by reciprocal rank. It does not check access: the
 /// caller (<see cref="KnowledgeService"/>) passes only collections the person may read.
 /// </summary>
 public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactory, VectorIndex vectors, EmbedderCatalog embedders)
@@ -21,6 +21,8 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
     /// </summary>
     public const int FusionK = 2;
 
+    private readonly SqliteKeywordSearch sqliteKeywords = new();
+
     public Task<IReadOnlyList<SearchHit>> SearchAsync(IReadOnlyCollection<Guid> collectionIds, string query, int limit, SearchMode mode = SearchMode.Hybrid, CancellationToken cancellationToken = default) =>
         SearchAsync(collectionIds, query, limit, mode, FusionK, cancellationToken);
 
@@ -32,16 +34,19 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
             return [];
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        IReadOnlyList<long> keyword = mode == SearchMode.Vector ? [] : await KeywordRankingAsync(db, collectionIds, query, cancellationToken);
-        IReadOnlyList<long> semantic = mode == SearchMode.Keyword ? [] : await VectorRankingAsync(db, collectionIds, query, cancellationToken);
-        var fused = Fuse([keyword, semantic], fusionK).Take(limit).ToList();
+        // The two rankings run at once, each on its own connection: SQLite's "async" calls run synchronously, so the keyword
+        // half goes to the thread pool while this thread embeds the question and scans the vectors.
+        var keywordRanking = mode == SearchMode.Vector ? Task.FromResult<IReadOnlyList<long>>([]) : Task.Run(() => KeywordRankingAsync(collectionIds, query, cancellationToken), cancellationToken);
+        var vectorRanking = mode == SearchMode.Keyword ? Task.FromResult<IReadOnlyList<long>>([]) : VectorRankingAsync(collectionIds, query, cancellationToken);
+        await Task.WhenAll(keywordRanking, vectorRanking); // both awaited, so a failure of one is never left unobserved
+        var fused = Fuse([await keywordRanking, await vectorRanking], fusionK).Take(limit).ToList();
         if (fused.Count == 0)
         {
             return [];
         }
 
         var ids = fused.Select(f => f.ChunkId).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.KnowledgeChunks.AsNoTracking()
             .Where(c => ids.Contains(c.Id))
             .Join(db.KnowledgeDocuments, c => c.DocumentId, d => d.Id,
@@ -67,16 +72,18 @@ public sealed class KnowledgeSearch(IDbContextFactory<WebChatDbContext> dbFactor
         return scores.OrderByDescending(s => s.Value).ThenBy(s => s.Key).Select(s => (s.Key, s.Value));
     }
 
-    private static async Task<IReadOnlyList<long>> KeywordRankingAsync(WebChatDbContext db, IReadOnlyCollection<Guid> collectionIds, string query, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<long>> KeywordRankingAsync(IReadOnlyCollection<Guid> collectionIds, string query, CancellationToken cancellationToken)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var hits = await KeywordIndex.SearchAsync(connection, collectionIds, query, CandidateDepth, cancellationToken);
+        var hits = await KeywordIndex.SearchAsync(connection, sqliteKeywords, collectionIds, query, CandidateDepth, cancellationToken);
         return hits.Select(h => h.ChunkId).ToList();
     }
 
-    private async Task<IReadOnlyList<long>> VectorRankingAsync(WebChatDbContext db, IReadOnlyCollection<Guid> collectionIds, string query, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<long>> VectorRankingAsync(IReadOnlyCollection<Guid> collectionIds, string query, CancellationToken cancellationToken)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Collections written by different embedders are searched with a query vector from each, then merged by score.
         var groups = await db.KnowledgeCollections.AsNoTracking()
             .Where(c => collectionIds.Contains(c.Id))
