@@ -34,6 +34,7 @@ internal static class ModelServingExtensions
         // Keys entered on Admin › Engines are encrypted with the app's Data Protection key ring.
         builder.Services.AddDataProtection();
         builder.Services.AddSingleton<RemoteEngines>();
+        builder.Services.AddSingleton<LocalReplica>();
         builder.Services.AddSingleton<EngineRouter>();
         builder.Services.AddSingleton<RemoteAdmission>();
         builder.Services.AddSingleton<RoutedChat>();

@@ -20,7 +20,9 @@ public sealed class RemoteAdmission : IDisposable
     private readonly Lock _gate = new();
     private readonly RemoteEngines _engines;
     private readonly IOptions<InferenceOptions> _inference;
+    private readonly LocalReplica _local;
     private readonly IDisposable _subscription;
+    private readonly IDisposable? _localSubscription;
 
     // Guarded by _gate.
     private readonly List<Waiter> _waiting = [];
@@ -29,11 +31,13 @@ public sealed class RemoteAdmission : IDisposable
     private long _arrivals;
     private long _admissions;
 
-    public RemoteAdmission(RemoteEngines engines, IOptions<InferenceOptions> inference)
+    public RemoteAdmission(RemoteEngines engines, IOptions<InferenceOptions> inference, LocalReplica local)
     {
         _engines = engines;
         _inference = inference;
+        _local = local;
         _subscription = engines.Subscribe(_ => Pump()); // a replica back in service makes room
+        _localSubscription = local.Engine?.Subscribe(_ => Pump()); // so does the in-process engine loading the same model
     }
 
     /// <summary>Requests for <paramref name="model"/> waiting for room on its replicas.</summary>
@@ -96,7 +100,11 @@ public sealed class RemoteAdmission : IDisposable
         return new Lease(this, waiter);
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _localSubscription?.Dispose();
+    }
 
     private void Release(Waiter waiter)
     {
@@ -149,11 +157,13 @@ public sealed class RemoteAdmission : IDisposable
         }
     }
 
-    // Room for a model: the per-replica limit times its replicas in service; 0 when none serves it (no limit then).
+    // Room for a model: the per-replica limit times its replicas in service (the in-process engine counted while it
+    // holds the same model); 0 when none serves it (no limit then).
     private int Capacity(string model)
     {
         var now = _engines.Now;
-        return _engines.All.Count(e => e.Serves(model) && !e.IsCoolingDown(now)) * _engines.Options.MaxInFlightPerReplica;
+        var local = _local.Serves(model) && !_local.IsCoolingDown(_local.Now) ? 1 : 0;
+        return (_engines.All.Count(e => e.Serves(model) && !e.IsCoolingDown(now)) + local) * _engines.Options.MaxInFlightPerReplica;
     }
 
     private List<Waiter> FairOrder()
