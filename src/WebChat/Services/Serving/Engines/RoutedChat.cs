@@ -43,7 +43,7 @@ public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, Remot
             tried.Add(replica.Name);
             var updates = replica.Remote is { } remote
                 ? RemoteChat.StreamAsync(remote, model, request, engines.Options.FirstTokenTimeout, cancellationToken)
-                : LocalAsync(request, cancellationToken);
+                : LocalAsync(request with { UserAlreadyCounted = request.UserKey is not null }, cancellationToken);
             await using var reader = updates.GetAsyncEnumerator(cancellationToken);
             var answered = false;
             string? failure = null;
@@ -105,7 +105,8 @@ public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, Remot
             : $"{model} could not answer: {string.Join("; ", failures)}. Try again in a moment, or ask an admin to look at Admin › Engines.");
     }
 
-    // The in-process engine answers as for any local chat: its scheduler queues the request and shares it by user.
+    // The in-process engine answers as for any local chat: its scheduler queues the request and shares it by user (the
+    // user's place already counted here, in RemoteAdmission, is not counted again there).
     private IAsyncEnumerable<ChatUpdate> LocalAsync(ChatRequest request, CancellationToken cancellationToken) =>
         (local.Engine ?? throw new ModelNotReadyException("the in-process engine is off")).StreamChatAsync(request, cancellationToken);
 
