@@ -93,6 +93,7 @@ public partial class ChatPage
     public void Dispose()
     {
         _engineSubscription?.Dispose();
+        _answerFollower?.Dispose();
         _remoteSubscription?.Dispose();
         _ingestionSubscription?.Dispose();
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using MudBlazor;
+using WebChat.Data.Entities;
 using WebChat.Engine.Inference;
 using WebChat.Services.Accounts;
 using WebChat.Services.Chat;
@@ -39,6 +40,7 @@ public partial class ChatPage
     private bool _notFound;
     private bool _overridesOpen;
     private bool _followAttached;
+    private StoredAnswerFollower? _answerFollower;
     private bool _hasDefaultModel;
     private bool _sidebarOpen;
 
@@ -133,7 +135,34 @@ public partial class ChatPage
             (_detail, _active, _notFound) = (null, null, true);
         }
 
+        FollowAnswerWrittenElsewhere();
+
         await LoadKnowledgeAsync();
+    }
+
+    // Streaming with no live answer on this node: another node is writing it (this node marks a dead node's answers
+    // interrupted instead), and the page follows its saved copy until it is final.
+    private bool AnswerWrittenElsewhere => _active is null && _detail?.Messages is [.., { Status: MessageStatus.Streaming }];
+
+    private void FollowAnswerWrittenElsewhere()
+    {
+        if (AnswerWrittenElsewhere)
+        {
+            _answerFollower ??= new StoredAnswerFollower(Model.ChatOptions.FlushInterval, async () =>
+            {
+                await InvokeAsync(async () =>
+                {
+                    await LoadConversationAsync();
+                    StateHasChanged();
+                });
+                return AnswerWrittenElsewhere;
+            });
+            _answerFollower.Follow();
+        }
+        else
+        {
+            _answerFollower?.Stop();
+        }
     }
 
     private async Task RefreshListAsync() => _conversations = await Conversations.ListAsync(_userId, _search);

@@ -39,12 +39,17 @@ internal static class ModelPageRendering
     }
 
     /// <summary>Renders the page beside a popover provider: MudSelect needs one, as MainLayout has.</summary>
-    public static IRenderedComponent<ContainerFragment> RenderWithPopovers<TPage>(this BunitContext context)
+    public static IRenderedComponent<ContainerFragment> RenderWithPopovers<TPage>(this BunitContext context, params (string Name, object? Value)[] parameters)
         where TPage : IComponent => context.Render(builder =>
         {
             builder.OpenComponent<MudPopoverProvider>(0);
             builder.CloseComponent();
             builder.OpenComponent<TPage>(1);
+            foreach (var (name, value) in parameters)
+            {
+                builder.AddComponentParameter(2, name, value);
+            }
+
             builder.CloseComponent();
         });
 }
