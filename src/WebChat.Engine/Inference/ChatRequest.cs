@@ -47,6 +47,12 @@ public sealed record ChatRequest
 
     /// <summary>This user's limits when they differ from the configured ones (an admin raised them); null uses InferenceOptions.</summary>
     public UserShare? Share { get; init; }
+
+    /// <summary>
+    /// The router's fair queue already counts this request against its user's share in <see cref="UserRequestCounts"/>
+    /// (it was let through there and holds that place until it ends): the engine does not count it a second time.
+    /// </summary>
+    public bool UserAlreadyCounted { get; init; }
 }
 
 /// <summary>

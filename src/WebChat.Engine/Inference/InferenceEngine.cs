@@ -26,9 +26,12 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
     private readonly ITimer _idleTimer;
     private volatile EngineStatus _status = EngineStatus.Empty;
     private int _disposed;
+    private readonly UserRequestCounts _userCounts;
 
-    public InferenceEngine(IBackendLoader loader, IOptions<InferenceOptions> options, TimeProvider time, ILoggerFactory loggerFactory)
+    // userCounts: each user's requests across this node's engines (the app's singleton); a count of its own when null.
+    public InferenceEngine(IBackendLoader loader, IOptions<InferenceOptions> options, TimeProvider time, ILoggerFactory loggerFactory, UserRequestCounts? userCounts = null)
     {
+        _userCounts = userCounts ?? new UserRequestCounts();
         _loader = loader;
         _options = options.Value;
         _time = time;
@@ -154,7 +157,7 @@ internal sealed class InferenceEngine : IInferenceEngine, IAsyncDisposable
         try
         {
             var backend = await _loader.LoadAsync(options, progress, cancellationToken);
-            var scheduler = new Scheduler(backend, _options, _time, _loggerFactory.CreateLogger<Scheduler>());
+            var scheduler = new Scheduler(backend, _options, _time, _loggerFactory.CreateLogger<Scheduler>(), _userCounts);
             scheduler.CountsChanged += OnCountsChanged;
             scheduler.StepCompleted += step => StepCompleted?.Invoke(step);
             _scheduler = scheduler;

@@ -11,7 +11,7 @@ public sealed class InferenceOptions
     [Range(0, 10_000)]
     public int QueueLimit { get; set; } = 32;
 
-    /// <summary>Requests one user may have generating at once; the rest of theirs wait while others are served.</summary>
+    /// <summary>Requests one user may have generating at once, on the in-process and remote engines together; the rest of theirs wait while others are served.</summary>
     [Range(1, 10_000)]
     public int MaxRunningPerUser { get; set; } = 2;
 

@@ -29,6 +29,7 @@ public static class InferenceServiceCollectionExtensions
         services.TryAddSingleton<IMachineMemoryReader>(provider => new SystemMemoryReader(provider.GetRequiredService<IGpuMemoryProbe>()));
         services.TryAddSingleton<IModelFitCheck, EstimatorFitCheck>();
         services.TryAddSingleton<IBackendLoader, LlamaBackendLoader>();
+        services.TryAddSingleton<UserRequestCounts>(); // one per node: the in-process engine and the remote engines' queue share it
         services.TryAddSingleton<InferenceEngine>();
         services.TryAddSingleton<IInferenceEngine>(provider => provider.GetRequiredService<InferenceEngine>());
         services.TryAddSingleton<IChatClient>(provider => new EngineChatClient(provider.GetRequiredService<IInferenceEngine>()));

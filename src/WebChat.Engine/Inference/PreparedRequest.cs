@@ -8,6 +8,7 @@ internal sealed record PreparedRequest
     public string? CacheScope { get; init; }
     public string? UserKey { get; init; }
     public UserShare? Share { get; init; }
+    public bool UserAlreadyCounted { get; init; }
     public SamplingOptions Sampling { get; init; } = new();
     public int MaxTokens { get; init; } = 1024;
     public IReadOnlyList<string> StopStrings { get; init; } = [];

@@ -127,6 +127,7 @@ internal static class PromptFitter
         CacheScope = request.CacheScope,
         UserKey = request.UserKey,
         Share = request.Share,
+        UserAlreadyCounted = request.UserAlreadyCounted,
         Sampling = request.Sampling,
         MaxTokens = request.MaxTokens,
         StopStrings = request.StopStrings,

@@ -26,6 +26,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
     // Owned by the loop alone.
     private readonly FairQueue _waiting = new();
     private readonly UserAdmission _admission;
+    private readonly UserRequestCounts _userCounts;
     private readonly SequenceSlot[] _slots;
     private long _clock;
     private long _steps;
@@ -45,13 +46,16 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
     private readonly Lock _modelUse = new();
     private bool _backendDisposed;
 
-    public Scheduler(IInferenceBackend backend, InferenceOptions options, TimeProvider time, ILogger logger)
+    public Scheduler(IInferenceBackend backend, InferenceOptions options, TimeProvider time, ILogger logger, UserRequestCounts? userCounts = null)
     {
         _backend = backend;
         _options = options;
         _time = time;
         _logger = logger;
-        _admission = new UserAdmission(options);
+        _userCounts = userCounts ?? new UserRequestCounts();
+        _admission = new UserAdmission(options, _userCounts);
+        // A user's answer ending on another engine may let one of theirs waiting here start: wake the loop to look.
+        _userCounts.RunningEnded += WakeLoop;
         _pacer = new PrefillPacer(options);
         _slots = Enumerable.Range(0, backend.SequenceCount).Select(i => new SequenceSlot(i)).ToArray();
         _kvCapacity = backend.SequenceCount * backend.ContextPerSequence;
@@ -129,7 +133,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
         {
             Interlocked.Decrement(ref _queued);
             Interlocked.Decrement(ref _inSystem);
-            _admission.Release(user);
+            _admission.Release(user, request, started: false);
             work.Registration.Dispose();
             throw new ModelNotReadyException(_stopReason ?? "The model is being unloaded.");
         }
@@ -149,9 +153,12 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _userCounts.RunningEnded -= WakeLoop;
         await StopAsync("The model was unloaded.");
         _shutdown.Dispose();
     }
+
+    private void WakeLoop() => _inbox.Writer.TryWrite(null);
 
     private void Run()
     {
@@ -248,10 +255,12 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
     private void StartWaitingRequests()
     {
         while (_waiting.Count > 0 && _slots.Any(s => s.Active is null)
-            && _waiting.TakeNext(w => w.User.Running < _admission.RunningLimit(w.Request)) is { } work)
+            && _waiting.TakeNext(_admission.MayStart) is { } work)
         {
             var slot = PickSlot(work.Request)!;
             work.User.Running++;
+            work.Started = true;
+            _admission.Started(work);
             work.User.LastStarted = ++_clock;
             _waiting.Invalidate();
             Interlocked.Increment(ref _active);
@@ -484,7 +493,7 @@ internal sealed class Scheduler : IModelUser, IAsyncDisposable
     private void Complete(SchedulerWork work, ChatSummary summary)
     {
         Interlocked.Decrement(ref _inSystem);
-        _admission.Release(work.User);
+        _admission.Release(work.User, work.Request, work.Started);
         work.Registration.Dispose();
         // Counts first: a caller that has read the summary finds the engine's status without this request.
         CountsChanged?.Invoke();

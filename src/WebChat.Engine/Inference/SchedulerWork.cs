@@ -12,6 +12,9 @@ internal sealed class SchedulerWork(PreparedRequest request, long submittedAt, U
     public CancellationTokenRegistration Registration { get; set; }
     public int LastPosition { get; set; }
 
+    /// <summary>Got a sequence (the loop's alone): its end frees one of its user's running places.</summary>
+    public bool Started { get; set; }
+
     // Set by the caller's cancellation callback, read by the loop between steps.
     private volatile bool _cancelRequested;
 

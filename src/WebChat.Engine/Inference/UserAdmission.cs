@@ -1,10 +1,13 @@
 namespace WebChat.Engine.Inference;
 
 /// <summary>
-/// Decides at submission, on the caller's thread, whether a user may add one more request: a user holds at most
-/// their running plus queued share at once. Requests without a user key share one group and have no such limit.
+/// Decides at submission, on the caller's thread, whether a user may add one more request, and in the loop whether a
+/// waiting one may start: a user holds at most their running plus queued share at once, and writes at most their
+/// running share at once, counted across this node's engines (<see cref="UserRequestCounts"/>: remote answers too).
+/// Requests without a user key share one group and have no such limit; a request the router already counted
+/// (<see cref="ChatRequest.UserAlreadyCounted"/>) is not counted again.
 /// </summary>
-internal sealed class UserAdmission(InferenceOptions options)
+internal sealed class UserAdmission(InferenceOptions options, UserRequestCounts counts)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, UserShareState> _users = new(StringComparer.Ordinal);
@@ -21,21 +24,40 @@ internal sealed class UserAdmission(InferenceOptions options)
         var share = ShareOf(request);
         lock (_gate)
         {
+            if (!request.UserAlreadyCounted)
+            {
+                counts.Enter(key, share);
+            }
+
             if (!_users.TryGetValue(key, out var user))
             {
                 user = new UserShareState(key);
                 _users[key] = user;
             }
 
-            share.EnsureRoomBeside(user.InSystem);
             user.InSystem++;
             return user;
         }
     }
 
-    public void Release(UserShareState user)
+    /// <summary>Whether a waiting request may start now: its user writes fewer than their running share, here and on other engines.</summary>
+    public bool MayStart(SchedulerWork work) =>
+        work.Request.UserKey is not { } key
+        || (work.User.Running < ShareOf(work.Request).Running && (work.Request.UserAlreadyCounted || counts.MayStart(key, ShareOf(work.Request))));
+
+    /// <summary>The request got a sequence.</summary>
+    public void Started(SchedulerWork work)
     {
-        if (user.Key is null)
+        if (work.Request is { UserKey: { } key, UserAlreadyCounted: false })
+        {
+            counts.Started(key);
+        }
+    }
+
+    /// <summary>The request ended (answered, cancelled while waiting, or refused after admission).</summary>
+    public void Release(UserShareState user, PreparedRequest request, bool started)
+    {
+        if (user.Key is not { } key)
         {
             return;
         }
@@ -44,10 +66,12 @@ internal sealed class UserAdmission(InferenceOptions options)
         {
             user.InSystem--;
         }
-    }
 
-    /// <summary>How many requests of this request's user may generate at once.</summary>
-    public int RunningLimit(PreparedRequest request) => request.UserKey is null ? int.MaxValue : ShareOf(request).Running;
+        if (!request.UserAlreadyCounted)
+        {
+            counts.Leave(key, started);
+        }
+    }
 
     private UserShare ShareOf(PreparedRequest request) => UserShare.Of(request.Share, options);
 }

@@ -34,6 +34,8 @@ internal static class ModelServingExtensions
         // Keys entered on Admin › Engines are encrypted with the app's Data Protection key ring.
         builder.Services.AddDataProtection();
         builder.Services.AddSingleton<RemoteEngines>();
+        builder.Services.TryAddSingleton<WebChat.Engine.Inference.UserRequestCounts>(); // one per node, shared with the in-process engine
+        builder.Services.AddSingleton<LocalReplica>();
         builder.Services.AddSingleton<EngineRouter>();
         builder.Services.AddSingleton<RemoteAdmission>();
         builder.Services.AddSingleton<RoutedChat>();

@@ -63,7 +63,9 @@ public sealed class ApiGenerations(
                 Share = shares is null ? null : await shares.FindAsync(caller.UserId, cancellationToken),
                 MaxTokens = lease.ReservedTokens is { } reserved ? (int)Math.Min(request.MaxTokens, reserved) : request.MaxTokens,
             };
-            updates = (model.Remote is { } remote ? serving.StreamRemoteAsync(remote.ModelName, request, stop.Token) : engine.StreamChatAsync(request, stop.Token))
+            // An installed model that remote engines serve too is one model with several replicas: routed across them.
+            var routedAs = model.Remote?.ModelName ?? (model.Model is not null ? serving.RemoteTwinOfLoaded() : null);
+            updates = (routedAs is not null ? serving.StreamRemoteAsync(routedAs, request, stop.Token) : engine.StreamChatAsync(request, stop.Token))
                 .GetAsyncEnumerator(stop.Token);
             // The engine refuses (busy, no model, no replica answers) on the first step; after it the request is queued or running.
             var first = await updates.MoveNextAsync() ? updates.Current : null;

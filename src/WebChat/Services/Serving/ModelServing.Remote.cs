@@ -41,7 +41,7 @@ public sealed partial class ModelServing
 
         if (LocalEnabled && (engine.Status.State == EngineState.Ready || LoadsOnDemand(engine.Status, await HasDefaultModelAsync(cancellationToken))))
         {
-            return ServingTarget.Local;
+            return RemoteTwinOfLoaded() is { } twin ? new ServingTarget(twin, engine.Status.ModelName ?? twin) : ServingTarget.Local;
         }
 
         var fallback = models.FirstOrDefault(m => m.IsDefault && m.IsAvailable) ?? models.FirstOrDefault(m => m.IsAvailable && Offered(m));
@@ -50,7 +50,14 @@ public sealed partial class ModelServing
             : throw new ModelNotReadyException("No engine serves a model you may use right now. Try again in a moment, or ask your admin.");
     }
 
-    /// <summary>Streams an answer from the remote engines serving <paramref name="model"/> (replicas, failover: see RoutedChat).</summary>
+    /// <summary>
+    /// The model id under which remote engines also serve the model the in-process engine holds ready (the same GGUF
+    /// file name or display name: see LocalReplica), or null. A request for it is then routed across the in-process
+    /// engine and those remote replicas together, instead of always going to the in-process engine.
+    /// </summary>
+    public string? RemoteTwinOfLoaded() => remoteEngines.ServedModels().FirstOrDefault(localReplica.Serves);
+
+    /// <summary>Streams an answer from the engines serving <paramref name="model"/>: its remote replicas and, while it holds the same model, the in-process engine (least busy, affinity, failover: see RoutedChat).</summary>
     public IAsyncEnumerable<ChatUpdate> StreamRemoteAsync(string model, ChatRequest request, CancellationToken cancellationToken) =>
         routed.StreamAsync(model, request, cancellationToken);
 

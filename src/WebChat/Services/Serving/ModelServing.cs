@@ -35,6 +35,7 @@ public sealed partial class ModelServing(
     RemoteModels remote,
     RoutedChat routed,
     RemoteEngines remoteEngines,
+    LocalReplica localReplica,
     IOptions<EnginesOptions> engineOptions,
     ILogger<ModelServing> logger) : IDisposable
 {

@@ -29,7 +29,7 @@ public static class RemoteModelId
 }
 
 /// <summary>The remote engines' models and what the admin set for them (name, offered to users, default), as for installed models.</summary>
-public sealed class RemoteModels(IDbContextFactory<WebChatDbContext> dbFactory, RemoteEngines engines, RoutedChat routed, DefaultModel defaultModel)
+public sealed class RemoteModels(IDbContextFactory<WebChatDbContext> dbFactory, RemoteEngines engines, EngineRouter router, DefaultModel defaultModel)
 {
     /// <summary>Every model a remote engine lists now, plus those the admin configured that no engine lists at the moment (shown unavailable).</summary>
     public async Task<IReadOnlyList<RemoteModelView>> ListAsync(CancellationToken cancellationToken = default)
@@ -42,7 +42,7 @@ public sealed class RemoteModels(IDbContextFactory<WebChatDbContext> dbFactory, 
         {
             var setting = settings.GetValueOrDefault(name);
             return new RemoteModelView(name, setting?.DisplayName ?? name, setting?.UserSelectable ?? false, defaultId == RemoteModelId.Of(name),
-                [.. engines.All.Where(e => e.Serves(name)).Select(e => e.Name)], routed.IsAvailable(name));
+                router.EnginesOf(name), router.IsAvailable(name));
         })];
     }
 

@@ -50,6 +50,11 @@ public static class RemoteEngineRules
             return $"an engine needs a name of 1 to {MaxNameLength} characters.";
         }
 
+        if (string.Equals(name.Trim(), LocalReplica.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"\"{LocalReplica.Name}\" is the in-process engine's name (in usage records and routing); give the remote engine another.";
+        }
+
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             return $"the address of {name} must be an http(s) address as an OpenAI client takes it, e.g. http://gpu-box:8000/v1.";

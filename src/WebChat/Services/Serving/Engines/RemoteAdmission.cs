@@ -11,16 +11,20 @@ namespace WebChat.Services.Serving.Engines;
 /// user's backlog; within a round the user let through longest ago goes first, then arrival. Without this a remote
 /// engine served in arrival order, and one user's burst of parallel API calls held everyone else back.
 /// The per-user share holds here as on the in-process engine (<see cref="UserShare"/>, the same options and admin
-/// overrides): a user with their running share let through waits for one to end, and one request beyond their
-/// running plus queued share is refused at once with UserBusyException. Counted across all remote models, apart from
-/// the in-process engine's own count. Requests without a user key have no such limit.
+/// overrides) and on one count with it (<see cref="UserRequestCounts"/>): a user writing their running share of
+/// answers, here or on the in-process engine, waits for one to end, and one request beyond their running plus queued
+/// share, local and remote together, is refused at once with UserBusyException. Requests without a user key have no
+/// such limit.
 /// </summary>
 public sealed class RemoteAdmission : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly RemoteEngines _engines;
     private readonly IOptions<InferenceOptions> _inference;
+    private readonly LocalReplica _local;
+    private readonly UserRequestCounts _counts;
     private readonly IDisposable _subscription;
+    private readonly IDisposable? _localSubscription;
 
     // Guarded by _gate.
     private readonly List<Waiter> _waiting = [];
@@ -29,11 +33,15 @@ public sealed class RemoteAdmission : IDisposable
     private long _arrivals;
     private long _admissions;
 
-    public RemoteAdmission(RemoteEngines engines, IOptions<InferenceOptions> inference)
+    public RemoteAdmission(RemoteEngines engines, IOptions<InferenceOptions> inference, LocalReplica local, UserRequestCounts counts)
     {
         _engines = engines;
         _inference = inference;
+        _local = local;
+        _counts = counts;
+        _counts.RunningEnded += Pump; // a user's answer ending on the in-process engine may let one of theirs through here
         _subscription = engines.Subscribe(_ => Pump()); // a replica back in service makes room
+        _localSubscription = local.Engine?.Subscribe(_ => Pump()); // so does the in-process engine loading the same model
     }
 
     /// <summary>Requests for <paramref name="model"/> waiting for room on its replicas.</summary>
@@ -58,8 +66,8 @@ public sealed class RemoteAdmission : IDisposable
     /// <summary>
     /// Waits for this request's turn; the lease holds its place on the model's replicas until disposed. A model no
     /// replica serves now lets the request through at once: the router then says why it cannot be answered.
-    /// Throws UserBusyException when the user already holds their share (<paramref name="ownShare"/> when an admin set
-    /// one, else Inference:MaxRunningPerUser plus MaxQueuedPerUser).
+    /// Throws UserBusyException when the user already holds their share, local and remote answers together
+    /// (<paramref name="ownShare"/> when an admin set one, else Inference:MaxRunningPerUser plus MaxQueuedPerUser).
     /// </summary>
     public async Task<IDisposable> EnterAsync(string model, string? userKey, UserShare? ownShare, CancellationToken cancellationToken)
     {
@@ -68,7 +76,11 @@ public sealed class RemoteAdmission : IDisposable
         lock (_gate)
         {
             waiter = new Waiter(model, userKey ?? "", share, _arrivals++);
-            share?.EnsureRoomBeside((_users.GetValueOrDefault(waiter.User)?.Running ?? 0) + _waiting.Count(w => w.User == waiter.User));
+            if (share is not null)
+            {
+                _counts.Enter(waiter.User, share);
+            }
+
             _waiting.Add(waiter);
         }
 
@@ -89,6 +101,10 @@ public sealed class RemoteAdmission : IDisposable
             {
                 Release(waiter); // let through at the moment it was cancelled: its place goes to the next
             }
+            else if (waiter.Share is not null)
+            {
+                _counts.Leave(waiter.User, wasRunning: false);
+            }
 
             throw;
         }
@@ -96,7 +112,12 @@ public sealed class RemoteAdmission : IDisposable
         return new Lease(this, waiter);
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _counts.RunningEnded -= Pump;
+        _subscription.Dispose();
+        _localSubscription?.Dispose();
+    }
 
     private void Release(Waiter waiter)
     {
@@ -108,6 +129,11 @@ public sealed class RemoteAdmission : IDisposable
             {
                 _users.Remove(waiter.User);
             }
+        }
+
+        if (waiter.Share is not null)
+        {
+            _counts.Leave(waiter.User, wasRunning: true); // wakes Pump (and the in-process engine) through RunningEnded
         }
 
         Pump();
@@ -128,7 +154,7 @@ public sealed class RemoteAdmission : IDisposable
                     room = capacity[w.Model] = Capacity(w.Model);
                 }
 
-                var userHasRoom = w.Share is null || (_users.GetValueOrDefault(w.User)?.Running ?? 0) < w.Share.Running;
+                var userHasRoom = w.Share is null || _counts.MayStart(w.User, w.Share);
                 return userHasRoom && (room == 0 || _admittedPerModel.GetValueOrDefault(w.Model) < room);
             }
 
@@ -138,6 +164,11 @@ public sealed class RemoteAdmission : IDisposable
                 _admittedPerModel[next.Model] = _admittedPerModel.GetValueOrDefault(next.Model) + 1;
                 var user = UserOf(next.User);
                 user.Running++;
+                if (next.Share is not null)
+                {
+                    _counts.Started(next.User);
+                }
+
                 user.LastAdmitted = ++_admissions;
                 admitted.Add(next);
             }
@@ -149,11 +180,13 @@ public sealed class RemoteAdmission : IDisposable
         }
     }
 
-    // Room for a model: the per-replica limit times its replicas in service; 0 when none serves it (no limit then).
+    // Room for a model: the per-replica limit times its replicas in service (the in-process engine counted while it
+    // holds the same model); 0 when none serves it (no limit then).
     private int Capacity(string model)
     {
         var now = _engines.Now;
-        return _engines.All.Count(e => e.Serves(model) && !e.IsCoolingDown(now)) * _engines.Options.MaxInFlightPerReplica;
+        var local = _local.Serves(model) && !_local.IsCoolingDown(_local.Now) ? 1 : 0;
+        return (_engines.All.Count(e => e.Serves(model) && !e.IsCoolingDown(now)) + local) * _engines.Options.MaxInFlightPerReplica;
     }
 
     private List<Waiter> FairOrder()

@@ -4,12 +4,15 @@ using WebChat.Engine.Inference;
 namespace WebChat.Services.Serving.Engines;
 
 /// <summary>
-/// Answers a request for a model served by remote engines: asks the router for a replica, and when that replica
+/// Answers a request for a model served by several engines: asks the router for a replica, and when that replica
 /// fails, times out or answers 5xx before the first token, cools it down and tries the next one. A replica that
 /// breaks off after the first token is cooled down too, and the answer ends with the error (its text kept). When the
 /// model's replicas are full the request first waits its fair turn among users (<see cref="RemoteAdmission"/>).
+/// The in-process engine is one of the replicas while it holds the same model (<see cref="LocalReplica"/>): chosen,
+/// it gets the request as any local chat, so its own scheduler shares it fairly; refusing before its first token
+/// (no model any more, its queue full, an error) sends the request on to the next replica.
 /// </summary>
-public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, RemoteAdmission admission, ILogger<RoutedChat> logger)
+public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, RemoteAdmission admission, LocalReplica local, ILogger<RoutedChat> logger)
 {
     public bool IsAvailable(string model) => router.IsAvailable(model);
 
@@ -38,9 +41,13 @@ public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, Remot
         while (router.Pick(model, request.ConversationKey, tried) is { } replica)
         {
             tried.Add(replica.Name);
-            await using var reader = RemoteChat.StreamAsync(replica, model, request, engines.Options.FirstTokenTimeout, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var updates = replica.Remote is { } remote
+                ? RemoteChat.StreamAsync(remote, model, request, engines.Options.FirstTokenTimeout, cancellationToken)
+                : LocalAsync(request with { UserAlreadyCounted = request.UserKey is not null }, cancellationToken);
+            await using var reader = updates.GetAsyncEnumerator(cancellationToken);
             var answered = false;
             string? failure = null;
+            var full = false; // the replica only had no room (the in-process queue full): tried elsewhere, not cooled down
             while (true)
             {
                 ChatUpdate update;
@@ -53,10 +60,21 @@ public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, Remot
 
                     update = reader.Current;
                 }
-                catch (Exception e) when (!answered && !cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+                catch (Exception e) when (!answered && !cancellationToken.IsCancellationRequested && e is not OperationCanceledException and not UserBusyException)
                 {
-                    failure = e is TimeoutException ? e.Message : RemoteEngines.Describe(e).Words;
+                    full = e is EngineBusyException;
+                    failure = e switch
+                    {
+                        TimeoutException or EngineException => e.Message,
+                        _ => RemoteEngines.Describe(e).Words,
+                    };
                     break;
+                }
+
+                if (replica.IsLocal && !answered && update is ChatSummary { FinishReason: FinishReason.Error } refused)
+                {
+                    failure = refused.Message ?? "the in-process engine failed";
+                    break; // the in-process engine gave up before its first token: another replica may answer
                 }
 
                 answered |= update is TextDelta or ReasoningDelta;
@@ -74,7 +92,11 @@ public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, Remot
                 yield break;
             }
 
-            CoolDown(replica, failure);
+            if (!full)
+            {
+                CoolDown(replica, failure);
+            }
+
             failures.Add($"{replica.Name}: {failure}");
         }
 
@@ -83,9 +105,21 @@ public sealed class RoutedChat(RemoteEngines engines, EngineRouter router, Remot
             : $"{model} could not answer: {string.Join("; ", failures)}. Try again in a moment, or ask an admin to look at Admin › Engines.");
     }
 
-    private void CoolDown(RemoteEngineState replica, string reason)
+    // The in-process engine answers as for any local chat: its scheduler queues the request and shares it by user (the
+    // user's place already counted here, in RemoteAdmission, is not counted again there).
+    private IAsyncEnumerable<ChatUpdate> LocalAsync(ChatRequest request, CancellationToken cancellationToken) =>
+        (local.Engine ?? throw new ModelNotReadyException("the in-process engine is off")).StreamChatAsync(request, cancellationToken);
+
+    private void CoolDown(Replica replica, string reason)
     {
-        logger.LogWarning("Remote engine {Engine} failed a request ({Reason}); cooling down for {Cooldown}", replica.Name, reason, engines.Options.Cooldown);
-        replica.CoolDown(reason, engines.Now + engines.Options.Cooldown);
+        logger.LogWarning("Engine {Engine} failed a request ({Reason}); cooling down for {Cooldown}", replica.Name, reason, engines.Options.Cooldown);
+        if (replica.Remote is { } remote)
+        {
+            remote.CoolDown(reason, engines.Now + engines.Options.Cooldown);
+        }
+        else
+        {
+            local.CoolDown(local.Now + engines.Options.Cooldown);
+        }
     }
 }

@@ -115,14 +115,41 @@ public sealed class ModelServingTests
         Assert.Equal("reasoning", (await Settings(app).GetAsync(model.Id)).ReasoningTag);
     }
 
-    private Task<AppServicesHost> StartAsync() => AppServicesHost.StartAsync(builder =>
+    [Fact]
+    public async Task Messages_for_the_loaded_model_that_a_remote_engine_also_serves_are_shared_between_the_two()
+    {
+        await using var remote = await WebChat.Tests.Support.FakeEngine.FakeOpenAiEngine.StartAsync();
+        remote.Models.Clear();
+        remote.Models.Add("Team model"); // llama-server started with --alias "Team model", the local model's display name
+        await using var app = await StartAsync(("Engines:Remote:0:Name", "gpu"), ("Engines:Remote:0:BaseUrl", remote.BaseUrl));
+        var engines = app.Services.GetRequiredService<WebChat.Services.Serving.Engines.RemoteEngines>();
+        await engines.ReloadAsync();
+        await engines.CheckDueAsync();
+        var admin = await ModelTestUsers.RegisterAsync(app.Services, "admin");
+        var model = await ImportTinyAsync(app, admin);
+        await Settings(app).SaveAsync(admin, new ModelSettingsView(model.Id, "Team model", true, IsDefault: true, "think"));
+        await app.Services.GetRequiredService<ModelServing>().SwitchAsync(admin, model.Id); // loads it under its display name
+
+        // Both replicas idle: the two conversations' first turns go one to each.
+        foreach (var question in new[] { "First?", "Second?" })
+        {
+            var conversation = (await app.Services.GetRequiredService<GenerationService>().SendAsync(UserId(admin), null, question)).ConversationId;
+            await WaitForAnswerAsync(app, conversation);
+            Assert.Equal(MessageStatus.Complete, (await MessagesAsync(app, conversation))[1].Status);
+        }
+
+        Assert.Equal(["gpu", "local"], (await UsageAsync(app)).Select(u => u.Engine).Order(StringComparer.Ordinal));
+        Assert.Equal(1, remote.Served);
+    }
+
+    private Task<AppServicesHost> StartAsync(params (string Key, string Value)[] settings) => AppServicesHost.StartAsync(builder =>
     {
         builder.AddWebChatEngine();
         builder.AddWebChatModels();
         builder.Services.AddSingleton<IInferenceEngine>(_engine);
         builder.AddWebChatChat();
         builder.AddWebChatModelServing();
-    });
+    }, settings);
 
     private static ModelSettings Settings(AppServicesHost app) => app.Services.GetRequiredService<ModelSettings>();
 
