@@ -93,7 +93,7 @@ internal static class NodesSoak
             for (var i = 0; i < nodeCount; i++)
             {
                 // One after the other: the first applies the migrations.
-                var (node, _) = await AppProcess.StartAsync(NodeSettings(engine, database)).WaitAsync(stop);
+                var (node, _) = await AppProcess.StartAsync(NodeSettings(i + 1, engine, database)).WaitAsync(stop);
                 nodes.Add(node);
             }
 
@@ -188,10 +188,11 @@ internal static class NodesSoak
     private static Uri NodeAddress(AppProcess node) =>
         new(System.Text.RegularExpressions.Regex.Match(node.Output, @"Now listening on: (\S+)").Groups[1].Value.TrimEnd('/') + "/");
 
-    private static Dictionary<string, string> NodeSettings(FakeOpenAiEngine engine, string? database)
+    private static Dictionary<string, string> NodeSettings(int node, FakeOpenAiEngine engine, string? database)
     {
         var settings = new Dictionary<string, string>
         {
+            ["WebChat:NodeName"] = $"node-{node}", // all run on this machine, whose name would otherwise be every node's
             ["Engines:Local:Enabled"] = "false",
             ["Engines:Remote:0:Name"] = "shared",
             ["Engines:Remote:0:BaseUrl"] = engine.BaseUrl,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -33,6 +34,8 @@ internal static class DbCommand
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. switches], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddFilter(null, LogLevel.Warning);
         builder.AddWebChatOptions();
+        // This node's own key ring (its folder's name, the service user's key files), to read the engine keys it stored.
+        builder.Services.AddDataProtection();
         using var host = builder.Build();
         var target = DataExtensions.PostgresTarget(connectionString);
         try
@@ -50,9 +53,18 @@ internal static class DbCommand
                 .Options;
             var postgres = new DbContextOptionsBuilder<PostgresWebChatDbContext>().UseNpgsql(connectionString).Options;
             await Console.Out.WriteLineAsync($"Copying {app.DatabasePath} into PostgreSQL {target}");
+            IReadOnlyList<string> unreadable = [];
+            var keyRing = host.Services.GetRequiredService<IDataProtectionProvider>();
             var counts = await DatabaseCopy.CopyAsync(
-                () => new WebChatDbContext(sqlite), () => new PostgresWebChatDbContext(postgres), line => Console.Out.WriteLine("  " + line), cancellationToken);
+                () => new WebChatDbContext(sqlite), () => new PostgresWebChatDbContext(postgres), line => Console.Out.WriteLine("  " + line),
+                async (copy, token) => unreadable = await EngineKeyTransfer.ReencryptAsync(keyRing, copy, token), cancellationToken);
             await Console.Out.WriteLineAsync($"Copied {counts.Sum(c => c.Target)} rows in {counts.Count} tables; every table's row count matches.");
+            foreach (var engine in unreadable)
+            {
+                await Console.Out.WriteLineAsync(
+                    $"The API key of remote engine \"{engine}\" could not be decrypted with this machine's key ring (run the copy as the user the service runs as): enter it again on Admin › Engines.");
+            }
+
             await Console.Out.WriteLineAsync("Now set Database:Provider=Postgres and ConnectionStrings:WebChat on every node.");
             return 0;
         }

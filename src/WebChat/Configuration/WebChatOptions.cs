@@ -14,6 +14,12 @@ public sealed class WebChatOptions
     /// <summary>SQLite database file; empty means &lt;DataDirectory&gt;/webchat.db.</summary>
     public string DatabasePath { get; set; } = "";
 
+    /// <summary>
+    /// This node's name among several app nodes on one PostgreSQL database: each node serves the model files in its
+    /// own models folder, and the Library says which node holds which; empty means the machine's host name.
+    /// </summary>
+    public string NodeName { get; set; } = "";
+
     /// <summary>Whether people may create accounts themselves; an admin can change it at run time.</summary>
     public bool AllowRegistration { get; set; } = true;
 

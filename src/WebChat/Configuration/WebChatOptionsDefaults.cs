@@ -20,5 +20,6 @@ internal sealed class WebChatOptionsDefaults : IPostConfigureOptions<WebChatOpti
         options.DatabasePath = string.IsNullOrWhiteSpace(options.DatabasePath)
             ? Path.Combine(options.DataDirectory, "webchat.db")
             : Path.GetFullPath(options.DatabasePath);
+        options.NodeName = string.IsNullOrWhiteSpace(options.NodeName) ? Environment.MachineName : options.NodeName.Trim();
     }
 }

@@ -26,10 +26,12 @@ public static class DatabaseCopy
 
     /// <summary>
     /// Migrates both databases to the current model, then copies. <paramref name="progress"/> hears each table as it is
-    /// done; the result lists every table's counts.
+    /// done; <paramref name="beforeCommit"/> may change the verified copy in its transaction (engine keys for the
+    /// target's key ring); the result lists every table's counts.
     /// </summary>
     public static async Task<IReadOnlyList<TableCount>> CopyAsync(
-        Func<WebChatDbContext> source, Func<WebChatDbContext> target, Action<string>? progress = null, CancellationToken cancellationToken = default)
+        Func<WebChatDbContext> source, Func<WebChatDbContext> target, Action<string>? progress = null,
+        Func<WebChatDbContext, CancellationToken, Task>? beforeCommit = null, CancellationToken cancellationToken = default)
     {
         await using (var db = source())
         {
@@ -74,6 +76,11 @@ public static class DatabaseCopy
             throw new DatabaseCopyException($"Table {wrong.Table} has {wrong.Source} rows in the source but {wrong.Target} in the target: nothing was kept.");
         }
 
+        if (beforeCommit is not null)
+        {
+            await beforeCommit(into, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return counts;
     }
@@ -116,7 +123,7 @@ public static class DatabaseCopy
         where TEntity : class
     {
         long copied = 0;
-        await foreach (var row in from.Set<TEntity>().AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var row in from.Set<TEntity>().IgnoreQueryFilters().AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             into.Set<TEntity>().Add(row);
             if (++copied % BatchSize == 0)
@@ -135,7 +142,7 @@ public static class DatabaseCopy
         (Task<long>)CountMethod.MakeGenericMethod(table.ClrType).Invoke(null, [db, cancellationToken])!;
 
     private static Task<long> CountAsync<TEntity>(WebChatDbContext db, CancellationToken cancellationToken)
-        where TEntity : class => db.Set<TEntity>().LongCountAsync(cancellationToken);
+        where TEntity : class => db.Set<TEntity>().IgnoreQueryFilters().LongCountAsync(cancellationToken); // every node's rows
 
     /// <summary>
     /// Rows were inserted with their own ids, which PostgreSQL's identity sequences did not hand out: move each sequence

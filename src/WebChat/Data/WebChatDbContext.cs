@@ -23,9 +23,13 @@ public class WebChatDbContext : IdentityDbContext<ApplicationUser>, IDataProtect
     {
     }
 
+    /// <summary>The node this context works for (WebChat:NodeName): its downloads and model copies are recorded under it.</summary>
+    public string Node { get; init; } = Environment.MachineName;
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<InstalledModel> InstalledModels => Set<InstalledModel>();
+    public DbSet<ModelCopy> ModelCopies => Set<ModelCopy>();
     public DbSet<Download> Downloads => Set<Download>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
     public DbSet<UserSettings> UserSettings => Set<UserSettings>();

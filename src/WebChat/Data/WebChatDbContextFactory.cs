@@ -18,8 +18,8 @@ internal sealed class WebChatDbContextFactory : IDbContextFactory<WebChatDbConte
     {
         create = new Lazy<Func<WebChatDbContext>>(() => database.Value.Provider switch
         {
-            DatabaseProvider.Postgres => Postgres(services, connectionStrings.Value.WebChat),
-            _ => Sqlite(services, SqliteConnectionString(app.Value)),
+            DatabaseProvider.Postgres => Postgres(services, connectionStrings.Value.WebChat, app.Value.NodeName),
+            _ => Sqlite(services, SqliteConnectionString(app.Value), app.Value.NodeName),
         });
     }
 
@@ -28,22 +28,22 @@ internal sealed class WebChatDbContextFactory : IDbContextFactory<WebChatDbConte
     public static string SqliteConnectionString(WebChatOptions options) =>
         new SqliteConnectionStringBuilder { DataSource = options.DatabasePath, Pooling = true }.ToString();
 
-    private static Func<WebChatDbContext> Sqlite(IServiceProvider services, string connectionString)
+    private static Func<WebChatDbContext> Sqlite(IServiceProvider services, string connectionString, string node)
     {
         var options = new DbContextOptionsBuilder<WebChatDbContext>()
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteConnectionSettings())
             .UseApplicationServiceProvider(services)
             .Options;
-        return () => new WebChatDbContext(options);
+        return () => new WebChatDbContext(options) { Node = node };
     }
 
-    private static Func<WebChatDbContext> Postgres(IServiceProvider services, string connectionString)
+    private static Func<WebChatDbContext> Postgres(IServiceProvider services, string connectionString, string node)
     {
         var options = new DbContextOptionsBuilder<PostgresWebChatDbContext>()
             .UseNpgsql(connectionString)
             .UseApplicationServiceProvider(services)
             .Options;
-        return () => new PostgresWebChatDbContext(options);
+        return () => new PostgresWebChatDbContext(options) { Node = node };
     }
 }

@@ -4,12 +4,16 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using WebChat.Configuration;
 using WebChat.Data;
+using WebChat.Services.Models;
 using WebChat.Services.Nodes;
 
 namespace WebChat.Extensions;
 
 internal static class DataExtensions
 {
+    /// <summary>The Data Protection application name every PostgreSQL node shares (a SQLite node keeps its folder's).</summary>
+    public const string SharedKeyRingName = "WebChat";
+
     /// <summary>
     /// The database that Database:Provider names (a SQLite file in the data directory by default, or PostgreSQL);
     /// components use IDbContextFactory, Identity the scoped context.
@@ -27,7 +31,7 @@ internal static class DataExtensions
             // key ring in the shared database, and one application name (the default is the content root, which differs
             // between machines). A single SQLite node keeps the key ring and name it always had, so its cookies and
             // stored engine keys stay readable.
-            builder.Services.AddDataProtection().SetApplicationName("WebChat").PersistKeysToDbContext<WebChatDbContext>();
+            builder.Services.AddDataProtection().SetApplicationName(SharedKeyRingName).PersistKeysToDbContext<WebChatDbContext>();
 
             // Revocations and other changes reach the other nodes through the database's LISTEN/NOTIFY.
             builder.Services.AddSingleton<PostgresNodeSignals>();
@@ -72,8 +76,8 @@ internal static class DataExtensions
                     "Check that the server runs and accepts this connection string, or set Database:Provider to Sqlite.", e);
             }
 
-            logger.LogInformation("Data directory {DataDirectory}, database PostgreSQL {Database}, models {ModelsDirectory}",
-                options.DataDirectory, target, options.ModelsDirectory);
+            logger.LogInformation("Node {Node}: data directory {DataDirectory}, database PostgreSQL {Database}, models {ModelsDirectory}",
+                db.Node, options.DataDirectory, target, options.ModelsDirectory);
         }
         else
         {
@@ -83,6 +87,7 @@ internal static class DataExtensions
                 options.DataDirectory, options.DatabasePath, options.ModelsDirectory);
         }
 
+        await ModelCopyRows.RecordPresentAsync(db, options.ModelsDirectory, database.Provider != DatabaseProvider.Postgres, cancellationToken);
         if (!await db.Users.AnyAsync(cancellationToken))
         {
             logger.LogWarning("No account exists yet: open the app in a browser and register. The first account becomes the administrator.");

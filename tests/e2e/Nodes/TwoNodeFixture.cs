@@ -117,6 +117,7 @@ public sealed class TwoNodeFixture : IAsyncLifetime
             ["ASPNETCORE_URLS"] = Address(node).ToString().TrimEnd('/'),
             ["Database:Provider"] = "Postgres",
             ["ConnectionStrings:WebChat"] = Database,
+            ["WebChat:NodeName"] = $"node-{node}", // both run on this machine, whose name would otherwise be both nodes'
             ["Engines:Local:Enabled"] = "false",
             ["Engines:Remote:0:Name"] = "shared",
             ["Engines:Remote:0:BaseUrl"] = Engine.BaseUrl,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WebChat.Extensions;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App;
 
@@ -22,6 +23,13 @@ internal sealed class AppServicesHost : IAsyncDisposable
     public IServiceProvider Services => host.Services;
 
     public static Task<AppServicesHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
+
+    /// <summary>Like <see cref="StartAsync(ValueTuple{string, string}[])"/>, on <paramref name="provider"/>'s database.</summary>
+    public static Task<AppServicesHost> StartAsync(DataProvider provider, params (string Key, string Value)[] settings) => StartAsync(provider, null, settings);
+
+    /// <summary>Like <see cref="StartAsync(Action{IHostApplicationBuilder}, ValueTuple{string, string}[])"/>, on <paramref name="provider"/>'s database.</summary>
+    public static async Task<AppServicesHost> StartAsync(DataProvider provider, Action<IHostApplicationBuilder>? configure, params (string Key, string Value)[] settings) =>
+        await StartAsync(configure, [.. settings, .. await DataProviders.SettingsAsync(provider)]);
 
     /// <summary>Like <see cref="StartAsync(ValueTuple{string, string}[])"/>, with more of the app's registrations (e.g. AddWebChatModels).</summary>
     public static async Task<AppServicesHost> StartAsync(Action<IHostApplicationBuilder>? configure, params (string Key, string Value)[] settings)

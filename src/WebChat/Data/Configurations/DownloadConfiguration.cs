@@ -15,6 +15,7 @@ internal sealed class DownloadConfiguration : IEntityTypeConfiguration<Download>
         builder.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(d => new { d.Repo, d.Revision, d.FileName });
         builder.HasIndex(d => d.State);
+        builder.Property(d => d.Node).HasMaxLength(128);
         builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(d => d.RequestedByUserId).OnDelete(DeleteBehavior.SetNull);
     }
 }

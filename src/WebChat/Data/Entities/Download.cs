@@ -17,4 +17,7 @@ public class Download
     public DateTime StartedAt { get; set; } = DateTime.UtcNow;
     public DateTime? FinishedAt { get; set; }
     public string? RequestedByUserId { get; set; }
+
+    /// <summary>The node downloading into its models folder (WebChat:NodeName); null in rows from before nodes were named.</summary>
+    public string? Node { get; set; }
 }

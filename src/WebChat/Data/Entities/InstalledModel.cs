@@ -28,6 +28,9 @@ public class InstalledModel
 
     /// <summary>The tag the model wraps its reasoning in, without brackets ("think" when null).</summary>
     public string? ReasoningTag { get; set; }
+
+    /// <summary>The nodes whose models folder holds the file.</summary>
+    public List<ModelCopy> Copies { get; set; } = [];
 }
 
 /// <summary>How a model got into the models directory; stored as text.</summary>

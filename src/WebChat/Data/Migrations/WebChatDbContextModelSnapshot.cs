@@ -395,6 +395,10 @@ namespace WebChat.Data.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Repo")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -764,6 +768,24 @@ namespace WebChat.Data.Migrations
                     b.HasKey("MessageId", "Number");
 
                     b.ToTable("MessageCitations");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.ModelCopy", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CopiedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelId", "Node");
+
+                    b.ToTable("ModelCopies");
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.Preset", b =>
@@ -1209,6 +1231,15 @@ namespace WebChat.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.ModelCopy", b =>
+                {
+                    b.HasOne("WebChat.Data.Entities.InstalledModel", null)
+                        .WithMany("Copies")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.PresetChoice", b =>
                 {
                     b.HasOne("WebChat.Data.Entities.Preset", null)
@@ -1258,6 +1289,11 @@ namespace WebChat.Data.Migrations
             modelBuilder.Entity("WebChat.Data.Entities.Conversation", b =>
                 {
                     b.Navigation("Messages");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.InstalledModel", b =>
+                {
+                    b.Navigation("Copies");
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.KnowledgeCollection", b =>

@@ -39,6 +39,7 @@ internal sealed class DownloadRows(IDbContextFactory<WebChatDbContext> dbFactory
     public async Task SaveAsync(Download row, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        row.Node ??= db.Node; // the download fills this node's models folder
         if (await db.Downloads.AnyAsync(d => d.Id == row.Id, cancellationToken))
         {
             db.Update(row);

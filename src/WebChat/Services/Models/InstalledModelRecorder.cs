@@ -45,11 +45,17 @@ public sealed class InstalledModelRecorder(IDbContextFactory<WebChatDbContext> d
     private async Task<InstalledModel> UpsertAsync(
         WebChatDbContext db, string id, string fileName, string path, ModelDescriptor? descriptor, ModelSource source, CancellationToken cancellationToken)
     {
-        var row = await db.InstalledModels.FindAsync([id], cancellationToken);
+        // Another node may hold the model already: its row is shared, this node adds its copy.
+        var row = await db.InstalledModels.IgnoreQueryFilters().Include(m => m.Copies).SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (row is null)
         {
             row = new InstalledModel { Id = id, FileName = fileName, RelativePath = "" };
             db.Add(row);
+        }
+
+        if (!row.Copies.Any(c => c.Node == db.Node))
+        {
+            row.Copies.Add(new ModelCopy { ModelId = id, Node = db.Node });
         }
 
         row.RelativePath = Path.GetRelativePath(store.Root, path).Replace('\\', '/');

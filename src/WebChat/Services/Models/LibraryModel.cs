@@ -18,4 +18,8 @@ public sealed record LibraryModel(
     bool IsLoaded,
     ModelSource Source,
     DateTime InstalledAt,
-    bool FileMissing);
+    bool FileMissing,
+    IReadOnlyList<string> Nodes);
+
+/// <summary>A model whose file only other app nodes hold (several nodes on PostgreSQL): listed, not served here.</summary>
+public sealed record ModelElsewhere(string Id, string Name, IReadOnlyList<string> Nodes);

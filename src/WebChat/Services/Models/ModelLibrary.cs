@@ -69,9 +69,21 @@ public sealed class ModelLibrary(
                 row.Id, choice?.Name ?? Path.GetFileNameWithoutExtension(row.FileName), row.Repo, row.FileName,
                 row.Quantization ?? choice?.Quantization, row.ParameterCount, row.SizeBytes, row.ContextLength,
                 choice?.EstimatedBytes, choice?.Fit, choice?.IsLoaded ?? false, row.Source, row.InstalledAt,
-                !File.Exists(PathOf(row.RelativePath)));
+                !File.Exists(PathOf(row.RelativePath)), NodesOf(row));
         })];
     }
+
+    /// <summary>Models installed on other app nodes but not on this one (only ever some with several nodes on PostgreSQL).</summary>
+    public async Task<IReadOnlyList<ModelElsewhere>> ElsewhereAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var here = db.Node;
+        var rows = await db.InstalledModels.IgnoreQueryFilters().AsNoTracking().Include(m => m.Copies)
+            .Where(m => m.Copies.Any() && !m.Copies.Any(c => c.Node == here)).OrderBy(m => m.FileName).ToListAsync(cancellationToken);
+        return [.. rows.Select(row => new ModelElsewhere(row.Id, ModelDisplayName.Of(row), NodesOf(row)))];
+    }
+
+    private static IReadOnlyList<string> NodesOf(InstalledModel row) => [.. row.Copies.Select(c => c.Node).Order(StringComparer.Ordinal)];
 
     /// <summary>Copies or links a GGUF that is already on the server into the models folder. Admins only.</summary>
     public Task<InstalledModel> ImportAsync(ClaimsPrincipal user, string serverPath, ImportMode mode, CancellationToken cancellationToken = default) =>
@@ -90,8 +102,7 @@ public sealed class ModelLibrary(
         await UnloadUnlessAnsweringAsync(LoadedModel.Is(engine.Status, path), row.FileName, cancellationToken);
 
         // Rows first: a row without its file would offer a model that cannot load; a file without a row is only unlisted.
-        db.InstalledModels.Remove(row);
-        await db.SaveChangesAsync(cancellationToken);
+        await ModelCopyRows.ForgetHereAsync(db, [row.Id], cancellationToken);
         DeleteFile(repo, row.FileName, path);
     }
 
@@ -155,7 +166,7 @@ public sealed class ModelLibrary(
     private async Task<List<InstalledModel>> RowsAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.InstalledModels.AsNoTracking().OrderBy(m => m.FileName).ToListAsync(cancellationToken);
+        return await db.InstalledModels.AsNoTracking().Include(m => m.Copies).OrderBy(m => m.FileName).ToListAsync(cancellationToken);
     }
 
     private async Task<int> DeleteRowsAsync(RepoId repo, CancellationToken cancellationToken)
@@ -163,9 +174,11 @@ public sealed class ModelLibrary(
         var name = repo.ToString();
         var folderPrefix = name + "/";
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.InstalledModels
+        var ids = await db.InstalledModels
             .Where(m => m.Repo == name || m.RelativePath.StartsWith(folderPrefix))
-            .ExecuteDeleteAsync(cancellationToken);
+            .Select(m => m.Id).ToListAsync(cancellationToken);
+        await ModelCopyRows.ForgetHereAsync(db, ids, cancellationToken);
+        return ids.Count;
     }
 
     private void DeleteFile(RepoId? repo, string fileName, string path)

@@ -5,16 +5,18 @@ using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Chat;
 using WebChat.Tests.Unit.App.Services.Chat;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Security;
 
 /// <summary>A second user holding the first user's conversation id gets "not found" from every door: page, export, delete, stop, regenerate, edit.</summary>
 public sealed class CrossUserAccessTests
 {
-    [Fact]
-    public async Task Every_action_on_another_users_conversation_answers_not_found()
+    [Theory]
+    [BothProviders]
+    public async Task Every_action_on_another_users_conversation_answers_not_found(DataProvider provider)
     {
-        await using var chat = await ChatTestHarness.StartAsync();
+        await using var chat = await ChatTestHarness.StartAsync(database: await DataProviders.FactoryAsync(provider));
         chat.Engine.TokenDelay = TimeSpan.FromMilliseconds(20);
         var id = (await chat.Generations.SendAsync("alice", null, "Alice's secret plan")).ConversationId;
         var question = (await chat.MessagesAsync(id))[0].Id;

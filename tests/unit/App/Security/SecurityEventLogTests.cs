@@ -4,15 +4,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using WebChat.Data;
 using WebChat.Services.Security;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Security;
 
 public sealed class SecurityEventLogTests
 {
-    [Fact]
-    public async Task Events_are_counted_by_kind_within_the_period_and_old_ones_are_dropped()
+    [Theory]
+    [BothProviders]
+    public async Task Events_are_counted_by_kind_within_the_period_and_old_ones_are_dropped(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var dbFactory = app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>();
         var log = new SecurityEventLog(dbFactory, time, NullLogger<SecurityEventLog>.Instance);

@@ -15,6 +15,7 @@ public partial class Library
 {
     private IReadOnlyList<LibraryModel> _models = [];
     private IReadOnlyList<WebChat.Services.Serving.RemoteModelView> _remote = [];
+    private IReadOnlyList<ModelElsewhere> _elsewhere = [];
     private LiveDownloadList _downloads = default!;
     private long _freeBytes;
     private EngineStatus _status = EngineStatus.Empty;
@@ -49,6 +50,7 @@ public partial class Library
     private async Task RefreshAsync()
     {
         _models = await ModelLibrary.ListAsync();
+        _elsewhere = _canManage ? await ModelLibrary.ElsewhereAsync() : [];
         _remote = [.. (await RemoteModels.ListAsync()).Where(m => _canManage || m.UserSelectable)]; // users see what they are offered
         _freeBytes = ModelLibrary.FreeBytes;
     }

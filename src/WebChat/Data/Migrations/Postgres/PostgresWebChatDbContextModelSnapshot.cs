@@ -406,6 +406,10 @@ namespace WebChat.Data.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("Repo")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -777,6 +781,24 @@ namespace WebChat.Data.Migrations.Postgres
                     b.HasKey("MessageId", "Number");
 
                     b.ToTable("MessageCitations");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.ModelCopy", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime>("CopiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ModelId", "Node");
+
+                    b.ToTable("ModelCopies");
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.Preset", b =>
@@ -1226,6 +1248,15 @@ namespace WebChat.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("WebChat.Data.Entities.ModelCopy", b =>
+                {
+                    b.HasOne("WebChat.Data.Entities.InstalledModel", null)
+                        .WithMany("Copies")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("WebChat.Data.Entities.PresetChoice", b =>
                 {
                     b.HasOne("WebChat.Data.Entities.Preset", null)
@@ -1275,6 +1306,11 @@ namespace WebChat.Data.Migrations.Postgres
             modelBuilder.Entity("WebChat.Data.Entities.Conversation", b =>
                 {
                     b.Navigation("Messages");
+                });
+
+            modelBuilder.Entity("WebChat.Data.Entities.InstalledModel", b =>
+                {
+                    b.Navigation("Copies");
                 });
 
             modelBuilder.Entity("WebChat.Data.Entities.KnowledgeCollection", b =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,7 @@ using WebChat.Services.Accounts;
 using WebChat.Services.ApiKeys;
 using WebChat.Services.Chat;
 using WebChat.Services.Knowledge;
+using WebChat.Services.Serving.Engines;
 using WebChat.Tests.Unit.App.Services.Chat;
 using WebChat.Tests.Unit.App.Services.Knowledge;
 
@@ -27,6 +29,7 @@ internal static class AppMadeDatabase
 {
     public const string Password = "Passw0rd!";
     public const string Passage = "The vault combination is 73-19-44.";
+    public const string EngineKey = "sk-gpu-box-7731";
 
     /// <summary>Fills <paramref name="app"/>'s database; returns the registered (first, so admin) user.</summary>
     public static async Task<ApplicationUser> FillAsync(AppServicesHost app)
@@ -45,7 +48,9 @@ internal static class AppMadeDatabase
         await KnowledgeAsync(db, conversationId);
         await ActivatorUtilities.CreateInstance<ApiKeyService>(app.Services, TimeProvider.System).CreateAsync(user.Id, "laptop");
         await new SettingsService(db).SaveAsync(user.Id, new ChatSettings("Answer briefly.", 0.5f, 0.9f, 256, "tiny"));
-        await DirectRowsAsync(db, user.Id);
+        // Encrypted as Admin › Engines does, with the app's key ring (the host must add Data Protection).
+        var engineKey = app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(RemoteEngines.ApiKeyPurpose).Protect(EngineKey);
+        await DirectRowsAsync(db, user.Id, engineKey);
         return user;
     }
 
@@ -93,7 +98,7 @@ internal static class AppMadeDatabase
         return await context.Messages.Where(m => m.ConversationId == conversationId && m.Role == MessageRole.Assistant).Select(m => m.Id).SingleAsync();
     }
 
-    private static async Task DirectRowsAsync(IDbContextFactory<WebChatDbContext> db, string userId)
+    private static async Task DirectRowsAsync(IDbContextFactory<WebChatDbContext> db, string userId, string engineKey)
     {
         await using var context = await db.CreateDbContextAsync();
         var at = new DateTime(2026, 12, 6, 9, 30, 15, DateTimeKind.Utc).AddTicks(1234567);
@@ -105,15 +110,18 @@ internal static class AppMadeDatabase
             Id = "tiny", Repo = "acme/tiny-GGUF", Revision = "main", FileName = "tiny.gguf", RelativePath = "acme/tiny.gguf", Sha256 = new string('a', 64),
             SizeBytes = 123_456_789_012, Architecture = "llama", ParameterCount = 1_100_000_000, Quantization = "Q4_K_M", ContextLength = 4096,
             Source = ModelSource.Hub, InstalledAt = at, DisplayName = "Tiny", UserSelectable = true, ReasoningTag = "think",
+            Copies = [new ModelCopy { ModelId = "tiny", Node = context.Node, CopiedAt = at }],
         });
         context.Downloads.Add(new Download
         {
             Repo = "acme/tiny-GGUF", Revision = "main", FileName = "tiny.gguf", State = DownloadState.Completed, BytesDone = 123_456_789_012,
-            TotalBytes = 123_456_789_012, StartedAt = at, FinishedAt = at.AddMinutes(3), RequestedByUserId = userId,
+            TotalBytes = 123_456_789_012, StartedAt = at, FinishedAt = at.AddMinutes(3), RequestedByUserId = userId, Node = context.Node,
         });
         context.UserQuotas.Add(new UserQuota { UserId = userId, RequestsPerMinute = 10, TokensPerDay = 5_000_000_000, ConcurrentRequests = 2 });
         context.UserEngineShares.Add(new UserEngineShare { UserId = userId, MaxRunning = 2, MaxQueued = 5 });
-        context.RemoteEngines.Add(new RemoteEngine { Name = "GPU box", BaseUrl = "http://10.0.0.5:8080/v1", Kind = "OpenAI", ProtectedApiKey = "CfDJ8protected", CreatedAt = at });
+        context.RemoteEngines.Add(new RemoteEngine { Name = "GPU box", BaseUrl = "http://10.0.0.5:8080/v1", Kind = "OpenAI", ProtectedApiKey = engineKey, CreatedAt = at });
+        // A key encrypted by another machine's key ring (a data folder moved without its keys): no one can read it.
+        context.RemoteEngines.Add(new RemoteEngine { Name = "Old box", BaseUrl = "http://10.0.0.6:8080/v1", Kind = "OpenAI", ProtectedApiKey = "CfDJ8protected", CreatedAt = at });
         context.RemoteModelSettings.Add(new RemoteModelSetting { ModelName = "GPU box/llama-70b", DisplayName = "Llama 70B", UserSelectable = true });
         context.AppSettings.Add(new AppSetting { Key = "Registration:Mode", Value = "Approval" });
         context.SecurityEvents.Add(new SecurityEvent { Kind = "SignInFailed", Account = "dana@example.test", ClientAddress = "127.0.0.1", At = at });

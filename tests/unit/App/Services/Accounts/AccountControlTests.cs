@@ -5,15 +5,17 @@ using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Accounts;
 using WebChat.Services.ApiKeys;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Services.Accounts;
 
 public sealed class AccountControlTests
 {
-    [Fact]
-    public async Task Disabling_ends_access_and_tells_the_open_sessions_once_it_is_committed()
+    [Theory]
+    [BothProviders]
+    public async Task Disabling_ends_access_and_tells_the_open_sessions_once_it_is_committed(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         var access = app.Services.GetRequiredService<IUserAccessState>();
@@ -33,10 +35,11 @@ public sealed class AccountControlTests
         Assert.True(await access.IsActiveAsync(user.Id));
     }
 
-    [Fact]
-    public async Task The_last_active_admin_can_be_neither_disabled_nor_deleted()
+    [Theory]
+    [BothProviders]
+    public async Task The_last_active_admin_can_be_neither_disabled_nor_deleted(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var admin = await RegisterAsync(app, "admin@example.test");
 
         Assert.Equal(AccountControl.LastAdminMessage, (await ActAsync(app, c => c.DisableAsync(Actors.Admin, admin.Id))).Problem);
@@ -44,10 +47,11 @@ public sealed class AccountControlTests
         Assert.True(await app.Services.GetRequiredService<IUserAccessState>().IsActiveAsync(admin.Id));
     }
 
-    [Fact]
-    public async Task A_disabled_admin_does_not_count_so_the_other_admin_cannot_be_demoted()
+    [Theory]
+    [BothProviders]
+    public async Task A_disabled_admin_does_not_count_so_the_other_admin_cannot_be_demoted(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var first = await RegisterAsync(app, "admin@example.test");
         var second = await RegisterAsync(app, "second@example.test");
         await using (var scope = app.Services.CreateAsyncScope())
@@ -61,10 +65,11 @@ public sealed class AccountControlTests
         Assert.Equal(RoleAssignment.LastAdminMessage, await demote.ServiceProvider.GetRequiredService<RoleAssignment>().SetAdminAsync(Actors.Admin, first.Id, admin: false));
     }
 
-    [Fact]
-    public async Task Deleting_and_keeping_conversations_leaves_them_under_an_account_that_cannot_sign_in()
+    [Theory]
+    [BothProviders]
+    public async Task Deleting_and_keeping_conversations_leaves_them_under_an_account_that_cannot_sign_in(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         var conversationId = await AddConversationAsync(app, user.Id);
@@ -81,10 +86,11 @@ public sealed class AccountControlTests
         Assert.True((await RegisterAsync(app, "user@example.test")).Id != user.Id, "the e-mail is free again");
     }
 
-    [Fact]
-    public async Task Deleting_with_conversations_removes_the_account_and_everything_it_wrote()
+    [Theory]
+    [BothProviders]
+    public async Task Deleting_with_conversations_removes_the_account_and_everything_it_wrote(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         var conversationId = await AddConversationAsync(app, user.Id);
@@ -95,10 +101,11 @@ public sealed class AccountControlTests
         Assert.False(await ConversationExistsAsync(app, conversationId));
     }
 
-    [Fact]
-    public async Task A_reset_gives_a_temporary_password_that_works_must_be_changed_and_clears_a_lockout()
+    [Theory]
+    [BothProviders]
+    public async Task A_reset_gives_a_temporary_password_that_works_must_be_changed_and_clears_a_lockout(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         await using (var scope = app.Services.CreateAsyncScope())
@@ -121,10 +128,11 @@ public sealed class AccountControlTests
         Assert.True((await app.Services.GetRequiredService<IUserAccessState>().GetAsync(user.Id))!.MustChangePassword);
     }
 
-    [Fact]
-    public async Task An_action_in_a_tab_reads_the_account_fresh_after_it_changed_elsewhere_and_the_next_action_works_too()
+    [Theory]
+    [BothProviders]
+    public async Task An_action_in_a_tab_reads_the_account_fresh_after_it_changed_elsewhere_and_the_next_action_works_too(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         // One scope is one admin tab: it has already acted on the account once, so it holds a copy of the row.
@@ -148,10 +156,11 @@ public sealed class AccountControlTests
         Assert.True(await IsActiveInDatabaseAsync(app, user.Id));
     }
 
-    [Fact]
-    public async Task A_password_reset_and_sign_out_everywhere_revoke_the_accounts_api_keys()
+    [Theory]
+    [BothProviders]
+    public async Task A_password_reset_and_sign_out_everywhere_revoke_the_accounts_api_keys(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         var keys = Keys(app);
@@ -168,10 +177,11 @@ public sealed class AccountControlTests
         Assert.Empty(await keys.ListAsync(user.Id));
     }
 
-    [Fact]
-    public async Task A_sign_in_lockout_leaves_the_accounts_api_keys_working()
+    [Theory]
+    [BothProviders]
+    public async Task A_sign_in_lockout_leaves_the_accounts_api_keys_working(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         var key = await Keys(app).CreateAsync(user.Id, "integration");
@@ -185,10 +195,11 @@ public sealed class AccountControlTests
         Assert.Equal(user.Id, (await Keys(app).AuthenticateAsync(key.Secret))?.UserId);
     }
 
-    [Fact]
-    public async Task A_non_admin_is_refused_every_account_action_and_the_account_is_unchanged_while_an_admin_can_act()
+    [Theory]
+    [BothProviders]
+    public async Task A_non_admin_is_refused_every_account_action_and_the_account_is_unchanged_while_an_admin_can_act(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         var key = await Keys(app).CreateAsync(user.Id, "integration");

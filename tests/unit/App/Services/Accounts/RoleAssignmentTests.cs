@@ -2,15 +2,17 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using WebChat.Data.Entities;
 using WebChat.Services.Accounts;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Services.Accounts;
 
 public sealed class RoleAssignmentTests
 {
-    [Fact]
-    public async Task A_user_made_admin_holds_only_the_admin_role_and_must_sign_in_again_for_it()
+    [Theory]
+    [BothProviders]
+    public async Task A_user_made_admin_holds_only_the_admin_role_and_must_sign_in_again_for_it(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         var stampBefore = user.SecurityStamp;
@@ -23,10 +25,11 @@ public sealed class RoleAssignmentTests
         Assert.NotEqual(stampBefore, stamp);
     }
 
-    [Fact]
-    public async Task The_only_admin_cannot_be_demoted()
+    [Theory]
+    [BothProviders]
+    public async Task The_only_admin_cannot_be_demoted(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var admin = await RegisterAsync(app, "admin@example.test");
 
         var problem = await SetAdminAsync(app, admin.Id, admin: false);
@@ -35,10 +38,11 @@ public sealed class RoleAssignmentTests
         Assert.Equal([Roles.Admin], (await RolesAndStampAsync(app, admin.Id)).Roles);
     }
 
-    [Fact]
-    public async Task An_admin_can_be_demoted_once_another_admin_exists()
+    [Theory]
+    [BothProviders]
+    public async Task An_admin_can_be_demoted_once_another_admin_exists(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var first = await RegisterAsync(app, "admin@example.test");
         var second = await RegisterAsync(app, "second@example.test");
         await SetAdminAsync(app, second.Id, admin: true);
@@ -49,10 +53,11 @@ public sealed class RoleAssignmentTests
         Assert.Equal([Roles.User], (await RolesAndStampAsync(app, first.Id)).Roles);
     }
 
-    [Fact]
-    public async Task A_non_admin_cannot_make_anyone_an_admin_and_the_roles_stay_while_an_admin_can()
+    [Theory]
+    [BothProviders]
+    public async Task A_non_admin_cannot_make_anyone_an_admin_and_the_roles_stay_while_an_admin_can(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var user = await RegisterAsync(app, "user@example.test");
         var before = await RolesAndStampAsync(app, user.Id);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Accounts;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Services.Accounts;
 
@@ -11,10 +12,11 @@ public sealed class UserRegistrationTests
 {
     private const string Password = "Passw0rd!";
 
-    [Fact]
-    public async Task The_first_account_becomes_admin_and_the_second_becomes_user()
+    [Theory]
+    [BothProviders]
+    public async Task The_first_account_becomes_admin_and_the_second_becomes_user(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
 
         var first = await RegisterAsync(app, "first@example.test");
         var second = await RegisterAsync(app, "second@example.test");
@@ -25,10 +27,11 @@ public sealed class UserRegistrationTests
         Assert.Equal([Roles.User], await RolesInDatabaseAsync(app, "second@example.test"));
     }
 
-    [Fact]
-    public async Task Accounts_registered_at_the_same_moment_on_an_empty_database_make_exactly_one_admin()
+    [Theory]
+    [BothProviders]
+    public async Task Accounts_registered_at_the_same_moment_on_an_empty_database_make_exactly_one_admin(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => RegisterAsync(app, $"racer{i}@example.test"))));
 
@@ -36,10 +39,11 @@ public sealed class UserRegistrationTests
         Assert.Single(results, r => r.Role == Roles.Admin);
     }
 
-    [Fact]
-    public async Task Closed_registration_refuses_a_new_account_and_creates_nothing()
+    [Theory]
+    [BothProviders]
+    public async Task Closed_registration_refuses_a_new_account_and_creates_nothing(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         await app.Services.GetRequiredService<RegistrationPolicy>().SetModeAsync(Actors.Admin, RegistrationMode.Closed);
 
@@ -50,10 +54,11 @@ public sealed class UserRegistrationTests
         Assert.Null(await FindAsync(app, "late@example.test"));
     }
 
-    [Fact]
-    public async Task Closed_registration_in_configuration_still_lets_the_first_account_in()
+    [Theory]
+    [BothProviders]
+    public async Task Closed_registration_in_configuration_still_lets_the_first_account_in(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync(("WebChat:AllowRegistration", "false"));
+        await using var app = await AppServicesHost.StartAsync(provider, ("WebChat:AllowRegistration", "false"));
 
         var first = await RegisterAsync(app, "admin@example.test");
         var second = await RegisterAsync(app, "second@example.test");
@@ -62,10 +67,11 @@ public sealed class UserRegistrationTests
         Assert.False(second.Succeeded);
     }
 
-    [Fact]
-    public async Task The_admin_choice_in_the_database_overrides_the_configured_default()
+    [Theory]
+    [BothProviders]
+    public async Task The_admin_choice_in_the_database_overrides_the_configured_default(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync(("WebChat:AllowRegistration", "false"));
+        await using var app = await AppServicesHost.StartAsync(provider, ("WebChat:AllowRegistration", "false"));
         var policy = app.Services.GetRequiredService<RegistrationPolicy>();
         Assert.False(await policy.IsOpenAsync());
 
@@ -74,10 +80,11 @@ public sealed class UserRegistrationTests
         Assert.True(await policy.IsOpenAsync());
     }
 
-    [Fact]
-    public async Task A_password_below_identity_defaults_is_refused_with_identity_messages()
+    [Theory]
+    [BothProviders]
+    public async Task A_password_below_identity_defaults_is_refused_with_identity_messages(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
 
         var result = await RegisterAsync(app, "weak@example.test", "short");
 
@@ -86,10 +93,11 @@ public sealed class UserRegistrationTests
         Assert.Null(await FindAsync(app, "weak@example.test"));
     }
 
-    [Fact]
-    public async Task A_non_admin_cannot_open_or_close_registration_and_nothing_is_stored_while_an_admin_can()
+    [Theory]
+    [BothProviders]
+    public async Task A_non_admin_cannot_open_or_close_registration_and_nothing_is_stored_while_an_admin_can(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var policy = app.Services.GetRequiredService<RegistrationPolicy>();
         var before = await policy.GetModeAsync();
@@ -107,10 +115,11 @@ public sealed class UserRegistrationTests
         Assert.Equal(RegistrationMode.Closed, await policy.GetModeAsync());
     }
 
-    [Fact]
-    public async Task With_approval_needed_a_new_account_waits_cannot_be_used_until_an_admin_approves_it()
+    [Theory]
+    [BothProviders]
+    public async Task With_approval_needed_a_new_account_waits_cannot_be_used_until_an_admin_approves_it(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         await app.Services.GetRequiredService<RegistrationPolicy>().SetModeAsync(Actors.Admin, RegistrationMode.ApprovalNeeded);
         var access = app.Services.GetRequiredService<IUserAccessState>();
@@ -132,10 +141,11 @@ public sealed class UserRegistrationTests
         Assert.Null((await FindAsync(app, "newcomer@example.test"))!.PendingApprovalSince);
     }
 
-    [Fact]
-    public async Task Rejecting_a_waiting_account_deletes_it_and_approve_or_reject_of_an_approved_one_is_refused()
+    [Theory]
+    [BothProviders]
+    public async Task Rejecting_a_waiting_account_deletes_it_and_approve_or_reject_of_an_approved_one_is_refused(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await RegisterAsync(app, "admin@example.test");
         var active = await RegisterAsync(app, "active@example.test");
         await app.Services.GetRequiredService<RegistrationPolicy>().SetModeAsync(Actors.Admin, RegistrationMode.ApprovalNeeded);
@@ -155,10 +165,11 @@ public sealed class UserRegistrationTests
         Assert.NotNull(await FindAsync(app, "active@example.test"));
     }
 
-    [Fact]
-    public async Task Approval_needed_in_configuration_is_the_default_mode_and_the_first_account_never_waits()
+    [Theory]
+    [BothProviders]
+    public async Task Approval_needed_in_configuration_is_the_default_mode_and_the_first_account_never_waits(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync(("WebChat:RegistrationNeedsApproval", "true"));
+        await using var app = await AppServicesHost.StartAsync(provider, ("WebChat:RegistrationNeedsApproval", "true"));
 
         var first = await RegisterAsync(app, "admin@example.test");
         var second = await RegisterAsync(app, "second@example.test");
@@ -168,10 +179,11 @@ public sealed class UserRegistrationTests
         Assert.True(second.PendingApproval);
     }
 
-    [Fact]
-    public async Task An_open_or_closed_choice_stored_before_modes_existed_is_still_honoured()
+    [Theory]
+    [BothProviders]
+    public async Task An_open_or_closed_choice_stored_before_modes_existed_is_still_honoured(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
         {
             db.AppSettings.Add(new AppSetting { Key = RegistrationPolicy.LegacySettingKey, Value = "False" });

@@ -6,6 +6,7 @@ using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Accounts;
 using WebChat.Services.Admin;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Services.Admin;
 
@@ -14,10 +15,11 @@ public sealed class UsageStatisticsTests
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-20T12:00:00Z", CultureInfo.InvariantCulture);
     private readonly FakeTimeProvider time = new(Now);
 
-    [Fact]
-    public async Task The_last_24_hours_sum_tokens_and_speeds_of_both_users_and_count_the_failure()
+    [Theory]
+    [BothProviders]
+    public async Task The_last_24_hours_sum_tokens_and_speeds_of_both_users_and_count_the_failure(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var (alice, bob) = await SeedTwoUsersAsync(app);
 
         var report = await Statistics(app).ReadAsync(UsagePeriod.Last24Hours);
@@ -37,10 +39,11 @@ public sealed class UsageStatisticsTests
         Assert.Equal([("model-a", 2), ("model-b", 1)], report.PerModel.Select(m => (m.Label, m.Requests)));
     }
 
-    [Fact]
-    public async Task A_longer_period_takes_in_older_records_and_all_takes_in_everything()
+    [Theory]
+    [BothProviders]
+    public async Task A_longer_period_takes_in_older_records_and_all_takes_in_everything(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await SeedTwoUsersAsync(app);
         var statistics = Statistics(app);
 
@@ -75,10 +78,11 @@ public sealed class UsageStatisticsTests
         Assert.Equal(expected, report.Totals.P95TimeToFirstTokenMs);
     }
 
-    [Fact]
-    public async Task No_records_give_zero_totals_and_no_invented_times()
+    [Theory]
+    [BothProviders]
+    public async Task No_records_give_zero_totals_and_no_invented_times(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
 
         var report = await Statistics(app).ReadAsync(UsagePeriod.All);
 
@@ -88,10 +92,11 @@ public sealed class UsageStatisticsTests
         Assert.Empty(report.PerDay);
     }
 
-    [Fact]
-    public async Task Usage_of_a_deleted_account_stays_listed_under_its_id()
+    [Theory]
+    [BothProviders]
+    public async Task Usage_of_a_deleted_account_stays_listed_under_its_id(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         await SeedAsync(app, Record("3f2a9c1e-gone", "m", Now.AddHours(-1)));
 
         var report = await Statistics(app).ReadAsync(UsagePeriod.All);
@@ -100,10 +105,11 @@ public sealed class UsageStatisticsTests
         Assert.Equal("deleted user 3f2a9c1e", row.Label);
     }
 
-    [Fact]
-    public async Task Chat_and_api_usage_show_side_by_side_and_api_usage_per_key_with_its_name_owner_and_revocation()
+    [Theory]
+    [BothProviders]
+    public async Task Chat_and_api_usage_show_side_by_side_and_api_usage_per_key_with_its_name_owner_and_revocation(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var alice = await RegisterAsync(app, "alice@example.test");
         var laptop = new ApiKey { UserId = alice, Name = "laptop", Prefix = "wc-aaaaaaa", SecretHash = new string('a', 64) };
         var ci = new ApiKey { UserId = alice, Name = "ci", Prefix = "wc-bbbbbbb", SecretHash = new string('b', 64), RevokedAt = Now.UtcDateTime };

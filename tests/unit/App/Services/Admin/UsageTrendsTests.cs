@@ -6,6 +6,7 @@ using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Accounts;
 using WebChat.Services.Admin;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Services.Admin;
 
@@ -13,10 +14,11 @@ public sealed class UsageTrendsTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-20T12:00:00Z", CultureInfo.InvariantCulture);
 
-    [Fact]
-    public async Task Each_day_sums_requests_and_tokens_and_takes_nearest_rank_p50_and_p95_over_answers_with_a_token()
+    [Theory]
+    [BothProviders]
+    public async Task Each_day_sums_requests_and_tokens_and_takes_nearest_rank_p50_and_p95_over_answers_with_a_token(DataProvider provider)
     {
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var user = await RegisterAsync(app);
         var today = Enumerable.Range(1, 20).Select(i => Record(user, Now.AddMinutes(-i), completion: 5, ttftMs: i * 10)).ToList();
         today.Add(Record(user, Now.AddMinutes(-30), completion: 0, ttftMs: 99_999)); // failed: counts as a request, not in the times

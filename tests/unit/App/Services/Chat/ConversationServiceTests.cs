@@ -4,15 +4,17 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using WebChat.Data;
 using WebChat.Data.Entities;
 using WebChat.Services.Chat;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Services.Chat;
 
 public class ConversationServiceTests
 {
-    [Fact]
-    public async Task Another_users_conversation_is_not_found_and_not_listed()
+    [Theory]
+    [BothProviders]
+    public async Task Another_users_conversation_is_not_found_and_not_listed(DataProvider provider)
     {
-        await using var chat = await ChatTestHarness.StartAsync();
+        await using var chat = await ChatTestHarness.StartAsync(database: await DataProviders.FactoryAsync(provider));
         var id = (await chat.Generations.SendAsync("alice", null, "Alice's secret plan")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
@@ -26,10 +28,11 @@ public class ConversationServiceTests
         Assert.Equal("Alice's secret plan", (await chat.Conversations.GetAsync("alice", id)).Title);
     }
 
-    [Fact]
-    public async Task Search_finds_conversations_by_title_and_by_message_text()
+    [Theory]
+    [BothProviders]
+    public async Task Search_finds_conversations_by_title_and_by_message_text(DataProvider provider)
     {
-        await using var chat = await ChatTestHarness.StartAsync();
+        await using var chat = await ChatTestHarness.StartAsync(database: await DataProviders.FactoryAsync(provider));
         chat.Engine.Script = _ => ["Use the llama.cpp quantize tool."];
         var quantize = (await chat.Generations.SendAsync("alice", null, "How to shrink a model")).ConversationId;
         await chat.WaitForAnswerAsync(quantize);
@@ -43,10 +46,11 @@ public class ConversationServiceTests
         Assert.Empty(await chat.Conversations.ListAsync("alice", "100%"));
     }
 
-    [Fact]
-    public async Task Rename_and_delete_change_only_the_owners_conversation()
+    [Theory]
+    [BothProviders]
+    public async Task Rename_and_delete_change_only_the_owners_conversation(DataProvider provider)
     {
-        await using var chat = await ChatTestHarness.StartAsync();
+        await using var chat = await ChatTestHarness.StartAsync(database: await DataProviders.FactoryAsync(provider));
         var id = (await chat.Generations.SendAsync("alice", null, "Hello")).ConversationId;
         await chat.WaitForAnswerAsync(id);
 
@@ -58,10 +62,11 @@ public class ConversationServiceTests
         Assert.Empty(await chat.MessagesAsync(id));
     }
 
-    [Fact]
-    public async Task Another_users_delete_while_an_answer_runs_neither_stops_nor_deletes_it()
+    [Theory]
+    [BothProviders]
+    public async Task Another_users_delete_while_an_answer_runs_neither_stops_nor_deletes_it(DataProvider provider)
     {
-        await using var chat = await ChatTestHarness.StartAsync();
+        await using var chat = await ChatTestHarness.StartAsync(database: await DataProviders.FactoryAsync(provider));
         using var release = new ManualResetEventSlim();
         chat.Engine.Script = _ => HeldAnswer(release);
         var id = (await chat.Generations.SendAsync("alice", null, "Hello")).ConversationId;
@@ -76,10 +81,11 @@ public class ConversationServiceTests
         Assert.Equal((MessageStatus.Complete, "before after"), (answer.Status, answer.Content));
     }
 
-    [Fact]
-    public async Task An_answer_left_streaming_by_a_killed_process_shows_as_stopped_with_its_text()
+    [Theory]
+    [BothProviders]
+    public async Task An_answer_left_streaming_by_a_killed_process_shows_as_stopped_with_its_text(DataProvider provider)
     {
-        await using var chat = await ChatTestHarness.StartAsync();
+        await using var chat = await ChatTestHarness.StartAsync(database: await DataProviders.FactoryAsync(provider));
         var id = (await chat.Generations.SendAsync("alice", null, "Hello")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         await using (var db = await chat.Db.CreateDbContextAsync())
@@ -146,20 +152,22 @@ public class ConversationServiceTests
         public WebChatDbContext CreateDbContext() => new(options);
     }
 
-    [Fact]
-    public async Task Sampling_values_out_of_range_are_refused_with_a_reason()
+    [Theory]
+    [BothProviders]
+    public async Task Sampling_values_out_of_range_are_refused_with_a_reason(DataProvider provider)
     {
-        await using var chat = await ChatTestHarness.StartAsync();
+        await using var chat = await ChatTestHarness.StartAsync(database: await DataProviders.FactoryAsync(provider));
 
         var error = await Assert.ThrowsAsync<InvalidChatOperationException>(() => chat.Settings.SaveAsync("alice", new ChatSettings(null, 3f, null, null, null)));
 
         Assert.Contains("Temperature", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_system_prompt_longer_than_the_limit_is_refused_in_settings_and_in_a_conversations_overrides()
+    [Theory]
+    [BothProviders]
+    public async Task A_system_prompt_longer_than_the_limit_is_refused_in_settings_and_in_a_conversations_overrides(DataProvider provider)
     {
-        await using var chat = await ChatTestHarness.StartAsync();
+        await using var chat = await ChatTestHarness.StartAsync(database: await DataProviders.FactoryAsync(provider));
         var id = (await chat.Generations.SendAsync("alice", null, "hi")).ConversationId;
         await chat.WaitForAnswerAsync(id);
         var tooLong = new string('x', SamplingRules.MaxSystemPromptLength + 1);

@@ -11,16 +11,18 @@ using WebChat.Services.Models;
 using WebChat.Tests.Unit.App.Services.Admin;
 using WebChat.Tests.Support.FakeHub;
 using WebChat.Tests.Unit.Engine.Hub;
+using WebChat.Tests.Unit.App.Data;
 
 namespace WebChat.Tests.Unit.App.Services.Models;
 
 public sealed class ModelLibraryRemovalTests
 {
-    [Fact]
-    public async Task Deleting_a_model_removes_its_files_and_its_rows_and_leaves_other_models_alone()
+    [Theory]
+    [BothProviders]
+    public async Task Deleting_a_model_removes_its_files_and_its_rows_and_leaves_other_models_alone(DataProvider provider)
     {
         await using var hub = await FakeHubFixture.StartAsync();
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var store = hub.Services().GetRequiredService<ModelStore>();
         await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf", "b.gguf");
         await InstallAsync(app, store, "other/big-GGUF", "x.gguf");
@@ -33,11 +35,12 @@ public sealed class ModelLibraryRemovalTests
         Assert.Equal(["other/big-GGUF/x.gguf"], await RowIdsAsync(app));
     }
 
-    [Fact]
-    public async Task The_model_the_engine_is_answering_with_is_refused_with_a_reason_and_keeps_its_files_and_rows()
+    [Theory]
+    [BothProviders]
+    public async Task The_model_the_engine_is_answering_with_is_refused_with_a_reason_and_keeps_its_files_and_rows(DataProvider provider)
     {
         await using var hub = await FakeHubFixture.StartAsync();
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var store = hub.Services().GetRequiredService<ModelStore>();
         var loaded = await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf");
         var engine = FixedStatusEngine.Answering(loaded);
@@ -51,11 +54,12 @@ public sealed class ModelLibraryRemovalTests
         Assert.Equal(["acme/tiny-GGUF/a.gguf"], await RowIdsAsync(app));
     }
 
-    [Fact]
-    public async Task The_loaded_model_when_idle_is_unloaded_first_then_deleted()
+    [Theory]
+    [BothProviders]
+    public async Task The_loaded_model_when_idle_is_unloaded_first_then_deleted(DataProvider provider)
     {
         await using var hub = await FakeHubFixture.StartAsync();
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         var store = hub.Services().GetRequiredService<ModelStore>();
         var loaded = await InstallAsync(app, store, "acme/tiny-GGUF", "a.gguf");
         var engine = FixedStatusEngine.Serving(loaded);
@@ -68,12 +72,13 @@ public sealed class ModelLibraryRemovalTests
         Assert.Empty(await RowIdsAsync(app));
     }
 
-    [Fact]
-    public async Task A_model_still_downloading_is_refused()
+    [Theory]
+    [BothProviders]
+    public async Task A_model_still_downloading_is_refused(DataProvider provider)
     {
         var repo = FakeHubServices.RepoWithRandomFile("acme/slow-GGUF", "s.gguf", 2_000_000);
         await using var hub = await FakeHubFixture.StartAsync(repo);
-        await using var app = await AppServicesHost.StartAsync();
+        await using var app = await AppServicesHost.StartAsync(provider);
         hub.Hub.Faults.BandwidthBytesPerSecond = 100_000;
         var services = hub.Services();
         var job = services.GetRequiredService<DownloadManager>().Start(RepoId.Parse("acme/slow-GGUF"), "s.gguf");
@@ -123,6 +128,7 @@ public sealed class ModelLibraryRemovalTests
             db.InstalledModels.Add(new InstalledModel
             {
                 Id = $"{repo}/{file}", Repo = repo, FileName = file, RelativePath = $"{repo}/{file}", SizeBytes = 64, Source = ModelSource.Hub,
+                Copies = [new ModelCopy { ModelId = $"{repo}/{file}", Node = db.Node }],
             });
         }
 
