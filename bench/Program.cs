@@ -24,6 +24,7 @@ return args switch
     ["inference", ..] => await InferenceBench.RunAsync(results, args),
     [DecodeThreadBench.Command] => await DecodeThreadBench.RunAsync(),
     ["chat", ..] => await ChatBench.RunAsync(results, args),
+    [SoakBench.Command, ..] when args.Contains("--nodes") => await NodesSoak.RunAsync(results, args),
     [SoakBench.Command, ..] => await SoakBench.RunAsync(results, args),
     [ApiLoadBench.Command, ..] => await ApiLoadBench.RunAsync(results, args),
     [PeerBench.Command, ..] => await PeerBench.RunAsync(results, args),
@@ -48,6 +49,8 @@ static int Usage()
     Console.WriteLine("           cli-run    [--quick] [--out NAME]  the command line's run vs a bare LLamaSharp loop (one stream, same GGUF), Release and Debug");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");
     Console.WriteLine("           soak       [--minutes 5] [--light 24] light users alone, then with one heavy user in 8 conversations");
+    Console.WriteLine("           soak --nodes 2 [--minutes 2] [--light 16] [--out soak-nodes]  the same through nginx across two nodes on a throwaway PostgreSQL,");
+    Console.WriteLine("                      then on one SQLite node (one shared fake remote engine): errors, answers lost, each node's RSS");
     Console.WriteLine("           knowledge  [--pages 1000] [--queries 200] [--scales 10000,100000] [--out knowledge] ingestion passages/s vs the bare embedder; query p50/p95 at each size; RSS");
     Console.WriteLine("           api-load   [--quick] 16 streaming API clients and 4 browser chats for 60 s on the tiny model: errors, TTFT, RSS");
     return 2;

@@ -21,7 +21,7 @@ fail() { echo "release smoke: FAILED: $*" >&2; [ -f "$work/server.log" ] && tail
 tar -C "$work" -xzf "$archive"
 app=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'webchat-*')
 [ -x "$app/WebChat" ] || fail "no WebChat executable at the top of the archive"
-[ -f "$app/webchat.service" ] && [ -f "$app/Dockerfile" ] || fail "systemd unit or Dockerfile missing"
+[ -f "$app/webchat.service" ] && [ -f "$app/webchat-node@.service" ] && [ -f "$app/webchat-node.env.example" ] && [ -f "$app/Dockerfile" ] || fail "systemd units or Dockerfile missing"
 
 # 2. It starts from an empty data folder and answers /healthz.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -33,7 +33,8 @@ for rid in "${rids[@]}"; do
         -p:Version="${version%%-*}" -p:InformationalVersion="$version" -o "$stage" -v q -nologo
     # Debug symbols and the XML docs stay out of the archive; the operator's files come with it.
     find "$stage" \( -name '*.pdb' -o -name '*.dbg' \) -delete
-    cp scripts/release/webchat.service scripts/release/Dockerfile LICENSE "$stage/"
+    cp scripts/release/webchat.service scripts/release/webchat-node@.service scripts/release/webchat-node.env.example \
+        scripts/release/Dockerfile LICENSE "$stage/"
     rm -f "$out/$name.tar.gz" "$out/$name.zip"
     if [[ $rid == win-* ]]; then
         (cd "$out/stage" && python3 -m zipfile -c "../$name.zip" "$name")

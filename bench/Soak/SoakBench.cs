@@ -122,10 +122,10 @@ internal static class SoakBench
         return report.Errors == 0 ? 0 : 1;
     }
 
-    private static string? ArgAfter(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    internal static string? ArgAfter(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
     /// <summary>Light users think 1-3 s between questions; the heavy user's tabs send again at once.</summary>
-    private static async Task<PhaseCounts> RunPhaseAsync(IReadOnlyList<IPage> light, IReadOnlyList<IPage> heavy, TimeSpan duration)
+    internal static async Task<PhaseCounts> RunPhaseAsync(IReadOnlyList<IPage> light, IReadOnlyList<IPage> heavy, TimeSpan duration)
     {
         var end = DateTime.UtcNow + duration;
         var counts = new PhaseCounts();
@@ -159,7 +159,7 @@ internal static class SoakBench
         return counts;
     }
 
-    private static async Task<string> SendAsync(IPage page, string text)
+    internal static async Task<string> SendAsync(IPage page, string text)
     {
         try
         {
@@ -229,7 +229,7 @@ internal static class SoakBench
         return self.WorkingSet64;
     }
 
-    private static async Task<IPage> AnotherTabAsync(IPage signedIn, List<string> errors)
+    internal static async Task<IPage> AnotherTabAsync(IPage signedIn, List<string> errors)
     {
         var page = await signedIn.Context.NewPageAsync();
         Watch(page, errors);
@@ -238,7 +238,7 @@ internal static class SoakBench
         return page;
     }
 
-    private static void Watch(IPage page, List<string> errors)
+    internal static void Watch(IPage page, List<string> errors)
     {
         page.PageError += (_, error) => { lock (errors) { errors.Add("page error: " + error); } };
         page.Console += (_, message) =>

@@ -14,6 +14,8 @@ public static class OpenAiApi
         var v1 = endpoints.MapGroup("/v1")
             .AllowAnonymous()
             .DisableAntiforgery()
+            // First, so that it also covers the key check, which reads the database.
+            .AddEndpointFilter(DatabaseOutageFilter.FilterAsync)
             .AddEndpointFilter(ApiKeyAuthentication.FilterAsync);
         v1.MapModelsApi();
         v1.MapChatCompletionsApi();

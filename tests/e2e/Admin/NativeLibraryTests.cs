@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using WebChat.Engine.Inference.Native;
 using WebChat.Tests.E2E.Infrastructure;
+using WebChat.Tests.Support.Processes;
 using WebChat.Tests.Support.Native;
 
 namespace WebChat.Tests.E2E.Admin;

@@ -9,7 +9,7 @@ using WebChat.Data.Entities;
 using WebChat.Extensions;
 using WebChat.Services.ApiKeys;
 using WebChat.Services.Models;
-using WebChat.Tests.E2E.Infrastructure;
+using WebChat.Tests.Support.Processes;
 using WebChat.Tests.Support.Models;
 using WebChat.Tests.Support.Network;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Playwright;
 using Npgsql;
 using WebChat.Tests.E2E.Infrastructure;
+using WebChat.Tests.Support.Processes;
 using WebChat.Tests.Support.FakeEngine;
 using WebChat.Tests.Support.Postgres;
 using WebChat.Tests.Support.Network;

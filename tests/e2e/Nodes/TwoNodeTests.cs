@@ -2,6 +2,7 @@ using Microsoft.Playwright;
 using WebChat.Services;
 using WebChat.Services.Nodes;
 using WebChat.Tests.E2E.Infrastructure;
+using WebChat.Tests.Support.Processes;
 
 namespace WebChat.Tests.E2E.Nodes;
 

@@ -35,6 +35,9 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
     /// <summary>Answer text, one SSE chunk per piece.</summary>
     public IReadOnlyList<string> Tokens { get; set; } = ["Hello", " from", " the", " fake"];
 
+    /// <summary>A pause before each answer token, as a real engine's decode step takes (bench soak --nodes); zero sends at once.</summary>
+    public TimeSpan TokenDelay { get; set; }
+
     /// <summary>Reasoning sent as reasoning_content before the text (vLLM's and llama-server's way); empty sends none.</summary>
     public IReadOnlyList<string> Reasoning { get; set; } = [];
 
@@ -176,6 +179,11 @@ public sealed class FakeOpenAiEngine : IAsyncDisposable
                     await Task.Delay(200, context.RequestAborted);
                     context.Abort();
                     return;
+                }
+
+                if (TokenDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(TokenDelay, context.RequestAborted);
                 }
 
                 await SendAsync(context, model, new { content = Tokens[i] });

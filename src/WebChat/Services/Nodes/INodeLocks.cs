@@ -41,4 +41,7 @@ public static class NodeLockNames
 
     /// <summary>One of the user's places for answers being written at once (0 to limit - 1).</summary>
     public static string RunningPlace(string userId, int place) => $"running:{userId}:{place}";
+
+    /// <summary>One of the user's places in the requests-per-minute limit (0 to limit - 1), held for a minute from an admission.</summary>
+    public static string MinutePlace(string userId, int place) => $"minute:{userId}:{place}";
 }

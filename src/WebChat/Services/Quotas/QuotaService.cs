@@ -13,8 +13,11 @@ namespace WebChat.Services.Quotas;
 /// requests) plus the answer tokens that running requests reserved at admission: a request may write at most what was
 /// left when it was admitted, so parallel requests cannot together pass the limit (only the prompt of the last admitted
 /// one can, as it is counted when it is known). The minute window, the running count and the reservations live in
-/// memory, so a restart forgets them. With several nodes "requests at once" also holds across them: each running request
-/// holds one of the user's numbered places as a node lock, which a dead node's requests give back with it.
+/// memory, so a restart forgets them. With several nodes "requests at once" and "requests per minute" also hold across
+/// them, through node locks: each running request holds one of the user's numbered running places, and each admission
+/// holds one of the user's numbered minute places for a minute. A dead node's places go with it (its requests are
+/// forgotten a little early, never counted forever). The token reservations of running requests stay per node; the tokens
+/// used are read from the shared usage records.
 /// </summary>
 public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, TimeProvider time, INodeLocks? nodeLocks = null)
 {
@@ -24,6 +27,9 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
     // One entry per user who asked since the start; each guarded by its own lock.
     private readonly Dictionary<string, UserWindow> _windows = [];
     private readonly Lock _windowsGate = new();
+
+    // With several nodes: the timers that give each admission's minute place back.
+    private readonly HashSet<ITimer> _minuteTimers = [];
 
     /// <summary>
     /// Counts a request against the user's limits, or throws QuotaExceededException; dispose the lease once its usage
@@ -39,21 +45,88 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
         var quota = await GetAsync(userId, cancellationToken);
         var now = time.GetUtcNow();
         var used = quota?.TokensPerDay is null ? 0 : await TokensTodayAsync(userId, now, cancellationToken);
-        var lease = Admit(userId, quota, used, reserveTokens, now);
-        if (quota?.ConcurrentRequests is { } limit && nodeLocks is { IsShared: true })
+        // Taken first and given back at once if this request is refused after all: a refused request counts nowhere.
+        var minutePlace = quota?.RequestsPerMinute is { } perMinute && nodeLocks is { IsShared: true }
+            ? await TakeMinutePlaceAsync(userId, perMinute, now, cancellationToken)
+            : null;
+        QuotaLease lease;
+        try
         {
-            try
+            lease = Admit(userId, quota, used, reserveTokens, now);
+            if (quota?.ConcurrentRequests is { } limit && nodeLocks is { IsShared: true })
             {
-                lease.Place = await TakeRunningPlaceAsync(userId, limit, cancellationToken);
+                try
+                {
+                    lease.Place = await TakeRunningPlaceAsync(userId, limit, cancellationToken);
+                }
+                catch
+                {
+                    lease.Dispose();
+                    throw;
+                }
             }
-            catch
+        }
+        catch
+        {
+            if (minutePlace is not null)
             {
-                lease.Dispose();
-                throw;
+                await nodeLocks!.ReleaseAsync(minutePlace);
             }
+
+            throw;
+        }
+
+        if (minutePlace is not null)
+        {
+            KeepForAMinute(minutePlace);
         }
 
         return lease;
+    }
+
+    // The user's admissions of the last minute on every node: one free place of the per-minute limit, or the refusal.
+    private async Task<string> TakeMinutePlaceAsync(string userId, int perMinute, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var place = 0; place < perMinute; place++)
+        {
+            var name = NodeLockNames.MinutePlace(userId, place);
+            if (await nodeLocks!.TryTakeAsync(name, cancellationToken))
+            {
+                return name;
+            }
+        }
+
+        // When the places this node holds free up is known here; those of other nodes are not: a short wait then.
+        var window = WindowOf(userId);
+        TimeSpan retry;
+        lock (window)
+        {
+            window.Prune(now);
+            retry = window.Started.Count > 0 ? window.Started.Peek() + Minute - now : TimeSpan.FromSeconds(5);
+        }
+
+        throw new QuotaExceededException($"You have sent {perMinute} requests in the last minute, your limit. Try again shortly.", retry);
+    }
+
+    // Gives the minute place back one minute after its admission. The timer is kept until it fired (an unreferenced
+    // timer may be collected before).
+    private void KeepForAMinute(string name)
+    {
+        ITimer? timer = null;
+        lock (_minuteTimers)
+        {
+            timer = time.CreateTimer(_ =>
+            {
+                lock (_minuteTimers)
+                {
+                    _minuteTimers.Remove(timer!);
+                }
+
+                timer?.Dispose();
+                _ = nodeLocks!.ReleaseAsync(name); // never throws: a failure is logged, a lost connection freed it already
+            }, null, Minute, Timeout.InfiniteTimeSpan);
+            _minuteTimers.Add(timer);
+        }
     }
 
     // The requests of this user on the other nodes: one free place of the user's limit, or the same refusal as here.

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using WebChat.Data;
 using WebChat.Data.Entities;
@@ -14,7 +15,7 @@ namespace WebChat.Tests.Unit.App.Data.Postgres;
 /// <summary>
 /// Two nodes on one PostgreSQL database: an answer streaming on one is not marked interrupted by the other while its
 /// node lives, and is once the node is gone; "requests at once" holds across nodes; locks come back after the server
-/// dropped every connection.
+/// dropped every connection; requests per minute hold across nodes.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class NodeLocksTests(PostgresFixture postgres)
@@ -70,6 +71,40 @@ public sealed class NodeLocksTests(PostgresFixture postgres)
     }
 
     [PostgresFact]
+    public async Task Requests_per_minute_hold_across_nodes_and_each_admission_frees_its_place_a_minute_later()
+    {
+        var database = await postgres.Cluster.CreateDatabaseAsync();
+        await using var nodeA = await StartNodeAsync(database);
+        await using var nodeB = await StartNodeAsync(database);
+        var user = await RegisterAsync(nodeA, "chatty@example.test");
+        await using (var db = await nodeA.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>().CreateDbContextAsync())
+        {
+            db.UserQuotas.Add(new UserQuota { UserId = user.Id, RequestsPerMinute = 3 });
+            await db.SaveChangesAsync();
+        }
+
+        // Each node has its own clock object, as its own process would; both move on together.
+        var (clockA, clockB) = (new FakeTimeProvider(DateTimeOffset.UtcNow), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var quotasA = Quotas(nodeA, clockA);
+        var quotasB = Quotas(nodeB, clockB);
+        (await quotasA.AcquireAsync(user.Id)).Dispose();
+        (await quotasB.AcquireAsync(user.Id)).Dispose();
+        clockA.Advance(TimeSpan.FromSeconds(20));
+        clockB.Advance(TimeSpan.FromSeconds(20));
+        (await quotasA.AcquireAsync(user.Id)).Dispose();
+
+        var refusedOnB = await Assert.ThrowsAsync<QuotaExceededException>(() => quotasB.AcquireAsync(user.Id));
+        await Assert.ThrowsAsync<QuotaExceededException>(() => quotasA.AcquireAsync(user.Id));
+        Assert.Contains("3 requests in the last minute", refusedOnB.Message, StringComparison.Ordinal);
+        // A minute after the first two admissions their places are free again, on whichever node asks.
+        clockA.Advance(TimeSpan.FromSeconds(41));
+        clockB.Advance(TimeSpan.FromSeconds(41));
+        (await Eventually(() => quotasB.AcquireAsync(user.Id))).Dispose();
+        (await Eventually(() => quotasB.AcquireAsync(user.Id))).Dispose();
+        await Assert.ThrowsAsync<QuotaExceededException>(() => quotasA.AcquireAsync(user.Id));
+    }
+
+    [PostgresFact]
     public async Task A_node_takes_its_locks_back_after_the_server_dropped_every_connection()
     {
         var database = await postgres.Cluster.CreateDatabaseAsync();
@@ -95,8 +130,8 @@ public sealed class NodeLocksTests(PostgresFixture postgres)
         Assert.False(await locksA.TryTakeAsync("held")); // a node does not take its own lock twice
     }
 
-    private static QuotaService Quotas(AppServicesHost node) => new(
-        node.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>(), TimeProvider.System, node.Services.GetRequiredService<INodeLocks>());
+    private static QuotaService Quotas(AppServicesHost node, TimeProvider? time = null) => new(
+        node.Services.GetRequiredService<IDbContextFactory<WebChatDbContext>>(), time ?? TimeProvider.System, node.Services.GetRequiredService<INodeLocks>());
 
     // A place given back is released in the background: the next request may come a moment before it is free.
     private static async Task<T> Eventually<T>(Func<Task<T>> attempt)

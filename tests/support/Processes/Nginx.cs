@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using WebChat.Tests.Support.Network;
 
-namespace WebChat.Tests.E2E.Infrastructure;
+namespace WebChat.Tests.Support.Processes;
 
 /// <summary>
 /// Debian's nginx in front of several WebChat nodes, as docs/deploy/several-nodes.md sets it up: WebSockets passed,

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace WebChat.Tests.E2E.Infrastructure;
+namespace WebChat.Tests.Support.Processes;
 
 /// <summary>
-/// The built WebChat executable in a process of its own (127.0.0.1, a free port, a temporary data directory), for
+/// The built WebChat executable (beside the calling assembly: a test or bench project that references WebChat) in a process of its own (127.0.0.1, a free port, a temporary data directory), for
 /// what must not happen inside the test process: llama.cpp is loaded once per process, so the native library
 /// setting needs a fresh one. Its console output is kept for assertions.
 /// </summary>
@@ -44,6 +44,26 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "webchat-process-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The operating system's id of the app's process.</summary>
+    public int Id => process.Id;
+
+    /// <summary>The app's resident memory now (VmRSS of /proc/PID/status, Linux), in bytes.</summary>
+    public long Rss
+    {
+        get
+        {
+            foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+
+            throw new PlatformNotSupportedException($"/proc/{process.Id}/status has no VmRSS: reading a node's memory needs Linux.");
+        }
+    }
 
     /// <summary>Everything the app printed so far.</summary>
     public string Output => string.Join('\n', output);
