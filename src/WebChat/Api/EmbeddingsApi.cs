@@ -43,10 +43,10 @@ public static class EmbeddingsApi
             return inputError;
         }
 
-        var embedder = Resolve(embedders, body.Model);
+        var embedder = await ResolveAsync(embedders, body.Model, aborted);
         if (embedder is null)
         {
-            return OpenAiError.NotFound($"The embedding model '{body.Model}' does not exist; use '{embedders.Default.Name}'.", "model", "model_not_found");
+            return OpenAiError.NotFound($"The embedding model '{body.Model}' does not exist; use '{embedders.BuiltIn.Name}'.", "model", "model_not_found");
         }
 
         var base64 = body.EncodingFormat switch
@@ -60,7 +60,7 @@ public static class EmbeddingsApi
             return OpenAiError.BadRequest("'encoding_format' is 'float' or 'base64'.", "encoding_format");
         }
 
-        if (body.Dimensions is { } dimensions && dimensions != embedder.Dimensions)
+        if (body.Dimensions is { } dimensions && embedder.Dimensions > 0 && dimensions != embedder.Dimensions)
         {
             return OpenAiError.BadRequest($"'{embedder.Name}' gives {embedder.Dimensions} dimensions; 'dimensions' cannot change that.", "dimensions");
         }
@@ -79,24 +79,32 @@ public static class EmbeddingsApi
         {
             return OpenAiError.TooManyRequests(e.Message, "quota_exceeded", e.RetryAfter);
         }
+        catch (KnowledgeException e)
+        {
+            // The default embedder is a remote engine that is down, or a GGUF model no longer in the Library.
+            return OpenAiError.Unavailable(e.Message, "embedder_unavailable");
+        }
     }
 
-    /// <summary>The default embedder answers to its own name, to OpenAI-style names of the same model and to no name at all.</summary>
-    private static ITextEmbedder? Resolve(EmbedderCatalog embedders, string? model)
+    /// <summary>
+    /// The built-in embedder answers to its own name, to OpenAI-style names of the same model and to no name at all;
+    /// the admin's default embedder (a GGUF or remote one) to its name. Other GGUF models are not loaded for a caller:
+    /// each would take a model's memory beside the chat's.
+    /// </summary>
+    private static async Task<ITextEmbedder?> ResolveAsync(EmbedderCatalog embedders, string? model, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(model) || model.Contains("minilm", StringComparison.OrdinalIgnoreCase))
         {
-            return embedders.Default;
+            return embedders.BuiltIn;
         }
 
-        try
+        if (embedders.IsBuiltIn(model))
         {
             return embedders.Get(model);
         }
-        catch (KnowledgeException)
-        {
-            return null;
-        }
+
+        var chosen = await embedders.DefaultAsync(cancellationToken);
+        return chosen.Name == model ? chosen : null;
     }
 
     private static (IReadOnlyList<string>? Inputs, OpenAiError? Error) Inputs(JsonElement input)

@@ -1,7 +1,12 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebChat.Data;
+using WebChat.Engine.Inference.Native;
+using WebChat.Engine.Storage;
 using WebChat.Services.Knowledge;
 using WebChat.Services.Knowledge.Embedding;
 using WebChat.Services.Knowledge.Search;
+using WebChat.Services.Serving.Engines;
 
 namespace WebChat.Extensions;
 
@@ -16,6 +21,14 @@ internal static class KnowledgeExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ITextEmbedder, MiniLmEmbedder>();
+        // GGUF models of the Library and remote engines' models, by name; each GGUF one is loaded on first use and
+        // freed when the container is disposed (shutdown).
+        builder.Services.AddSingleton(sp => new GgufEmbedderSource(
+            sp.GetRequiredService<IDbContextFactory<WebChatDbContext>>(),
+            relative => Path.GetFullPath(Path.Combine(sp.GetRequiredService<ModelStore>().Root, relative)),
+            sp.GetService<NativeLibrarySelection>()));
+        builder.Services.AddSingleton<IEmbedderSource>(sp => sp.GetRequiredService<GgufEmbedderSource>());
+        builder.Services.AddSingleton<IEmbedderSource>(sp => new RemoteEmbedderSource(() => sp.GetService<RemoteEngines>()?.All ?? []));
         builder.Services.AddSingleton<EmbedderCatalog>();
         builder.Services.TryAddSingleton<VectorIndex>(); // also registered by the accounts (see AddWebChatAccounts)
         builder.Services.AddSingleton<KnowledgeSearch>();

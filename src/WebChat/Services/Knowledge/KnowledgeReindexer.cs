@@ -52,11 +52,17 @@ public sealed partial class KnowledgeReindexer(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var orphaned = (await db.KnowledgeCollections.ToListAsync(cancellationToken)).Where(c => !embedders.Has(c.Embedder)).ToList();
+        if (orphaned.Count == 0)
+        {
+            return 0;
+        }
+
+        var fallback = await embedders.DefaultAsync(cancellationToken);
         foreach (var collection in orphaned)
         {
-            LogAdopted(logger, collection.Name, collection.Embedder, embedders.Default.Name);
-            collection.Embedder = embedders.Default.Name;
-            collection.Dimensions = embedders.Default.Dimensions;
+            LogAdopted(logger, collection.Name, collection.Embedder, fallback.Name);
+            collection.Embedder = fallback.Name;
+            collection.Dimensions = fallback.Dimensions;
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -69,12 +75,21 @@ public sealed partial class KnowledgeReindexer(
     }
 
     /// <summary>Re-embeds one batch of waiting passages (of one collection); returns how many, 0 when nothing waits.</summary>
-    public async Task<int> RunBatchAsync(CancellationToken cancellationToken = default)
+    public async Task<int> RunBatchAsync(CancellationToken cancellationToken = default) =>
+        await RunBatchAsync(new HashSet<string>(StringComparer.Ordinal), cancellationToken) ?? 0;
+
+    /// <summary>
+    /// As above, passing over collections whose embedder is in <paramref name="unavailable"/>; null when this batch's
+    /// embedder turned out unavailable (a remote engine down, a GGUF model deleted): it joins the set and its passages
+    /// wait, untouched, for a later round, while other collections go on.
+    /// </summary>
+    private async Task<int?> RunBatchAsync(HashSet<string> unavailable, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var skipped = unavailable.ToList();
         var batch = await db.KnowledgeChunks
             .Join(db.KnowledgeCollections, c => c.CollectionId, k => k.Id, (c, k) => new { Chunk = c, Target = k.Embedder })
-            .Where(x => x.Chunk.Embedder != x.Target)
+            .Where(x => x.Chunk.Embedder != x.Target && !skipped.Contains(x.Target))
             .OrderBy(x => x.Chunk.CollectionId).ThenBy(x => x.Chunk.Id)
             .Take(BatchSize)
             .ToListAsync(cancellationToken);
@@ -88,12 +103,23 @@ public sealed partial class KnowledgeReindexer(
         if (!embedders.Has(target))
         {
             // Taken up by AdoptMissingEmbeddersAsync at the next round.
-            return 0;
+            unavailable.Add(target);
+            return null;
         }
 
         var chunks = batch.Where(x => x.Chunk.CollectionId == collectionId).Select(x => x.Chunk).ToList();
         var embedder = embedders.Get(target);
-        var embedded = await embedder.EmbedAsync(chunks.Select(EmbeddingText).ToList(), cancellationToken);
+        float[][] embedded;
+        try
+        {
+            embedded = await embedder.EmbedAsync(chunks.Select(EmbeddingText).ToList(), cancellationToken);
+        }
+        catch (KnowledgeException e)
+        {
+            LogUnavailable(logger, target, e.Message);
+            unavailable.Add(target);
+            return null;
+        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The collection may have changed embedder again while this batch was embedded: then the batch is worthless.
@@ -132,9 +158,10 @@ public sealed partial class KnowledgeReindexer(
     {
         await AdoptMissingEmbeddersAsync(cancellationToken);
         var total = 0;
-        while (await RunBatchAsync(cancellationToken) is var done and > 0)
+        var unavailable = new HashSet<string>(StringComparer.Ordinal);
+        while (await RunBatchAsync(unavailable, cancellationToken) is var done and (null or > 0))
         {
-            total += done;
+            total += done ?? 0;
         }
 
         return total;
@@ -186,6 +213,9 @@ public sealed partial class KnowledgeReindexer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Collection {Name} was indexed with the embedder {Old}, which this server no longer has; it is re-indexed with {New}")]
     private static partial void LogAdopted(ILogger logger, string name, string old, string @new);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Passages waiting for the embedder {Embedder} stay as they are until it is back: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string embedder, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-embedded {Count} passages for their collections' embedders")]
     private static partial void LogReindexed(ILogger logger, int count);

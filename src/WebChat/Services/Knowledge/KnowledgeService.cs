@@ -60,7 +60,7 @@ public sealed partial class KnowledgeService(
             throw new KnowledgeException($"You already have a collection named \"{name}\".");
         }
 
-        var embedder = embedders.Default;
+        var embedder = await embedders.DefaultAsync(cancellationToken);
         var collection = new KnowledgeCollection
         {
             Name = name,
@@ -98,7 +98,13 @@ public sealed partial class KnowledgeService(
     {
         if (!embedders.Has(embedderName))
         {
-            throw new KnowledgeException($"This server has no embedder named \"{embedderName}\" (it has: {string.Join(", ", embedders.Names)}).");
+            throw new KnowledgeException($"This server has no embedder named \"{embedderName}\" (built in: {string.Join(", ", embedders.BuiltInNames)}).");
+        }
+
+        // A GGUF model takes memory and a remote engine takes its owner's capacity: choosing them is an admin's call.
+        if (!actor.IsAdmin && !embedders.IsBuiltIn(embedderName))
+        {
+            throw new KnowledgeException("Only an admin can move a collection to a GGUF or remote embedder.");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -108,8 +114,10 @@ public sealed partial class KnowledgeService(
             return;
         }
 
+        // Tried first (a GGUF loads, a remote engine answers), so a collection never moves to an embedder that cannot work.
+        var dimensions = await embedders.ProbeAsync(embedderName, cancellationToken);
         collection.Embedder = embedderName;
-        collection.Dimensions = embedders.Get(embedderName).Dimensions;
+        collection.Dimensions = dimensions;
         await db.SaveChangesAsync(cancellationToken);
         vectors.RemoveCollection(collectionId);
         reindexer.Wake();

@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
 using WebChat.Data.Entities;
 using WebChat.Services.Knowledge;
+using WebChat.Services.Knowledge.Embedding;
 
 namespace WebChat.Components.Pages.Knowledge;
 
-/// <summary>Collections and their files: create, share, upload (ingested in the background with live progress), cancel, delete.</summary>
+/// <summary>Collections and their files: create, share, upload (ingested in the background with live progress), cancel, delete; for admins, the embedders.</summary>
 public partial class KnowledgePage
 {
     private IReadOnlyList<CollectionView> _collections = [];
@@ -19,9 +20,14 @@ public partial class KnowledgePage
     private CollectionScope _newScope = CollectionScope.Private;
     private string? _error;
     private IDisposable? _subscription;
+    private IReadOnlyList<EmbedderChoice> _embedderChoices = [];
+    private string? _defaultEmbedder;
+    private string? _moveTo;
+    private bool _busy;
 
     [Inject] private KnowledgeService Knowledge { get; set; } = default!;
     [Inject] private IngestionQueue Queue { get; set; } = default!;
+    [Inject] private EmbedderCatalog Embedders { get; set; } = default!;
     [Inject] private IOptions<KnowledgeOptions> Options { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -29,6 +35,12 @@ public partial class KnowledgePage
     {
         _actor = KnowledgeActor.From((await AuthenticationState).User);
         _collections = await Knowledge.ListAsync(_actor);
+        if (_actor.IsAdmin)
+        {
+            _embedderChoices = await Embedders.ChoicesAsync();
+            _defaultEmbedder = (await Embedders.DefaultAsync()).Name;
+        }
+
         _subscription = Queue.Subscribe(progress =>
         {
             if (_documents.Any(d => d.Id == progress.DocumentId))
@@ -49,6 +61,7 @@ public partial class KnowledgePage
     private async Task SelectAsync(Guid id)
     {
         _selected = _collections.FirstOrDefault(c => c.Id == id);
+        _moveTo = _selected?.Embedder;
         await ReloadDocumentsAsync();
     }
 
@@ -80,6 +93,25 @@ public partial class KnowledgePage
         await ReloadDocumentsAsync();
     });
 
+    // Both try the embedder first (a GGUF model loads, a remote engine answers), which can take a few seconds.
+    private async Task SetDefaultEmbedderAsync() => await RunAsync(async () =>
+    {
+        if (_defaultEmbedder is { } name)
+        {
+            await Embedders.SetDefaultAsync(name);
+        }
+    });
+
+    private async Task MoveAsync() => await RunAsync(async () =>
+    {
+        if (_selected is { } selected && _moveTo is { } name)
+        {
+            await Knowledge.ChangeEmbedderAsync(_actor!, selected.Id, name);
+            _collections = await Knowledge.ListAsync(_actor!);
+            _selected = _collections.FirstOrDefault(c => c.Id == selected.Id);
+        }
+    });
+
     private async Task ReloadDocumentsAsync()
     {
         _documents = _selected is null ? [] : await Knowledge.ListDocumentsAsync(_actor!, _selected.Id);
@@ -89,6 +121,7 @@ public partial class KnowledgePage
     private async Task RunAsync(Func<Task> action)
     {
         _error = null;
+        _busy = true;
         try
         {
             await action();
@@ -96,6 +129,10 @@ public partial class KnowledgePage
         catch (KnowledgeException e)
         {
             _error = e.Message;
+        }
+        finally
+        {
+            _busy = false;
         }
     }
 
