@@ -27,6 +27,7 @@ public sealed class GgufEmbedder(
     private readonly SemaphoreSlim gate = new(1, 1);
     private LLamaWeights? weights;
     private LLamaEmbedder? embedder;
+    private uint contextSize;
     private int dimensions;
     private bool disposed;
 
@@ -47,7 +48,7 @@ public sealed class GgufEmbedder(
             var vectors = new float[texts.Count][];
             for (var i = 0; i < texts.Count; i++)
             {
-                var text = Fit(texts[i], model.Context.ContextSize);
+                var text = Fit(texts[i], contextSize);
                 // Off the caller's thread: decoding is native and synchronous under LLamaSharp's async surface.
                 var pooled = await Task.Run(() => model.GetEmbeddings(text, cancellationToken), cancellationToken);
                 vectors[i] = Normalize([.. pooled[0]]);
@@ -92,7 +93,9 @@ public sealed class GgufEmbedder(
             parameters.ContextSize = context;
             parameters.BatchSize = context;
             parameters.UBatchSize = context;
+            // LLamaEmbedder makes a context of these parameters for each text and frees it after.
             embedder = new LLamaEmbedder(weights, parameters);
+            contextSize = context;
         }
         catch (Exception e) when (e is LoadWeightsFailedException or RuntimeError)
         {

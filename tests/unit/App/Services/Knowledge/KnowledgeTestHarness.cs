@@ -26,13 +26,14 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "webchat-knowledge-tests", Guid.NewGuid().ToString("N"));
 
-    private KnowledgeTestHarness(KnowledgeOptions? options, IDbContextFactory<WebChatDbContext>? db, IReadOnlyList<ITextEmbedder>? moreEmbedders)
+    private KnowledgeTestHarness(KnowledgeOptions? options, IDbContextFactory<WebChatDbContext>? db, IReadOnlyList<ITextEmbedder>? moreEmbedders, Func<IDbContextFactory<WebChatDbContext>, IReadOnlyList<IEmbedderSource>>? sources = null)
     {
         Directory.CreateDirectory(folder);
         var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "knowledge.db"), Pooling = true }.ToString();
         Db = db ?? new Factory(new DbContextOptionsBuilder<WebChatDbContext>().UseSqlite(connection).Options);
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new KnowledgeOptions());
-        var embedders = new EmbedderCatalog([SharedEmbedder, .. moreEmbedders ?? []]);
+        Embedders = new EmbedderCatalog([SharedEmbedder, .. moreEmbedders ?? []], sources?.Invoke(Db), Db);
+        var embedders = Embedders;
         Vectors = new VectorIndex(Db);
         Search = new KnowledgeSearch(Db, Vectors, embedders);
         Ingestor = new KnowledgeIngestor(Db, embedders, Vectors, Options, Time, NullLogger<KnowledgeIngestor>.Instance);
@@ -43,6 +44,7 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
     }
 
     public IDbContextFactory<WebChatDbContext> Db { get; }
+    public EmbedderCatalog Embedders { get; }
     public IOptions<KnowledgeOptions> Options { get; }
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.Parse("2026-12-06T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     public VectorIndex Vectors { get; }
@@ -69,9 +71,13 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
     /// The harness on another database (e.g. PostgreSQL's <see cref="PostgresDbFactory"/>), migrated here, with more
     /// embedders than the default one when a test moves collections between them.
     /// </summary>
-    public static async Task<KnowledgeTestHarness> StartAsync(KnowledgeOptions? options = null, IDbContextFactory<WebChatDbContext>? database = null, IReadOnlyList<ITextEmbedder>? moreEmbedders = null)
+    public static async Task<KnowledgeTestHarness> StartAsync(
+        KnowledgeOptions? options = null,
+        IDbContextFactory<WebChatDbContext>? database = null,
+        IReadOnlyList<ITextEmbedder>? moreEmbedders = null,
+        Func<IDbContextFactory<WebChatDbContext>, IReadOnlyList<IEmbedderSource>>? sources = null)
     {
-        var harness = new KnowledgeTestHarness(options, database, moreEmbedders);
+        var harness = new KnowledgeTestHarness(options, database, moreEmbedders, sources);
         await using var db = await harness.Db.CreateDbContextAsync();
         await db.Database.MigrateAsync();
         // Only the accounts not there yet: a database shared with the chat harness already has alice and bob.
@@ -82,8 +88,9 @@ public sealed class KnowledgeTestHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>A second server on the database of <paramref name="other"/> (already migrated), with the default embedder only.</summary>
-    public static Task<KnowledgeTestHarness> StartOnAsync(KnowledgeTestHarness other) => Task.FromResult(new KnowledgeTestHarness(null, other.Db, null));
+    /// <summary>A second server on the database of <paramref name="other"/> (already migrated), with the default embedder only, or with <paramref name="sources"/>.</summary>
+    public static Task<KnowledgeTestHarness> StartOnAsync(KnowledgeTestHarness other, Func<IDbContextFactory<WebChatDbContext>, IReadOnlyList<IEmbedderSource>>? sources = null) =>
+        Task.FromResult(new KnowledgeTestHarness(null, other.Db, null, sources));
 
     /// <summary>Ingests every queued document now, in the order added, as the background queue would.</summary>
     public async Task<IReadOnlyList<IngestionProgress>> IngestAllAsync(CancellationToken cancellationToken = default)
