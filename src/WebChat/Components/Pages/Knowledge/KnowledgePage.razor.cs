@@ -23,6 +23,7 @@ public partial class KnowledgePage
     private IReadOnlyList<EmbedderChoice> _embedderChoices = [];
     private string? _defaultEmbedder;
     private string? _moveTo;
+    private string? _savedDefault;
     private bool _busy;
 
     [Inject] private KnowledgeService Knowledge { get; set; } = default!;
@@ -98,7 +99,9 @@ public partial class KnowledgePage
     {
         if (_defaultEmbedder is { } name)
         {
+            _savedDefault = null;
             await Embedders.SetDefaultAsync(name);
+            _savedDefault = name;
         }
     });
 
