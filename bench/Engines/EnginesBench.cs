@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Playwright;
 using WebChat.Bench.Peer;
 using WebChat.Tests.Support.Models;
@@ -19,7 +18,6 @@ internal static class EnginesBench
     private const int Parallel = 4;
     private const int ContextPerSequence = 2048;
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static async Task<int> RunAsync(string resultsDirectory, string[] args)
     {
@@ -70,11 +68,8 @@ internal static class EnginesBench
         }
 
         report.LoadAtEnd = LoadAverage();
-        Directory.CreateDirectory(resultsDirectory);
-        var name = Option(args, "--out") ?? "engines";
-        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".json"), JsonSerializer.Serialize(report, Indented));
         var table = report.Table();
-        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".md"), table);
+        await BenchResults.WriteAsync(resultsDirectory, Option(args, "--out") ?? "engines", report, table);
         Console.WriteLine(table);
         return report.WebChatError is null ? 0 : 1;
     }
