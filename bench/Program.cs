@@ -44,7 +44,7 @@ static int Usage()
     Console.WriteLine("                      [--flash auto|off] [--kv f16|q8_0] [--out NAME]  engine vs node-llama-cpp 3.21.1 and a bare LLamaSharp loop");
     Console.WriteLine("           peer --llama-server [--quick] [--rounds N] [--out NAME]  WebChat's /v1 vs llama-server (scripts/build-llama-server.sh):");
     Console.WriteLine("                      time to first token alone and 4 users at once, aggregate tok/s, new prompts and a shared prefix");
-    Console.WriteLine("           engines    [--quick] [--rounds N] [--no-replicas|--replicas-only] [--out NAME]  llama-server directly vs through WebChat (remote engine):");
+    Console.WriteLine("           engines    [--quick] [--rounds N] [--no-replicas|--replicas-only] [--engine-cpu N] [--out NAME]  llama-server directly vs through WebChat (remote engine):");
     Console.WriteLine("                      TTFT and tok/s by /v1 and the chat page; two replicas with 8 conversations: split and cached second turns");
     Console.WriteLine("           cli-run    [--quick] [--out NAME]  the command line's run vs a bare LLamaSharp loop (one stream, same GGUF), Release and Debug");
     Console.WriteLine("           chat       [--quick] token-to-DOM latency in Chromium; render time per token");

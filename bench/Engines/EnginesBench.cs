@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Playwright;
 using WebChat.Bench.Peer;
 using WebChat.Tests.Support.Models;
@@ -18,7 +18,6 @@ internal static class EnginesBench
     private const int Parallel = 4;
     private const int ContextPerSequence = 2048;
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static async Task<int> RunAsync(string resultsDirectory, string[] args)
     {
@@ -26,6 +25,15 @@ internal static class EnginesBench
         var rounds = int.TryParse(Option(args, "--rounds"), CultureInfo.InvariantCulture, out var r) ? r : quick ? 2 : 4;
         var answerTokens = quick ? 24 : 48;
         var binary = await LlamaServer.BinaryAsync();
+        var engineCpu = int.TryParse(Option(args, "--engine-cpu"), CultureInfo.InvariantCulture, out var c) ? c : (int?)null;
+        var threads = engineCpu is null ? Environment.ProcessorCount : 1;
+        if (engineCpu is { } cpu && OperatingSystem.IsLinux())
+        {
+            // The engine gets its CPU to itself, as on a GPU box of its own; this process, WebChat and Chromium
+            // (children inherit the mask) share the rest, so neither side takes CPU from the other.
+            Process.GetCurrentProcess().ProcessorAffinity = (nint)(((1L << Environment.ProcessorCount) - 1) & ~(1L << cpu));
+        }
+
         var spec = BenchModels.Qwen25HalfBLike;
         Console.WriteLine($"# {spec.Name} {spec.WeightType}: generating or reusing the model file");
         var model = BenchModels.Get(spec);
@@ -33,7 +41,7 @@ internal static class EnginesBench
         {
             Command = "dotnet run -c Release --project bench -- " + string.Join(' ', args),
             Model = $"{spec.Name} {spec.WeightType} ({new FileInfo(model).Length / (1024.0 * 1024):0} MiB), random weights",
-            Threads = Environment.ProcessorCount, AnswerTokens = answerTokens, Rounds = rounds,
+            Threads = threads, EngineCpu = engineCpu, AnswerTokens = answerTokens, Rounds = rounds,
             LlamaServer = await LlamaServer.DescribeAsync(binary),
             LoadAtStart = LoadAverage(),
         };
@@ -42,7 +50,7 @@ internal static class EnginesBench
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
         if (!args.Contains("--replicas-only"))
         {
-            await using var server = await LlamaServer.StartAsync(binary, model, spec.Name, Environment.ProcessorCount, Parallel, ContextPerSequence);
+            await using var server = await LlamaServer.StartAsync(binary, model, spec.Name, threads, Parallel, ContextPerSequence, cpu: engineCpu);
             await MeasureDirectAndThroughAsync(server, browser, report, rounds, answerTokens);
         }
 
@@ -60,11 +68,8 @@ internal static class EnginesBench
         }
 
         report.LoadAtEnd = LoadAverage();
-        Directory.CreateDirectory(resultsDirectory);
-        var name = Option(args, "--out") ?? "engines";
-        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".json"), JsonSerializer.Serialize(report, Indented));
         var table = report.Table();
-        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".md"), table);
+        await BenchResults.WriteAsync(resultsDirectory, Option(args, "--out") ?? "engines", report, table);
         Console.WriteLine(table);
         return report.WebChatError is null ? 0 : 1;
     }

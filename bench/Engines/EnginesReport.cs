@@ -10,6 +10,9 @@ internal sealed class EnginesReport
     public required string Command { get; init; }
     public required string Model { get; init; }
     public required int Threads { get; init; }
+
+    /// <summary>The CPU the engine ran on alone (--engine-cpu), the bench, WebChat and Chromium on the others; null: all shared all.</summary>
+    public int? EngineCpu { get; init; }
     public required int AnswerTokens { get; init; }
     public required int Rounds { get; init; }
     public required string LlamaServer { get; init; }
@@ -41,7 +44,7 @@ internal sealed class EnginesReport
         var text = new StringBuilder();
         text.AppendLine("## llama-server directly vs through WebChat (remote engine, no in-process engine)");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{Command}` ({Date:yyyy-MM-dd HH:mm} UTC). Model: {Model}, served by one llama-server (`-t {Threads} -np 4`; {LlamaServer}; built by `scripts/build-llama-server.sh`).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{Command}` ({Date:yyyy-MM-dd HH:mm} UTC). Model: {Model}, served by one llama-server (`-t {Threads} -np 4`; {LlamaServer}; built by `scripts/build-llama-server.sh`){(EngineCpu is { } cpu ? $", alone on CPU {cpu}; the bench, WebChat and Chromium on the other CPUs" : "")}.");
         text.AppendLine(CultureInfo.InvariantCulture, $"{Rounds} interleaved rounds (order rotates, 300 ms apart), one request per side per round, a new ~300-word prompt each, answers of up to {AnswerTokens} tokens.");
         text.AppendLine("Direct and WebChat /v1: the same streaming client, request sent → first content chunk; tokens/s from the first to the last chunk.");
         text.AppendLine("Chat page: Enter → first answer text in the DOM, tokens (llama-server's `tokens_predicted_total`) over first → last text change.");

@@ -68,10 +68,18 @@ internal sealed class LlamaServer : IAsyncDisposable
     /// (chatml, no Jinja, no reasoning extraction): on random weights any other parser rejects some answers.
     /// </summary>
     /// <param name="slotPrompts">/slots shows each slot's prompt text (LLAMA_SERVER_SLOTS_DEBUG), to tell whose prompt a slot holds.</param>
-    public static async Task<LlamaServer> StartAsync(string binary, string model, string alias, int threads, int parallel, int contextPerSequence, bool slotPrompts = false)
+    /// <param name="cpu">Runs the server on this CPU alone (taskset), as an engine on a machine of its own would run.</param>
+    public static async Task<LlamaServer> StartAsync(string binary, string model, string alias, int threads, int parallel, int contextPerSequence, bool slotPrompts = false, int? cpu = null)
     {
         var port = LoopbackPort.Free();
-        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(cpu is null ? binary : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (cpu is { } only)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(only.ToString(CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(binary);
+        }
+
         if (slotPrompts)
         {
             start.Environment["LLAMA_SERVER_SLOTS_DEBUG"] = "1";

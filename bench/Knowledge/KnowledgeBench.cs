@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +22,6 @@ public static class KnowledgeBench
 {
     public const string Command = "knowledge";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static async Task<int> RunAsync(string resultsDirectory, string[] args)
     {
@@ -81,10 +79,8 @@ public static class KnowledgeBench
                 queries, hybrid.P50, hybrid.P95, keyword.P50, keyword.P95, Math.Round(hybrid.P95 / keyword.P95, 2),
                 peakAfterIngestion, scaled, Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024), Environment.ProcessorCount);
 
-            Directory.CreateDirectory(resultsDirectory);
-            await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".json"), JsonSerializer.Serialize(result, Indented));
             var table = Markdown(result);
-            await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".md"), table);
+            await BenchResults.WriteAsync(resultsDirectory, name, result, table);
             Console.WriteLine(table);
             return 0;
         }

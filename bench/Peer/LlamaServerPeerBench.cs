@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,7 +26,6 @@ internal static class LlamaServerPeerBench
     public const string Flag = "--llama-server";
     private const int Users = 4;
     private const int ContextPerSequence = 2560;
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
 
     public static async Task<int> RunAsync(string resultsDirectory, string[] args)
@@ -122,11 +120,8 @@ internal static class LlamaServerPeerBench
         }
 
         report.LoadAtEnd = LoadAverage();
-        Directory.CreateDirectory(resultsDirectory);
-        var name = Option(args, "--out") ?? "peer-llama-server";
-        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".json"), JsonSerializer.Serialize(report, Indented));
         var table = report.Table();
-        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".md"), table);
+        await BenchResults.WriteAsync(resultsDirectory, Option(args, "--out") ?? "peer-llama-server", report, table);
         Console.WriteLine(table);
         TryDelete(data);
         return 0;

@@ -29,7 +29,6 @@ internal static class PeerBench
     private const int Sequences = 8;
     private const int ContextPerSequence = 2560;
     private static readonly SamplingOptions Sampling = new() { Seed = 7 };
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
 
     public static async Task<int> RunAsync(string resultsDirectory, string[] args)
@@ -67,12 +66,9 @@ internal static class PeerBench
             report.Models.Add(await MeasureModelAsync(peer, spec, BenchModels.Get(spec), options, threads, quick ? 2 : 5, quick, report));
         }
 
-        Directory.CreateDirectory(resultsDirectory);
-        var name = args.Contains("--out") ? Option(args, "--out")! : "peer";
-        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".json"), JsonSerializer.Serialize(report, Indented));
         report.LoadAtEnd = LoadAverage();
         var table = report.Table();
-        await File.WriteAllTextAsync(Path.Combine(resultsDirectory, name + ".md"), table);
+        await BenchResults.WriteAsync(resultsDirectory, Option(args, "--out") ?? "peer", report, table);
         Console.WriteLine(table);
         return 0;
     }

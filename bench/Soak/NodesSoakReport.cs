@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using WebChat.Bench.Chat;
 using WebChat.Data.Entities;
 
@@ -59,14 +58,9 @@ internal sealed record NodesSoakReport(DateTime RunAt, int Cores, NodesSoakSetti
 /// <summary>Writes bench soak --nodes's results: JSON for tools, Markdown (one table per setup) for people.</summary>
 internal static class NodesSoakReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static async Task WriteAsync(string directory, string name, NodesSoakReport report)
-    {
-        Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(report, Json));
-        await File.WriteAllTextAsync(Path.Combine(directory, name + ".md"), Markdown(report));
-    }
+    public static Task WriteAsync(string directory, string name, NodesSoakReport report) =>
+        BenchResults.WriteAsync(directory, name, report, Markdown(report));
 
     public static string Markdown(NodesSoakReport report)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using WebChat.Bench.Chat;
 
 namespace WebChat.Bench.Soak;
@@ -101,14 +100,9 @@ internal sealed record SoakReport(
 /// <summary>Writes bench soak's results: JSON for tools, Markdown for people (bench/results/soak.md, or --out NAME).</summary>
 internal static class SoakReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static async Task WriteAsync(string directory, string name, SoakReport report)
-    {
-        Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, name + ".json"), JsonSerializer.Serialize(report, Json));
-        await File.WriteAllTextAsync(Path.Combine(directory, name + ".md"), Markdown(report));
-    }
+    public static Task WriteAsync(string directory, string name, SoakReport report) =>
+        BenchResults.WriteAsync(directory, name, report, Markdown(report));
 
     public static string Markdown(SoakReport r)
     {

@@ -46,6 +46,20 @@ public sealed class UserRequestCounts
         }
     }
 
+    /// <summary>
+    /// One of the user's requests that had started goes back to waiting, still counted (the remote engines' queue let it
+    /// through, but the user's share across nodes was full: it waits for a place on another node to free).
+    /// </summary>
+    public void Stopped(string user)
+    {
+        lock (_gate)
+        {
+            CountsOf(user).Running--;
+        }
+
+        RunningEnded?.Invoke();
+    }
+
     /// <summary>One of the user's counted requests ends; <paramref name="wasRunning"/> when it had started.</summary>
     public void Leave(string user, bool wasRunning)
     {

@@ -2,7 +2,8 @@ namespace WebChat.Services.Nodes;
 
 /// <summary>
 /// Locks held by a node for as long as it lives: an answer being written (so another node can tell a live answer from
-/// one whose node died) and a user's "requests at once" places (so the quota holds across nodes). A node that dies
+/// one whose node died), a user's "requests at once" places (so the quota holds across nodes) and a user's engine share
+/// places for remote answers (so the share holds across nodes). A node that dies
 /// loses its locks with it. One node needs none of this: <see cref="SingleNodeLocks"/>; several nodes on PostgreSQL use
 /// <see cref="PostgresNodeLocks"/>.
 /// </summary>
@@ -11,7 +12,10 @@ public interface INodeLocks
     /// <summary>False on one node: everything these locks say is already known in the process.</summary>
     bool IsShared { get; }
 
-    /// <summary>Takes the lock for this node; false when it is already held, by another node or by this one.</summary>
+    /// <summary>
+    /// Takes the lock for this node; false when it is already held, by another node or by this one. The token cancels
+    /// the wait to ask, never a question asked (a lock taken but not recorded would stay held).
+    /// </summary>
     Task<bool> TryTakeAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Gives the lock back; a failure is logged, never thrown (a lost connection has given it back already).</summary>
@@ -44,4 +48,7 @@ public static class NodeLockNames
 
     /// <summary>One of the user's places in the requests-per-minute limit (0 to limit - 1), held for a minute from an admission.</summary>
     public static string MinutePlace(string userId, int place) => $"minute:{userId}:{place}";
+
+    /// <summary>One of the user's places in their running engine share on the remote engines (0 to share - 1).</summary>
+    public static string SharePlace(string userKey, int place) => $"share:{userKey}:{place}";
 }

@@ -7,11 +7,9 @@ public sealed class NodeLockLease(INodeLocks locks, string name) : IDisposable
 
     public string Name => name;
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref released, 1) == 0)
-        {
-            _ = locks.ReleaseAsync(name);
-        }
-    }
+    public void Dispose() => _ = ReleaseAsync();
+
+    /// <summary>Gives the lock back (once) and completes when it is free; never throws (a failure is logged).</summary>
+    public Task ReleaseAsync() =>
+        Interlocked.Exchange(ref released, 1) == 0 ? locks.ReleaseAsync(name) : Task.CompletedTask;
 }

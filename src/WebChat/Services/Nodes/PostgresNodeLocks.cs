@@ -41,7 +41,9 @@ public sealed class PostgresNodeLocks : INodeLocks, IAsyncDisposable
                 return false;
             }
 
-            var taken = await OnConnectionAsync("SELECT pg_try_advisory_lock(@key)", name, cancellationToken);
+            // Not cancelled once asked: a lock the server took while the answer was thrown away would be held, unrecorded,
+            // until the connection closes (a user's place lost for as long as the node lives).
+            var taken = await OnConnectionAsync("SELECT pg_try_advisory_lock(@key)", name, CancellationToken.None);
             if (taken)
             {
                 held.Add(name);

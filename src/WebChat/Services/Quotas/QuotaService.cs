@@ -87,13 +87,9 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
     // The user's admissions of the last minute on every node: one free place of the per-minute limit, or the refusal.
     private async Task<string> TakeMinutePlaceAsync(string userId, int perMinute, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        for (var place = 0; place < perMinute; place++)
+        if (await nodeLocks!.TryTakeOneAsync(place => NodeLockNames.MinutePlace(userId, place), perMinute, cancellationToken) is { } taken)
         {
-            var name = NodeLockNames.MinutePlace(userId, place);
-            if (await nodeLocks!.TryTakeAsync(name, cancellationToken))
-            {
-                return name;
-            }
+            return taken.Name; // given back by a timer a minute from now, not by the lease
         }
 
         // When the places this node holds free up is known here; those of other nodes are not: a short wait then.
@@ -130,20 +126,10 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
     }
 
     // The requests of this user on the other nodes: one free place of the user's limit, or the same refusal as here.
-    private async Task<NodeLockLease> TakeRunningPlaceAsync(string userId, int limit, CancellationToken cancellationToken)
-    {
-        for (var place = 0; place < limit; place++)
-        {
-            var name = NodeLockNames.RunningPlace(userId, place);
-            if (await nodeLocks!.TryTakeAsync(name, cancellationToken))
-            {
-                return new NodeLockLease(nodeLocks, name);
-            }
-        }
-
-        throw new QuotaExceededException(
-            $"You already have {limit} answer(s) being written, your limit. Wait for one to finish.", ConcurrencyRetry);
-    }
+    private async Task<NodeLockLease> TakeRunningPlaceAsync(string userId, int limit, CancellationToken cancellationToken) =>
+        await nodeLocks!.TryTakeOneAsync(place => NodeLockNames.RunningPlace(userId, place), limit, cancellationToken)
+            ?? throw new QuotaExceededException(
+                $"You already have {limit} answer(s) being written, your limit. Wait for one to finish.", ConcurrencyRetry);
 
     private QuotaLease Admit(string userId, UserQuota? quota, long used, long? reserveTokens, DateTimeOffset now)
     {

@@ -54,9 +54,9 @@ public static partial class KeywordIndex
               AND c."CollectionId" = ANY(@collections)
             ORDER BY score DESC, c."Id" LIMIT @limit
             """;
-        AddParameter(command, "match", match);
-        AddParameter(command, "collections", collectionIds.ToArray());
-        AddParameter(command, "limit", limit);
+        command.AddParameter("match", match);
+        command.AddParameter("collections", collectionIds.ToArray());
+        command.AddParameter("limit", limit);
 
         var hits = new List<(long, double)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -68,13 +68,6 @@ public static partial class KeywordIndex
         return hits;
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     [GeneratedRegex(@"\w+")]
     private static partial Regex Words();

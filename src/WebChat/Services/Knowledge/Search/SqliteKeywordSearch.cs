@@ -74,10 +74,10 @@ public sealed class SqliteKeywordSearch
                 """;
             foreach (var (name, id) in names.Zip(collectionIds))
             {
-                AddParameter(command, name, id.ToString().ToUpperInvariant());
+                command.AddParameter(name, id.ToString().ToUpperInvariant());
             }
 
-            AddParameter(command, "$match", text);
+            command.AddParameter("$match", text);
         }
         else
         {
@@ -85,10 +85,10 @@ public sealed class SqliteKeywordSearch
                 SELECT rowid, bm25(KnowledgeChunksFts, {Weights}) AS score FROM KnowledgeChunksFts
                 WHERE KnowledgeChunksFts MATCH $match ORDER BY score LIMIT $limit
                 """;
-            AddParameter(command, "$match", "Collection : (" + string.Join(" OR ", collectionIds.Select(id => "\"" + CollectionToken(id) + "\"")) + ") AND " + text);
+            command.AddParameter("$match", "Collection : (" + string.Join(" OR ", collectionIds.Select(id => "\"" + CollectionToken(id) + "\"")) + ") AND " + text);
         }
 
-        AddParameter(command, "$limit", limit);
+        command.AddParameter("$limit", limit);
         var hits = new List<(long, double)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -119,7 +119,7 @@ public sealed class SqliteKeywordSearch
         command.CommandText = $"SELECT coalesce(sum(ChunkCount), 0) FROM KnowledgeDocuments WHERE CollectionId IN ({string.Join(",", names)})";
         foreach (var (name, id) in names.Zip(collectionIds))
         {
-            AddParameter(command, name, id.ToString().ToUpperInvariant());
+            command.AddParameter(name, id.ToString().ToUpperInvariant());
         }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
@@ -142,10 +142,10 @@ public sealed class SqliteKeywordSearch
             command.CommandText = $"SELECT term FROM temp.KnowledgeIndexTerms WHERE term IN ({string.Join(",", names)}) AND doc * 2 > $passages";
             foreach (var (name, stem) in names.Zip(unknown))
             {
-                AddParameter(command, name, stem);
+                command.AddParameter(name, stem);
             }
 
-            AddParameter(command, "$passages", passages);
+            command.AddParameter("$passages", passages);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -171,7 +171,7 @@ public sealed class SqliteKeywordSearch
             """;
         for (var i = 0; i < words.Count; i++)
         {
-            AddParameter(command, "$w" + i, words[i]);
+            command.AddParameter("$w" + i, words[i]);
         }
 
         var stems = words.Select(_ => new List<string>()).ToList();
@@ -205,11 +205,4 @@ public sealed class SqliteKeywordSearch
         return value;
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }
