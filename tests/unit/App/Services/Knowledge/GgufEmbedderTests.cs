@@ -133,5 +133,11 @@ public class GgufEmbedderTests
         Assert.Equal(MiniLmEmbedder.EmbedderName, (await restarted.Embedders.DefaultAsync()).Name);
         await Assert.ThrowsAsync<KnowledgeException>(() => harness.Embedders.SetDefaultAsync("gguf:local/missing.gguf"));
         Assert.Equal(MiniLmEmbedder.EmbedderName, (await harness.Embedders.DefaultAsync()).Name);
+
+        // The source frees the model it loaded when the application's container disposes it at shutdown.
+        var loaded = Assert.IsType<GgufEmbedder>(harness.Embedders.Get(name));
+        Assert.True(loaded.IsLoaded);
+        source!.Dispose();
+        Assert.False(loaded.IsLoaded);
     }
 }
