@@ -36,10 +36,10 @@ public class RemoteEmbedderTests
     }
 
     [Fact]
-    public async Task A_name_whose_engine_is_not_configured_resolves_but_says_the_engine_is_missing_and_the_collection_stays_where_it_is()
+    public async Task A_name_whose_engine_is_not_configured_resolves_but_says_the_engine_is_missing_and_its_collection_waits_while_others_are_re_indexed()
     {
         var source = new RemoteEmbedderSource(() => []);
-        await using var harness = await StartAsync(sources: _ => [source]);
+        await using var harness = await StartAsync(moreEmbedders: [new HashingEmbedder()], sources: _ => [source]);
         var collection = await harness.Service.CreateAsync(TeamAdmin, "handbook", CollectionScope.Team);
         await harness.Service.AddDocumentAsync(TeamAdmin, collection.Id, "vault.md", Encoding.UTF8.GetBytes("# Vault\n\nThe vault combination is 73-19-44."));
         await harness.IngestAllAsync();
@@ -57,10 +57,18 @@ public class RemoteEmbedderTests
             await db.SaveChangesAsync();
         }
 
+        // Another collection moved at the same time is re-indexed all the same: the unavailable one is passed over.
+        var other = await harness.Service.CreateAsync(TeamAdmin, "other", CollectionScope.Team);
+        await harness.Service.AddDocumentAsync(TeamAdmin, other.Id, "lunch.md", Encoding.UTF8.GetBytes("# Lunch\n\nThe canteen serves soup on Fridays."));
+        await harness.IngestAllAsync();
+        await harness.Service.ChangeEmbedderAsync(TeamAdmin, other.Id, "hash-64");
+
         Assert.True(harness.Embedders.Has("gpu/bge-small"));
-        Assert.Equal(0, await harness.Reindexer.RunUntilDoneAsync());
-        var waiting = Assert.Single(await harness.Service.ListAsync(TeamAdmin));
+        Assert.Equal(1, await harness.Reindexer.RunUntilDoneAsync());
+        var views = await harness.Service.ListAsync(TeamAdmin);
+        var waiting = Assert.Single(views, v => v.Id == collection.Id);
         Assert.Equal(("gpu/bge-small", 1), (waiting.Embedder, waiting.PassagesToReindex));
+        Assert.Equal(("hash-64", 0), Assert.Single(views, v => v.Id == other.Id) is var done ? (done.Embedder, done.PassagesToReindex) : default);
         var error = await Assert.ThrowsAsync<KnowledgeException>(() => harness.Service.SearchAsync(TeamAdmin, [collection.Id], "vault", 5, SearchMode.Hybrid));
         Assert.Contains("gpu/bge-small", error.Message, StringComparison.Ordinal);
     }
