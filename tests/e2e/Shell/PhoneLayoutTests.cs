@@ -51,6 +51,43 @@ public sealed class PhoneLayoutTests(AccessibilityAppFixture app) : IClassFixtur
         await context.CloseAsync();
     }
 
+    [Fact]
+    public async Task On_a_phone_the_admins_knowledge_page_fits_the_screen()
+    {
+        var context = await app.Browser.NewContextAsync(new()
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new() { Width = Width, Height = Height },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        context.SetDefaultTimeout(60_000);
+        var page = await context.NewPageAsync();
+        await app.SignInAsAdminAsync(page);
+        await page.GotoAsync("knowledge");
+        await WebChatAppFixture.WaitForInteractiveAsync(page);
+
+        // The embedder picker asked for 24rem (384 px) and ran past the edge of a 390 px screen.
+        await FitsAsync(page.GetByTestId("default-embedder"));
+        await FitsAsync(page.GetByTestId("collection-name"));
+        await FitsWidthAsync(page);
+
+        // A collection open, with its own embedder picker.
+        await page.GetByLabel("New collection").FillAsync($"phone-{Guid.NewGuid().ToString("N")[..6]}");
+        await page.GetByTestId("create-collection").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("move-collection")).ToBeVisibleAsync();
+        await FitsWidthAsync(page);
+        await context.CloseAsync();
+    }
+
+    private static async Task FitsWidthAsync(IPage page)
+    {
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= Width,
+            "the page scrolls sideways; past the edge: " + await page.EvaluateAsync<string>(
+                "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 0.5)" +
+                ".slice(0, 12).map(e => e.tagName + '.' + e.className.toString().split(' ')[0] + '[' + (e.closest('[data-testid]')?.dataset.testid ?? '') + '] ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right)).join('; ')", Width));
+    }
+
     private static async Task FitsAsync(ILocator element)
     {
         var box = await element.BoundingBoxAsync() ?? throw new Xunit.Sdk.XunitException("The element is not rendered.");
