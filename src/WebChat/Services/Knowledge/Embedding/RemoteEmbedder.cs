@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Numerics.Tensors;
 using WebChat.Services.Serving.Engines;
 
 namespace WebChat.Services.Knowledge.Embedding;
@@ -35,7 +34,7 @@ public sealed class RemoteEmbedder(string name, Func<IReadOnlyList<RemoteEngineS
             try
             {
                 var result = await client.GenerateEmbeddingsAsync(batch, cancellationToken: cancellationToken);
-                vectors.AddRange(result.Value.OrderBy(e => e.Index).Select(e => Normalize(e.ToFloats().ToArray())));
+                vectors.AddRange(result.Value.OrderBy(e => e.Index).Select(e => UnitVector.Normalize(e.ToFloats().ToArray())));
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is ClientResultException or HttpRequestException or OperationCanceledException or IOException)
             {
@@ -51,16 +50,5 @@ public sealed class RemoteEmbedder(string name, Func<IReadOnlyList<RemoteEngineS
 
         Volatile.Write(ref dimensions, vectors[0].Length);
         return [.. vectors];
-    }
-
-    private static float[] Normalize(float[] vector)
-    {
-        var length = TensorPrimitives.Norm(vector);
-        if (length > 0)
-        {
-            TensorPrimitives.Divide(vector, length, vector);
-        }
-
-        return vector;
     }
 }
