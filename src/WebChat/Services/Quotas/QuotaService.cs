@@ -70,7 +70,7 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
         {
             if (minutePlace is not null)
             {
-                await nodeLocks!.ReleaseAsync(minutePlace);
+                await minutePlace.ReleaseAsync();
             }
 
             throw;
@@ -85,11 +85,11 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
     }
 
     // The user's admissions of the last minute on every node: one free place of the per-minute limit, or the refusal.
-    private async Task<string> TakeMinutePlaceAsync(string userId, int perMinute, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<NodeLockLease> TakeMinutePlaceAsync(string userId, int perMinute, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await nodeLocks!.TryTakeOneAsync(place => NodeLockNames.MinutePlace(userId, place), perMinute, cancellationToken) is { } taken)
         {
-            return taken.Name; // given back by a timer a minute from now, not by the lease
+            return taken; // given back by a timer a minute from now, not when the request ends
         }
 
         // When the places this node holds free up is known here; those of other nodes are not: a short wait then.
@@ -106,7 +106,7 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
 
     // Gives the minute place back one minute after its admission. The timer is kept until it fired (an unreferenced
     // timer may be collected before).
-    private void KeepForAMinute(string name)
+    private void KeepForAMinute(NodeLockLease place)
     {
         ITimer? timer = null;
         lock (_minuteTimers)
@@ -119,7 +119,7 @@ public sealed class QuotaService(IDbContextFactory<WebChatDbContext> dbFactory, 
                 }
 
                 timer?.Dispose();
-                _ = nodeLocks!.ReleaseAsync(name); // never throws: a failure is logged, a lost connection freed it already
+                _ = place.ReleaseAsync(); // never throws: a failure is logged, a lost connection freed it already
             }, null, Minute, Timeout.InfiniteTimeSpan);
             _minuteTimers.Add(timer);
         }
