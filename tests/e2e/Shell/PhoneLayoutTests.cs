@@ -13,15 +13,7 @@ public sealed class PhoneLayoutTests(AccessibilityAppFixture app) : IClassFixtur
     [Fact]
     public async Task On_a_phone_the_chats_are_a_drawer_and_the_picker_toolbar_and_composer_fit_the_screen()
     {
-        var context = await app.Browser.NewContextAsync(new()
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new() { Width = Width, Height = Height },
-            IsMobile = true,
-            HasTouch = true,
-        });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
+        var (context, page) = await PhoneAsync();
         await WebChatAppFixture.LogInAsync(page, await app.CreateAccountAsync(WebChatAppFixture.UniqueEmail("someone-with-a-long-name")));
         await WebChatAppFixture.WaitForInteractiveAsync(page);
 
@@ -54,15 +46,7 @@ public sealed class PhoneLayoutTests(AccessibilityAppFixture app) : IClassFixtur
     [Fact]
     public async Task On_a_phone_the_admins_knowledge_page_fits_the_screen()
     {
-        var context = await app.Browser.NewContextAsync(new()
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new() { Width = Width, Height = Height },
-            IsMobile = true,
-            HasTouch = true,
-        });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
+        var (context, page) = await PhoneAsync();
         await app.SignInAsAdminAsync(page);
         await page.GotoAsync("knowledge");
         await WebChatAppFixture.WaitForInteractiveAsync(page);
@@ -78,6 +62,19 @@ public sealed class PhoneLayoutTests(AccessibilityAppFixture app) : IClassFixtur
         await Assertions.Expect(page.GetByTestId("move-collection")).ToBeVisibleAsync();
         await FitsWidthAsync(page);
         await context.CloseAsync();
+    }
+
+    private async Task<(IBrowserContext Context, IPage Page)> PhoneAsync()
+    {
+        var context = await app.Browser.NewContextAsync(new()
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new() { Width = Width, Height = Height },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        context.SetDefaultTimeout(60_000);
+        return (context, await context.NewPageAsync());
     }
 
     private static async Task FitsWidthAsync(IPage page)

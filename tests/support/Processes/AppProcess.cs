@@ -114,22 +114,5 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // The OS cleans its temp folder; a file still held must not fail the run.
-        }
-    }
+    public async ValueTask DisposeAsync() => await StartedProcess.StopAndDeleteAsync(process, DataDirectory);
 }

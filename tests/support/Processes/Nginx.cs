@@ -67,24 +67,7 @@ public sealed class Nginx : IAsyncDisposable
     /// <summary>nginx's error log so far (upstream failures and fail-overs are written there).</summary>
     public string ErrorLog => File.Exists(Path.Combine(folder, "error.log")) ? File.ReadAllText(Path.Combine(folder, "error.log")) : "";
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // The OS cleans its temp folder.
-        }
-    }
+    public async ValueTask DisposeAsync() => await StartedProcess.StopAndDeleteAsync(process, folder);
 
     // As root the workers would switch to nobody, who cannot write the temporary folder: they stay root here.
     private static string Configuration(int port, Uri node1, Uri node2) => $$"""

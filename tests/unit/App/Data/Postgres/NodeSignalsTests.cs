@@ -19,9 +19,7 @@ public sealed class NodeSignalsTests(PostgresFixture postgres)
         await using var nodeB = await AppServicesHost.StartAsync(settings);
         await RegisterAsync(nodeA, "admin@example.test");
         var user = await RegisterAsync(nodeA, "user@example.test");
-        var signalsB = (PostgresNodeSignals)nodeB.Services.GetRequiredService<INodeSignals>();
-        await signalsB.StartAsync(CancellationToken.None);
-        await signalsB.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        await nodeB.ListenAsync();
         var accessB = nodeB.Services.GetRequiredService<IUserAccessState>();
         Assert.True(await accessB.IsActiveAsync(user.Id)); // node B now holds the account as active in its cache
         var heardOnB = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,9 +39,7 @@ public sealed class NodeSignalsTests(PostgresFixture postgres)
     {
         var database = await postgres.Cluster.CreateDatabaseAsync();
         await using var node = await AppServicesHost.StartAsync(("Database:Provider", "Postgres"), ("ConnectionStrings:WebChat", database));
-        var signals = (PostgresNodeSignals)node.Services.GetRequiredService<INodeSignals>();
-        await signals.StartAsync(CancellationToken.None);
-        await signals.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        var signals = await node.ListenAsync();
         var heard = new List<string>();
         using var own = signals.Subscribe("probe", heard.Add);
         var other = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WebChat.Extensions;
-using WebChat.Services.Nodes;
 using WebChat.Services.Serving.Engines;
 using WebChat.Tests.Support.FakeEngine;
 using WebChat.Tests.Support.Postgres;
@@ -21,9 +20,7 @@ public sealed class RemoteEnginesAcrossNodesTests(PostgresFixture postgres)
         await using var nodeA = await AppServicesHost.StartAsync(builder => builder.AddWebChatEngines(), settings);
         await using var nodeB = await AppServicesHost.StartAsync(builder => builder.AddWebChatEngines(), settings);
         var monitorB = nodeB.Services.GetServices<IHostedService>().OfType<RemoteEngineMonitor>().Single();
-        var signalsB = (PostgresNodeSignals)nodeB.Services.GetRequiredService<INodeSignals>();
-        await signalsB.StartAsync(CancellationToken.None);
-        await signalsB.Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        await nodeB.ListenAsync();
         var enginesB = nodeB.Services.GetRequiredService<RemoteEngines>();
         var loadedAtStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (enginesB.Subscribe(_ => loadedAtStart.TrySetResult()))

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Time.Testing;
 using WebChat.Engine.Inference;
 using WebChat.Extensions;
 using WebChat.Services.Chat;
-using WebChat.Services.Nodes;
 using WebChat.Services.Serving.Engines;
 using WebChat.Tests.Support.FakeEngine;
 using WebChat.Tests.Support.Postgres;
@@ -45,7 +44,7 @@ public sealed class RemoteShareAcrossNodesTests(PostgresFixture postgres) : IAsy
         await using var nodeA = await StartNodeAsync(database);
         // Node B's clock stands still: its poll never fires, so only node A's signal can let the request through.
         await using var nodeB = await StartNodeAsync(database, new FakeTimeProvider(DateTimeOffset.UtcNow));
-        await ListenAsync(nodeB);
+        await nodeB.ListenAsync();
 
         var onA = ReadAsync(nodeA, "a");
         await Eventually.TrueAsync(() => _events.Contains("a:start"), "the answer on node A started");
@@ -68,7 +67,7 @@ public sealed class RemoteShareAcrossNodesTests(PostgresFixture postgres) : IAsy
         var database = await postgres.Cluster.CreateDatabaseAsync();
         await using var nodeA = await StartNodeAsync(database);
         await using var nodeB = await StartNodeAsync(database, new FakeTimeProvider(DateTimeOffset.UtcNow));
-        await ListenAsync(nodeB);
+        await nodeB.ListenAsync();
         using var stop = new CancellationTokenSource();
 
         var onA = ReadAsync(nodeA, "a", stop.Token);
@@ -146,13 +145,6 @@ public sealed class RemoteShareAcrossNodesTests(PostgresFixture postgres) : IAsy
         await engines.ReloadAsync();
         await engines.CheckDueAsync();
         return node;
-    }
-
-    private static async Task ListenAsync(AppServicesHost node)
-    {
-        var signals = (PostgresNodeSignals)node.Services.GetRequiredService<INodeSignals>();
-        await signals.StartAsync(CancellationToken.None);
-        await signals.Listening.WaitAsync(Eventually.Patience);
     }
 
     // Reads one answer of the user through the node, noting when its first words came and when its summary did (the
